@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Stages are targets; data flows one way: XLSXReading → Normalization → Validation →
+// XLSXWriting / Store. Model sits below them all. C libraries are wrapped once each in a
+// system-library target (module map + pkg-config) and never leak past their wrapper.
+let package = Package(
+  name: "pipeline",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "pipeline", targets: ["pipeline"])
+  ],
+  targets: [
+    // MARK: - C libraries (Debian -dev packages; the Makefile installs them)
+    .systemLibrary(
+      name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+    .systemLibrary(
+      name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+    // MARK: - Stages
+    .target(name: "Model"),
+    .target(name: "XLSXReading", dependencies: ["Model", "CZip"]),
+    .target(name: "Pipeline", dependencies: ["Model", "XLSXReading"]),
+    .executableTarget(name: "pipeline", dependencies: ["Pipeline"]),
+
+    // MARK: - Tests
+    .target(name: "XLSXTestSupport", path: "Tests/Support"),
+    .testTarget(name: "ModelTests", dependencies: ["Model"]),
+    .testTarget(
+      name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
+    .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["pipeline", "XLSXTestSupport"]),
+  ]
+)

@@ -1,0 +1,42 @@
+/// A cell's typed value as the workbook stores it (after the reader, before any policy).
+///
+/// Dates and durations keep the raw serial: what a date *means* is a pure function of
+/// (serial, date system), see ``SpreadsheetDate``. Formula cells carry their cached value.
+public enum CellValue: Equatable, Sendable {
+  case text(String)
+  case number(Double)
+  case bool(Bool)
+  /// An error value such as `#N/A` or `#DIV/0!`.
+  case error(String)
+  /// A number under a date or time-of-day format (or an ISO `t="d"` cell), as its serial.
+  case date(serial: Double)
+  /// A number under an elapsed-time format such as `[h]:mm:ss`, as days.
+  case duration(days: Double)
+
+  /// The kind's name as the reports print it.
+  public var kind: Kind {
+    switch self {
+    case .text: .text
+    case .number: .number
+    case .bool: .bool
+    case .error: .error
+    case .date: .date
+    case .duration: .duration
+    }
+  }
+
+  public enum Kind: String, CaseIterable, Sendable {
+    case text, number, bool, error, date, duration
+  }
+}
+
+/// A non-empty cell: where it is and what it holds.
+public struct Cell: Equatable, Sendable {
+  public var reference: CellReference
+  public var value: CellValue
+
+  public init(_ reference: CellReference, _ value: CellValue) {
+    self.reference = reference
+    self.value = value
+  }
+}

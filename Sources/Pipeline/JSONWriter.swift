@@ -1,0 +1,44 @@
+/// Writes JSON text in the order it is given (reports are read by people too, and the truth
+/// format lists cells in row-major order), escaping strings per RFC 8259.
+struct JSONWriter {
+  private(set) var bytes: [UInt8] = []
+
+  mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+  mutating func string(_ s: String) {
+    bytes.append(UInt8(ascii: "\""))
+    for b in s.utf8 {
+      switch b {
+      case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+      case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+      case 0x0A: bytes.append(contentsOf: #"\n"#.utf8)
+      case 0x0D: bytes.append(contentsOf: #"\r"#.utf8)
+      case 0x09: bytes.append(contentsOf: #"\t"#.utf8)
+      case 0..<0x20:
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: #"\u00"#.utf8)
+        bytes.append(hex[Int(b >> 4)])
+        bytes.append(hex[Int(b & 0xF)])
+      default: bytes.append(b)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  /// A number: integral values without `.0`, others in the shortest form that reads back exactly.
+  mutating func number(_ v: Double) {
+    if v == v.rounded(), abs(v) < 9_007_199_254_740_992 {
+      raw(String(Int64(v)))
+    } else {
+      raw(v.description)
+    }
+  }
+
+  mutating func bool(_ v: Bool) { raw(v ? "true" : "false") }
+
+  /// Takes the bytes written so far, leaving the writer empty (for streaming large output).
+  mutating func take() -> [UInt8] {
+    defer { bytes.removeAll(keepingCapacity: true) }
+    return bytes
+  }
+}

@@ -1,0 +1,266 @@
+import Model
+
+/// Turns a worksheet part's tokens into rows of typed cells.
+///
+/// Positions come from `r` attributes where present and from counting where not (rows and cells
+/// without `r` follow the previous one). `<dimension>` is never consulted, so a missing or wrong
+/// one changes nothing, and a stray far-away cell costs one cell, not a grid. Styled empty cells
+/// and rows (no value) are not data and are not delivered.
+struct SheetReader {
+  private let tok: XMLTokenizer
+  private let strings: [String]
+  private let styles: StyleTable
+  private let date1904: Bool
+  private unowned let workbook: Workbook
+  private let maxCells: Int
+
+  private var row = Row(index: 0, cells: [])
+  private var rowIndexKnown = false
+  private var rowNeedsSort = false
+  private var lastRow = 0
+  private var lastColumn = 0
+
+  // The cell being read.
+  private var reference: CellReference?
+  private var type = CellType.number
+  private var style = 0
+  private var text: [UInt8] = []
+  private var hasText = false
+
+  private enum CellType {
+    case number, shared, formulaString, inline, bool, error, isoDate
+  }
+
+  init(
+    tokenizer: XMLTokenizer, strings: [String], styles: StyleTable, date1904: Bool,
+    workbook: Workbook
+  ) {
+    tok = tokenizer
+    self.strings = strings
+    self.styles = styles
+    self.date1904 = date1904
+    self.workbook = workbook
+    maxCells = workbook.limits.maxCells
+    text.reserveCapacity(64)
+  }
+
+  mutating func read(_ body: (Row) throws -> Void) throws {
+    var inSheetData = false
+    var inRow = false
+    var inCell = false
+    var capture = false
+    var inInline = false
+    var phonetic = 0
+    var preserve = false
+    var runStart = 0
+    while true {
+      switch try tok.next() {
+      case .start:
+        if tok.nameIs("c") {
+          guard inRow else { throw tok.malformed("a cell outside a row") }
+          try beginCell()
+          inCell = true
+        } else if tok.nameIs("v") {
+          if inCell {
+            capture = true
+            hasText = true
+          }
+        } else if tok.nameIs("row") {
+          guard inSheetData else { continue }
+          try beginRow()
+          inRow = true
+        } else if tok.nameIs("t") {
+          if inInline && phonetic == 0 {
+            capture = true
+            hasText = true
+            preserve = try preservesSpace(tok)
+            runStart = text.count
+          }
+        } else if tok.nameIs("is") {
+          inInline = inCell
+        } else if tok.nameIs("rPh") {
+          phonetic += 1
+        } else if tok.nameIs("sheetData") {
+          inSheetData = true
+        }
+      case .text:
+        if capture { try tok.appendText(to: &text) }
+      case .end:
+        if tok.nameIs("c") {
+          if inCell { try endCell() }
+          inCell = false
+          capture = false
+        } else if tok.nameIs("v") {
+          capture = false
+        } else if tok.nameIs("t") {
+          if capture && !preserve { trimXMLSpace(&text, from: runStart) }
+          capture = false
+        } else if tok.nameIs("row") {
+          guard inRow else { continue }
+          inRow = false
+          try endRow(body)
+        } else if tok.nameIs("is") {
+          inInline = false
+        } else if tok.nameIs("rPh") {
+          phonetic -= 1
+        } else if tok.nameIs("sheetData") {
+          inSheetData = false
+        }
+      case .eof:
+        return
+      }
+    }
+  }
+
+  // MARK: - Rows
+
+  private mutating func beginRow() throws(XLSXError) {
+    row.cells.removeAll(keepingCapacity: true)
+    rowNeedsSort = false
+    lastColumn = 0
+    var explicit: Int?
+    try tok.forEachAttribute { a throws(XLSXError) in
+      guard tok.attribute(a, is: "r") else { return }
+      guard let r = parseInt(tok.bytes(a.valueStart, a.valueEnd)), r >= 1 else {
+        throw tok.malformed("row number \"\(String(decoding: tok.bytes(a.valueStart, a.valueEnd), as: UTF8.self))\"")
+      }
+      explicit = r
+    }
+    row.index = explicit ?? lastRow + 1
+    rowIndexKnown = explicit != nil
+    guard row.index <= CellReference.maxRow else {
+      throw XLSXError(.limitExceeded(.coordinates), "\(tok.part): row \(row.index)")
+    }
+  }
+
+  private mutating func endRow(_ body: (Row) throws -> Void) throws {
+    lastRow = row.index
+    guard !row.cells.isEmpty else { return }
+    if rowNeedsSort {
+      // Cells written out of column order: sort them, and let a later duplicate of a position
+      // win as it would in the file's own order of writing.
+      var seen: [Int: Int] = [:]
+      for (i, cell) in row.cells.enumerated() { seen[cell.reference.column] = i }
+      row.cells = seen.values.sorted().map { row.cells[$0] }.sorted { $0.reference < $1.reference }
+    }
+    try body(row)
+  }
+
+  // MARK: - Cells
+
+  private mutating func beginCell() throws(XLSXError) {
+    reference = nil
+    type = .number
+    style = 0
+    text.removeAll(keepingCapacity: true)
+    hasText = false
+    try tok.forEachAttribute { a throws(XLSXError) in
+      let v = tok.bytes(a.valueStart, a.valueEnd)
+      if tok.attribute(a, is: "r") {
+        reference = try cellReference(v)
+      } else if tok.attribute(a, is: "t") {
+        type = try cellType(v)
+      } else if tok.attribute(a, is: "s") {
+        style = parseInt(v) ?? 0
+      }
+    }
+    if let ref = reference {
+      if !rowIndexKnown {
+        row.index = ref.row
+        rowIndexKnown = true
+      }
+    } else {
+      guard lastColumn < CellReference.maxColumn else {
+        throw XLSXError(.limitExceeded(.coordinates), "\(tok.part): a cell past column XFD")
+      }
+      rowIndexKnown = true
+      reference = CellReference(row: row.index, column: lastColumn + 1)
+    }
+    let column = reference!.column
+    if column <= lastColumn { rowNeedsSort = true }
+    lastColumn = column
+  }
+
+  private mutating func endCell() throws(XLSXError) {
+    guard hasText, let reference else { return }
+    let value: CellValue
+    switch type {
+    case .number:
+      guard !text.isEmpty else { return }
+      guard let number = text.withUnsafeBufferPointer(parseDouble) else {
+        // Not a number although the cell says so: keep the characters rather than lose them.
+        value = .text(decodeXString(text))
+        break
+      }
+      switch styles.kind(style) {
+      case .number: value = .number(number)
+      case .date: value = .date(serial: number)
+      case .duration: value = .duration(days: number)
+      }
+    case .shared:
+      guard let i = text.withUnsafeBufferPointer(parseInt), i < strings.count else {
+        throw tok.malformed("cell \(reference) refers to shared string \(String(decoding: text, as: UTF8.self)), which does not exist")
+      }
+      guard !strings[i].isEmpty else { return }
+      value = .text(strings[i])
+    case .formulaString, .inline:
+      guard !text.isEmpty else { return }
+      value = .text(decodeXString(text))
+    case .bool:
+      switch String(decoding: text, as: UTF8.self) {
+      case "1", "true", "TRUE": value = .bool(true)
+      case "0", "false", "FALSE": value = .bool(false)
+      case "": return
+      default: value = .text(decodeXString(text))
+      }
+    case .error:
+      guard !text.isEmpty else { return }
+      value = .error(String(decoding: text, as: UTF8.self))
+    case .isoDate:
+      guard !text.isEmpty else { return }
+      let s = String(decoding: text, as: UTF8.self)
+      value = parseISODate(s, date1904: date1904).map { .date(serial: $0) } ?? .text(s)
+    }
+    workbook.cellCount += 1
+    guard workbook.cellCount <= maxCells else {
+      throw XLSXError(.limitExceeded(.cells), "more than \(maxCells) cells")
+    }
+    row.cells.append(Cell(reference, value))
+  }
+
+  private func cellType(_ v: UnsafeBufferPointer<UInt8>) throws(XLSXError) -> CellType {
+    switch v.count {
+    case 0: return .number
+    case 1:
+      switch v[0] {
+      case UInt8(ascii: "s"): return .shared
+      case UInt8(ascii: "n"): return .number
+      case UInt8(ascii: "b"): return .bool
+      case UInt8(ascii: "e"): return .error
+      case UInt8(ascii: "d"): return .isoDate
+      default: break
+      }
+    case 3 where v.elementsEqual("str".utf8): return .formulaString
+    case 9 where v.elementsEqual("inlineStr".utf8): return .inline
+    default: break
+    }
+    throw tok.malformed("unknown cell type t=\"\(String(decoding: v, as: UTF8.self))\"")
+  }
+
+  /// An A1 reference: malformed ones (`0`, `A`, `1A`) are FILE-001, well-formed ones outside the
+  /// grid (`XFE1`, `A1048577`) FILE-002.
+  private func cellReference(_ v: UnsafeBufferPointer<UInt8>) throws(XLSXError) -> CellReference {
+    if let ref = CellReference.parse(v) { return ref }
+    var i = 0
+    while i < v.count, case let b = v[i] | 0x20, b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") {
+      i += 1
+    }
+    let letters = i
+    while i < v.count, v[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+    let text = String(decoding: v, as: UTF8.self)
+    if letters > 0 && i == v.count && i > letters {
+      throw XLSXError(.limitExceeded(.coordinates), "\(tok.part): cell \(text) is outside A1:XFD1048576")
+    }
+    throw tok.malformed("cell reference \"\(text)\"")
+  }
+}

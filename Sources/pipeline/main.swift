@@ -1,0 +1,125 @@
+import Foundation
+import Pipeline
+import XLSXReading
+
+// The executable parses arguments and prints; the Pipeline library does the work.
+
+let version = "0.1.0"
+
+let usage = """
+  pipeline — checks graduate-workstation annual data workbooks (.xlsx) against the policy.
+
+  Usage:
+    pipeline dump FILE [--format text|json] [--stats] [--config F]
+        Print what a workbook holds, as the reader sees it. --stats: per sheet, the numbers
+        of rows and of cells by type. Exit 0 when read, 1 when the workbook is unreadable
+        (FILE-001/FILE-002), 2 on a usage or I/O error.
+    pipeline --help | --version
+
+  Every command takes --config F; without it ./pipeline.json is used when present, else the
+  built-in defaults (equal to the shipped pipeline.json).
+  """
+
+/// A usage error: printed with the usage to stderr, exit status 2.
+struct UsageError: Error {
+  var message: String
+}
+
+/// The arguments after the subcommand: flags with values, switches, and positionals.
+struct Arguments {
+  var positionals: [String] = []
+  var options: [String: String] = [:]
+  var switches: Set<String> = []
+
+  init(_ args: ArraySlice<String>, options known: Set<String>, switches knownSwitches: Set<String>)
+    throws
+  {
+    var it = args.makeIterator()
+    while let arg = it.next() {
+      if arg.hasPrefix("--") {
+        var name = arg
+        var value: String?
+        if let eq = arg.firstIndex(of: "=") {
+          name = String(arg[..<eq])
+          value = String(arg[arg.index(after: eq)...])
+        }
+        if known.contains(name) {
+          guard let v = value ?? it.next() else { throw UsageError(message: "\(name) needs a value") }
+          options[name] = v
+        } else if knownSwitches.contains(name), value == nil {
+          switches.insert(name)
+        } else {
+          throw UsageError(message: "unknown option \(arg)")
+        }
+      } else {
+        positionals.append(arg)
+      }
+    }
+  }
+}
+
+/// Writes to standard output unbuffered (no C `stdout` global: not concurrency-safe in Swift 6).
+func writeStdout(_ bytes: [UInt8]) {
+  bytes.withUnsafeBytes { buffer in
+    var offset = 0
+    while offset < buffer.count {
+      let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { return }
+      offset += n
+    }
+  }
+}
+
+func printOut(_ s: String) { writeStdout(Array((s + "\n").utf8)) }
+
+func printError(_ s: String) {
+  FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+func runDump(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--format", "--config"], switches: ["--stats"])
+  guard a.positionals.count == 1 else { throw UsageError(message: "dump takes exactly one FILE") }
+  guard let format = Dump.Format(rawValue: a.options["--format"] ?? "text") else {
+    throw UsageError(message: "--format must be text or json")
+  }
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  let path = a.positionals[0]
+  let name = URL(fileURLWithPath: path).lastPathComponent
+  do {
+    try Dump.write(
+      path: path, fileName: name, format: format, stats: a.switches.contains("--stats"),
+      limits: config.reader, to: writeStdout)
+    return 0
+  } catch let error as XLSXError where error.kind != .io {
+    if format == .json {
+      writeStdout(Array(Dump.errorJSON(fileName: name, error: error).utf8))
+    } else {
+      printError("\(name): \(error.rule) \(error.message)（\(error.detail)）")
+    }
+    return 1
+  }
+}
+
+func main() -> Int32 {
+  let args = CommandLine.arguments.dropFirst()
+  do {
+    switch args.first {
+    case "dump": return try runDump(args.dropFirst())
+    case "--version": printOut("pipeline \(version)"); return 0
+    case "--help", "-h", "help", nil: printOut(usage); return args.first == nil ? 2 : 0
+    case let other?: throw UsageError(message: "unknown command \(other)")
+    }
+  } catch let error as UsageError {
+    printError("pipeline: \(error.message)\n\n\(usage)")
+    return 2
+  } catch let error as XLSXError {
+    printError("pipeline: \(error.message)（\(error.detail)）")
+    return 2
+  } catch {
+    printError("pipeline: \(error)")
+    return 2
+  }
+}
+
+exit(main())

@@ -1,0 +1,233 @@
+// A minimal zip writer for tests. It never compresses: "deflate" entries are wrapped in
+// stored (BTYPE=00) deflate blocks, which every inflater must accept, so the library needs
+// no zlib and the bytes it produces are fully predictable.
+
+/// One entry of a zip archive being built.
+public struct ZipEntry: Equatable, Sendable {
+  /// The entry name, stored byte-for-byte as UTF-8. Nothing is normalised, so tests can feed
+  /// backslashes, leading slashes or odd casing to the reader.
+  public var name: String
+  /// The uncompressed content.
+  public var data: [UInt8]
+  /// How the content is stored.
+  public var method: Method
+  /// Sets general-purpose flag bit 3: the local header carries zero CRC and sizes and a data
+  /// descriptor (with its optional signature `0x08074b50`) follows the data. The central
+  /// directory still has the real values.
+  public var dataDescriptor: Bool
+  /// Adds a ZIP64 extended-information extra field (`0x0001`) with both sizes to the *local*
+  /// header only, as Apple Numbers does; the 32-bit header fields and the central directory
+  /// keep their ordinary values. Combined with `dataDescriptor`, the extra field holds zeros
+  /// and the descriptor uses 8-byte sizes, as APPNOTE 4.3.9.2 requires.
+  public var zip64Extra: Bool
+
+  /// How an entry's bytes are stored.
+  public enum Method: Equatable, Sendable {
+    /// Method 0: the bytes as they are.
+    case stored
+    /// Method 8 (deflate), using only non-compressed blocks of at most 65,535 bytes.
+    case deflateStored
+
+    var code: UInt16 {
+      switch self {
+      case .stored: 0
+      case .deflateStored: 8
+      }
+    }
+  }
+
+  /// An entry holding `data`.
+  public init(
+    _ name: String, _ data: [UInt8], method: Method = .deflateStored,
+    dataDescriptor: Bool = false, zip64Extra: Bool = false
+  ) {
+    self.name = name
+    self.data = data
+    self.method = method
+    self.dataDescriptor = dataDescriptor
+    self.zip64Extra = zip64Extra
+  }
+
+  /// An entry holding `text` encoded as UTF-8.
+  public init(
+    _ name: String, _ text: String, method: Method = .deflateStored,
+    dataDescriptor: Bool = false, zip64Extra: Bool = false
+  ) {
+    self.init(
+      name, Array(text.utf8), method: method, dataDescriptor: dataDescriptor,
+      zip64Extra: zip64Extra)
+  }
+}
+
+/// Builds zip archives in memory.
+public enum ZipBuilder {
+  /// A complete archive: local headers, data (and descriptors), central directory and end
+  /// record, in the order of `entries`. Every entry has flag bit 11 (UTF-8 names) set and the
+  /// fixed DOS timestamp 1980-01-01 00:00, so equal input gives byte-identical output.
+  ///
+  /// Only the classic 32-bit format is written: entries and the archive must stay below
+  /// 4 GiB and 65,535 entries, which no test needs to exceed.
+  public static func archive(_ entries: [ZipEntry]) -> [UInt8] {
+    precondition(entries.count < 0xFFFF, "too many entries for a 32-bit zip")
+    var out: [UInt8] = []
+    var central: [UInt8] = []
+
+    for entry in entries {
+      let name = Array(entry.name.utf8)
+      let payload = entry.method == .deflateStored ? deflateStored(entry.data) : entry.data
+      let crc = CRC32.checksum(entry.data)
+      let compressed = UInt32(checked: payload.count)
+      let uncompressed = UInt32(checked: entry.data.count)
+      let offset = UInt32(checked: out.count)
+      var flags: UInt16 = 1 << 11
+      if entry.dataDescriptor { flags |= 1 << 3 }
+
+      // With bit 3 the local header must not be trusted, so it says zero, as streaming
+      // writers (which do not know the values yet) leave it.
+      let deferred = entry.dataDescriptor
+      var extra: [UInt8] = []
+      if entry.zip64Extra {
+        extra.append(le16: 0x0001)
+        extra.append(le16: 16)
+        extra.append(le64: deferred ? 0 : UInt64(uncompressed))
+        extra.append(le64: deferred ? 0 : UInt64(compressed))
+      }
+
+      out.append(le32: 0x0403_4b50)
+      out.append(le16: versionNeeded)
+      out.append(le16: flags)
+      out.append(le16: entry.method.code)
+      out.append(le16: dosTime)
+      out.append(le16: dosDate)
+      out.append(le32: deferred ? 0 : crc)
+      out.append(le32: deferred ? 0 : compressed)
+      out.append(le32: deferred ? 0 : uncompressed)
+      out.append(le16: UInt16(checked: name.count))
+      out.append(le16: UInt16(checked: extra.count))
+      out += name
+      out += extra
+      out += payload
+
+      if entry.dataDescriptor {
+        out.append(le32: 0x0807_4b50)
+        out.append(le32: crc)
+        if entry.zip64Extra {
+          out.append(le64: UInt64(compressed))
+          out.append(le64: UInt64(uncompressed))
+        } else {
+          out.append(le32: compressed)
+          out.append(le32: uncompressed)
+        }
+      }
+
+      central.append(le32: 0x0201_4b50)
+      central.append(le16: versionNeeded)  // version made by: MS-DOS, 2.0
+      central.append(le16: versionNeeded)
+      central.append(le16: flags)
+      central.append(le16: entry.method.code)
+      central.append(le16: dosTime)
+      central.append(le16: dosDate)
+      central.append(le32: crc)
+      central.append(le32: compressed)
+      central.append(le32: uncompressed)
+      central.append(le16: UInt16(checked: name.count))
+      central.append(le16: 0)  // extra field length
+      central.append(le16: 0)  // comment length
+      central.append(le16: 0)  // disk number start
+      central.append(le16: 0)  // internal attributes
+      central.append(le32: 0)  // external attributes
+      central.append(le32: offset)
+      central += name
+    }
+
+    let centralOffset = UInt32(checked: out.count)
+    out += central
+    out.append(le32: 0x0605_4b50)
+    out.append(le16: 0)  // this disk
+    out.append(le16: 0)  // disk with the central directory
+    out.append(le16: UInt16(entries.count))
+    out.append(le16: UInt16(entries.count))
+    out.append(le32: UInt32(checked: central.count))
+    out.append(le32: centralOffset)
+    out.append(le16: 0)  // comment length
+    return out
+  }
+
+  /// `data` as a raw deflate stream of non-compressed blocks (RFC 1951 §3.2.4). Empty input
+  /// still needs one final, empty block.
+  public static func deflateStored(_ data: [UInt8]) -> [UInt8] {
+    let blockSize = 65_535
+    var out: [UInt8] = []
+    out.reserveCapacity(data.count + 5 * (data.count / blockSize + 1))
+    var start = 0
+    repeat {
+      let end = min(start + blockSize, data.count)
+      let length = UInt16(end - start)
+      // Each block starts byte-aligned, so the header is BFINAL in bit 0, BTYPE=00 and
+      // padding: one whole byte.
+      out.append(end == data.count ? 1 : 0)
+      out.append(le16: length)
+      out.append(le16: ~length)
+      out += data[start..<end]
+      start = end
+    } while start < data.count
+    return out
+  }
+
+  /// "Version needed to extract" 2.0, the value deflate entries need and most writers
+  /// (Numbers included) put everywhere.
+  static let versionNeeded: UInt16 = 20
+  /// 00:00:00.
+  static let dosTime: UInt16 = 0
+  /// 1980-01-01: year offset 0, month 1, day 1.
+  static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
+}
+
+/// The CRC-32 of zip, gzip and PNG (IEEE 802.3, reflected polynomial `0xEDB88320`).
+public enum CRC32 {
+  /// The checksum of `data`.
+  public static func checksum(_ data: [UInt8]) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in data {
+      crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+    }
+    return ~crc
+  }
+
+  private static let table: [UInt32] = (0..<256).map { n in
+    var c = UInt32(n)
+    for _ in 0..<8 {
+      c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1
+    }
+    return c
+  }
+}
+
+extension [UInt8] {
+  fileprivate mutating func append(le16 value: UInt16) {
+    append(UInt8(truncatingIfNeeded: value))
+    append(UInt8(truncatingIfNeeded: value >> 8))
+  }
+
+  fileprivate mutating func append(le32 value: UInt32) {
+    for shift in stride(from: 0, to: 32, by: 8) {
+      append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+    }
+  }
+
+  fileprivate mutating func append(le64 value: UInt64) {
+    for shift in stride(from: 0, to: 64, by: 8) {
+      append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+    }
+  }
+}
+
+extension FixedWidthInteger {
+  /// Traps with a clear message instead of silently writing a truncated header field.
+  fileprivate init(checked value: Int) {
+    guard let exact = Self(exactly: value) else {
+      preconditionFailure("\(value) does not fit a \(Self.bitWidth)-bit zip field")
+    }
+    self = exact
+  }
+}
