@@ -30,6 +30,7 @@ let package = Package(
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(
       name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["pipeline", "XLSXTestSupport"]),

@@ -87,7 +87,7 @@ struct JSONObject {
   mutating func int(_ key: String, _ target: inout Int) throws {
     guard let value = values[key] else { return }
     used.insert(key)
-    guard type(of: value) != Bool.self, let number = value as? NSNumber,
+    guard let number = value as? NSNumber, !isBoolean(number),
       number.doubleValue == number.doubleValue.rounded(), number.doubleValue > 0
     else { throw error(key, "must be a positive whole number") }
     target = number.intValue
@@ -102,4 +102,10 @@ struct JSONObject {
   private func error(_ key: String, _ problem: String) -> ConfigurationError {
     ConfigurationError(path: path, problem: "\(prefix)\(key) \(problem)")
   }
+}
+
+/// Whether JSONSerialization made this number from `true`/`false` (they bridge to NSNumber).
+private func isBoolean(_ number: NSNumber) -> Bool {
+  let type = String(cString: number.objCType)
+  return type == "c" || type == "B"
 }

@@ -212,7 +212,7 @@ final class XMLTokenizer {
 
   private func start() throws(XLSXError) {
     started = true
-    _ = try fill()
+    _ = try ensure(4)  // enough to recognize a byte-order mark or a UTF-16 declaration
     // A byte-order mark or an XML declaration in UTF-16 means the part is UTF-16: transcode.
     if length >= 2 {
       let (b0, b1) = (buffer[0], buffer[1])
@@ -227,7 +227,7 @@ final class XMLTokenizer {
         source = UTF16Transcoder(source: source, bigEndian: bigEndian, pending: pending)
         length = 0
         atEnd = false
-        _ = try fill()
+        _ = try ensure(3)
         if length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { pos = 3 }
         return
       }

@@ -1,0 +1,46 @@
+# The two commands of the README:  make run  (the main job)  and  make test  (the tests).
+# Both work on a machine that has only Swift: `deps` installs the C libraries' Debian -dev
+# packages with apt-get when pkg-config cannot find them.
+
+SWIFT ?= swift
+# pkg-config module : Debian package
+DEPS := libzip:libzip-dev xlsxwriter:libxlsxwriter-dev sqlite3:libsqlite3-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN := .build/release/pipeline
+
+.PHONY: all deps build release run test bench clean
+
+all: build
+
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for dep in $(DEPS); do \
+	  pkg-config --exists "$${dep%%:*}" 2>/dev/null || missing="$$missing $${dep##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product pipeline
+
+# The main job: for now, dump the shipped fixture workbook as the reader sees it.
+run: release
+	$(BIN) dump fixtures/sample-station-2023.xlsx --stats
+	$(BIN) dump fixtures/sample-station-2023.xlsx
+
+test: deps
+	$(SWIFT) test
+
+# Reader speed against python-calamine, fastexcel and openpyxl (pip-installed into a venv).
+bench: release
+	bash bench/run.sh
+
+clean:
+	rm -rf .build bench/work

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import XLSXReading
+
+@testable import Pipeline
+
+@Suite struct ConfigurationTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// `pipeline check` works from any folder because the built-in defaults equal the shipped file.
+  @Test func builtInDefaultsEqualTheShippedFile() throws {
+    let shipped = try Configuration.load(path: Self.packageRoot.appendingPathComponent("pipeline.json").path)
+    #expect(shipped.reader == Configuration().reader)
+  }
+
+  @Test func aSettingInTheFileChangesTheLimit() throws {
+    let json = #"{"reader": {"maxCells": 123, "maxXMLDepth": 9}}"#
+    let config = try Configuration.parse(Data(json.utf8), path: "test.json")
+    #expect(config.reader.maxCells == 123)
+    #expect(config.reader.maxXMLDepth == 9)
+    #expect(config.reader.maxEntries == ReaderLimits().maxEntries)
+  }
+
+  @Test(arguments: [
+    (#"{"reader": {"maxCell": 1}}"#, "reader.maxCell"),
+    (#"{"readr": {}}"#, "readr"),
+    (#"{"reader": {"maxCells": -1}}"#, "reader.maxCells"),
+    (#"{"reader": {"maxCells": 1.5}}"#, "reader.maxCells"),
+    (#"{"reader": {"maxCells": true}}"#, "reader.maxCells"),
+    (#"{"reader": {"maxCells": "10"}}"#, "reader.maxCells"),
+    (#"{"reader": []}"#, "reader"),
+    (#"[1, 2]"#, "JSON object"),
+    (#"{"reader": "#, "JSON object"),
+  ])
+  func rejectsWhatItCannotUse(json: String, mentions: String) {
+    do {
+      _ = try Configuration.parse(Data(json.utf8), path: "test.json")
+      Issue.record("accepted \(json)")
+    } catch {
+      #expect("\(error)".contains(mentions), "\(error)")
+    }
+  }
+}
