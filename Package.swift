@@ -21,7 +21,12 @@ let package = Package(
 
     // MARK: - Stages
     .target(name: "Model"),
-    .target(name: "XLSXReading", dependencies: ["Model", "CZip"]),
+    .target(
+      name: "XLSXReading", dependencies: ["Model", "CZip"],
+      // The tokenizer's hot loop touches its buffer state on every byte; the dynamic
+      // exclusivity checks on those accesses cost ~15% of a read (measured with perf). Its
+      // accesses never overlap, and debug builds (the tests) keep the checks.
+      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
     .target(name: "Pipeline", dependencies: ["Model", "XLSXReading"]),
     .executableTarget(name: "pipeline", dependencies: ["Pipeline"]),
 

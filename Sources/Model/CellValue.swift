@@ -27,6 +27,18 @@ public enum CellValue: Equatable, Sendable {
 
   public enum Kind: String, CaseIterable, Sendable {
     case text, number, bool, error, date, duration
+
+    /// The kind's position in `allCases`, for counting into an array.
+    public var index: Int {
+      switch self {
+      case .text: 0
+      case .number: 1
+      case .bool: 2
+      case .error: 3
+      case .date: 4
+      case .duration: 5
+      }
+    }
   }
 }
 

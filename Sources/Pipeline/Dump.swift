@@ -30,7 +30,7 @@ public enum Dump {
       out.raw("\(fileName): \(workbook.sheets.count) 个工作表，\(workbook.date1904 ? "1904" : "1900") 日期系统\n")
     }
     for (i, sheet) in workbook.sheets.enumerated() {
-      var counts: [CellValue.Kind: Int] = [:]
+      var counts = [Int](repeating: 0, count: CellValue.Kind.allCases.count)
       var rows = 0
       var cells = 0
       if format == .json {
@@ -46,7 +46,7 @@ public enum Dump {
         rows += 1
         for cell in row.cells {
           if stats {
-            counts[cell.value.kind, default: 0] += 1
+            counts[cell.value.kind.index] += 1
           } else if format == .json {
             if cells > 0 { out.raw(", ") }
             out.string(cell.reference.a1)
@@ -65,11 +65,11 @@ public enum Dump {
         let kinds = CellValue.Kind.allCases
         if format == .json {
           out.raw(", \"rows\": \(rows), \"cell_count\": \(cells), \"cells_by_type\": {")
-          out.raw(kinds.map { "\"\($0.rawValue)\": \(counts[$0, default: 0])" }.joined(separator: ", "))
+          out.raw(kinds.map { "\"\($0.rawValue)\": \(counts[$0.index])" }.joined(separator: ", "))
           out.raw("}}")
         } else {
-          let byType = kinds.filter { counts[$0, default: 0] > 0 }
-            .map { "\($0.rawValue) \(counts[$0]!)" }.joined(separator: ", ")
+          let byType = kinds.filter { counts[$0.index] > 0 }
+            .map { "\($0.rawValue) \(counts[$0.index])" }.joined(separator: ", ")
           out.raw("\(rows) 行，\(cells) 个单元格\(byType.isEmpty ? "" : "（\(byType)）")\n")
         }
       } else if format == .json {

@@ -6,13 +6,15 @@ import Model
 /// without `r` follow the previous one). `<dimension>` is never consulted, so a missing or wrong
 /// one changes nothing, and a stray far-away cell costs one cell, not a grid. Styled empty cells
 /// and rows (no value) are not data and are not delivered.
-struct SheetReader {
+final class SheetReader {
   private let tok: XMLTokenizer
   private let strings: [String]
   private let styles: StyleTable
   private let date1904: Bool
-  private unowned let workbook: Workbook
-  private let maxCells: Int
+  /// How many more cells the workbook may deliver (the cells limit is per workbook).
+  private var cellBudget: Int
+  /// Cells delivered by this sheet.
+  private(set) var cellCount = 0
 
   private var row = Row(index: 0, cells: [])
   private var rowIndexKnown = false
@@ -26,6 +28,12 @@ struct SheetReader {
   private var style = 0
   private var text: [UInt8] = []
   private var hasText = false
+  /// A number or shared-string index parsed straight from the tokenizer's buffer, and its bytes.
+  private var direct = 0.0
+  private var hasDirect = false
+  private static let directCapacity = 40
+  private let directBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: directCapacity)
+  private var directCount = 0
 
   private enum CellType {
     case number, shared, formulaString, inline, bool, error, isoDate
@@ -33,18 +41,19 @@ struct SheetReader {
 
   init(
     tokenizer: XMLTokenizer, strings: [String], styles: StyleTable, date1904: Bool,
-    workbook: Workbook
+    cellBudget: Int
   ) {
     tok = tokenizer
     self.strings = strings
     self.styles = styles
     self.date1904 = date1904
-    self.workbook = workbook
-    maxCells = workbook.limits.maxCells
+    self.cellBudget = cellBudget
     text.reserveCapacity(64)
   }
 
-  mutating func read(_ body: (Row) throws -> Void) throws {
+  deinit { directBytes.deallocate() }
+
+  func read(_ body: (Row) throws -> Void) throws {
     var inSheetData = false
     var inRow = false
     var inCell = false
@@ -84,7 +93,31 @@ struct SheetReader {
           inSheetData = true
         }
       case .text:
-        if capture { try tok.appendText(to: &text) }
+        guard capture else { continue }
+        let raw = tok.rawText
+        if (type == .number || type == .shared) && !tok.isCDATA && text.isEmpty && !hasDirect
+          && raw.count <= Self.directCapacity
+        {
+          // The common case, a number or a string index in one piece: parse it in place, and
+          // keep its few bytes in case markup splits the value (`<v>1<!-- -->2</v>`).
+          if type == .number, let v = parseDouble(raw) {
+            direct = v
+          } else if type == .shared, let i = parseInt(raw) {
+            direct = Double(i)
+          } else {
+            try tok.appendText(to: &text)
+            continue
+          }
+          hasDirect = true
+          directBytes.update(from: raw.baseAddress!, count: raw.count)
+          directCount = raw.count
+          continue
+        }
+        if hasDirect {
+          text.append(contentsOf: UnsafeBufferPointer(start: directBytes, count: directCount))
+          hasDirect = false
+        }
+        try tok.appendText(to: &text)
       case .end:
         if tok.nameIs("c") {
           if inCell { try endCell() }
@@ -114,13 +147,14 @@ struct SheetReader {
 
   // MARK: - Rows
 
-  private mutating func beginRow() throws(XLSXError) {
+  private func beginRow() throws(XLSXError) {
     row.cells.removeAll(keepingCapacity: true)
     rowNeedsSort = false
     lastColumn = 0
     var explicit: Int?
-    try tok.forEachAttribute { a throws(XLSXError) in
-      guard tok.attribute(a, is: "r") else { return }
+    var cursor = tok.attributesStart
+    while let a = try tok.nextAttribute(&cursor) {
+      guard tok.attribute(a, is: "r") else { continue }
       guard let r = parseInt(tok.bytes(a.valueStart, a.valueEnd)), r >= 1 else {
         throw tok.malformed("row number \"\(String(decoding: tok.bytes(a.valueStart, a.valueEnd), as: UTF8.self))\"")
       }
@@ -133,7 +167,7 @@ struct SheetReader {
     }
   }
 
-  private mutating func endRow(_ body: (Row) throws -> Void) throws {
+  private func endRow(_ body: (Row) throws -> Void) throws {
     lastRow = row.index
     guard !row.cells.isEmpty else { return }
     if rowNeedsSort {
@@ -148,13 +182,15 @@ struct SheetReader {
 
   // MARK: - Cells
 
-  private mutating func beginCell() throws(XLSXError) {
+  private func beginCell() throws(XLSXError) {
     reference = nil
     type = .number
     style = 0
-    text.removeAll(keepingCapacity: true)
+    if !text.isEmpty { text.removeAll(keepingCapacity: true) }
     hasText = false
-    try tok.forEachAttribute { a throws(XLSXError) in
+    hasDirect = false
+    var cursor = tok.attributesStart
+    while let a = try tok.nextAttribute(&cursor) {
       let v = tok.bytes(a.valueStart, a.valueEnd)
       if tok.attribute(a, is: "r") {
         reference = try cellReference(v)
@@ -181,13 +217,13 @@ struct SheetReader {
     lastColumn = column
   }
 
-  private mutating func endCell() throws(XLSXError) {
+  private func endCell() throws(XLSXError) {
     guard hasText, let reference else { return }
     let value: CellValue
     switch type {
     case .number:
-      guard !text.isEmpty else { return }
-      guard let number = text.withUnsafeBufferPointer(parseDouble) else {
+      guard hasDirect || !text.isEmpty else { return }
+      guard let number = hasDirect ? direct : text.withUnsafeBufferPointer(parseDouble) else {
         // Not a number although the cell says so: keep the characters rather than lose them.
         value = .text(decodeXString(text))
         break
@@ -198,7 +234,9 @@ struct SheetReader {
       case .duration: value = .duration(days: number)
       }
     case .shared:
-      guard let i = text.withUnsafeBufferPointer(parseInt), i < strings.count else {
+      guard let i = hasDirect ? Int(direct) : text.withUnsafeBufferPointer(parseInt),
+        i < strings.count
+      else {
         throw tok.malformed("cell \(reference) refers to shared string \(String(decoding: text, as: UTF8.self)), which does not exist")
       }
       guard !strings[i].isEmpty else { return }
@@ -221,9 +259,9 @@ struct SheetReader {
       let s = String(decoding: text, as: UTF8.self)
       value = parseISODate(s, date1904: date1904).map { .date(serial: $0) } ?? .text(s)
     }
-    workbook.cellCount += 1
-    guard workbook.cellCount <= maxCells else {
-      throw XLSXError(.limitExceeded(.cells), "more than \(maxCells) cells")
+    cellCount += 1
+    guard cellCount <= cellBudget else {
+      throw XLSXError(.limitExceeded(.cells), "a workbook with more cells than the limit")
     }
     row.cells.append(Cell(reference, value))
   }
@@ -250,6 +288,26 @@ struct SheetReader {
   /// An A1 reference: malformed ones (`0`, `A`, `1A`) are FILE-001, well-formed ones outside the
   /// grid (`XFE1`, `A1048577`) FILE-002.
   private func cellReference(_ v: UnsafeBufferPointer<UInt8>) throws(XLSXError) -> CellReference {
+    // Fast path: upper-case letters then digits, as every writer emits them.
+    var column = 0
+    var row = 0
+    var i = 0
+    while i < v.count, case let d = v[i] &- UInt8(ascii: "A"), d < 26, i < 3 {
+      column = column * 26 + Int(d) + 1
+      i += 1
+    }
+    let letters = i
+    while i < v.count, case let d = v[i] &- UInt8(ascii: "0"), d < 10, i - letters < 8 {
+      row = row * 10 + Int(d)
+      i += 1
+    }
+    if i == v.count, letters > 0, i > letters, let ref = CellReference(row: row, column: column) {
+      return ref
+    }
+    return try slowCellReference(v)
+  }
+
+  private func slowCellReference(_ v: UnsafeBufferPointer<UInt8>) throws(XLSXError) -> CellReference {
     if let ref = CellReference.parse(v) { return ref }
     var i = 0
     while i < v.count, case let b = v[i] | 0x20, b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") {
@@ -258,7 +316,7 @@ struct SheetReader {
     let letters = i
     while i < v.count, v[i] &- UInt8(ascii: "0") < 10 { i += 1 }
     let text = String(decoding: v, as: UTF8.self)
-    if letters > 0 && i == v.count && i > letters {
+    if letters > 0 && i == v.count && i > letters && v.contains(where: { $0 != UInt8(ascii: "0") && $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) {
       throw XLSXError(.limitExceeded(.coordinates), "\(tok.part): cell \(text) is outside A1:XFD1048576")
     }
     throw tok.malformed("cell reference \"\(text)\"")

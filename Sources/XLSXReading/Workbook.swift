@@ -107,9 +107,11 @@ public final class Workbook {
     guard let stream = try archive.open(sheet.part) else {
       throw XLSXError(.missingPart, "sheet \"\(sheet.name)\": part \(sheet.part) is missing")
     }
-    var reader = SheetReader(
+    let reader = SheetReader(
       tokenizer: XMLTokenizer(part: sheet.part, source: stream, limits: limits),
-      strings: strings, styles: styles, date1904: date1904, workbook: self)
+      strings: strings, styles: styles, date1904: date1904,
+      cellBudget: limits.maxCells - cellCount)
+    defer { cellCount += reader.cellCount }
     try reader.read(body)
   }
 

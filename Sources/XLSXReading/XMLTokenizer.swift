@@ -39,8 +39,10 @@ final class XMLTokenizer {
   private var consumed = 0
   private var started = false
 
-  /// Hashes of the qualified names of the open elements, innermost last.
-  private var open: [UInt64] = []
+  /// Hashes of the qualified names of the open elements, innermost last: a fixed stack of
+  /// `maxDepth` entries (an array's append and uniqueness checks cost a third of a start tag).
+  private let open: UnsafeMutablePointer<UInt64>
+  private var openCount = 0
   private var pendingEnd = false
 
   // The current token.
@@ -61,13 +63,17 @@ final class XMLTokenizer {
     self.maxTokenBytes = limits.maxTokenBytes
     self.maxDepth = limits.maxXMLDepth
     capacity = 1 << 16
-    buffer = .allocate(capacity: capacity)
+    buffer = .allocate(capacity: capacity + 8)
+    open = .allocate(capacity: max(limits.maxXMLDepth, 1))
   }
 
-  deinit { buffer.deallocate() }
+  deinit {
+    buffer.deallocate()
+    open.deallocate()
+  }
 
   /// The number of elements open around the current position.
-  var depth: Int { open.count }
+  var depth: Int { openCount }
 
   // MARK: - Tokens
 
@@ -75,13 +81,13 @@ final class XMLTokenizer {
   func next() throws(XLSXError) -> Token {
     if pendingEnd {
       pendingEnd = false
-      open.removeLast()
+      openCount -= 1
       return .end
     }
     if !started { try start() }
     while true {
       if pos >= length, try !fill() {
-        guard open.isEmpty else { throw malformed("the document ends inside an element") }
+        guard openCount == 0 else { throw malformed("the document ends inside an element") }
         return .eof
       }
       if buffer[pos] != UInt8(ascii: "<") { return try scanText() }
@@ -107,7 +113,10 @@ final class XMLTokenizer {
   @inline(__always)
   func nameIs(_ name: StaticString) -> Bool {
     let n = name.utf8CodeUnitCount
-    return nameEnd - nameStart == n && memcmp(buffer + nameStart, name.utf8Start, n) == 0
+    guard nameEnd - nameStart == n else { return false }
+    let p = name.utf8Start
+    for k in 0..<n where buffer[nameStart + k] != p[k] { return false }
+    return true
   }
 
   /// The current element's local name.
@@ -143,45 +152,46 @@ final class XMLTokenizer {
     var hasPrefix: Bool
   }
 
-  /// Iterates over the attributes of the current start tag.
-  func forEachAttribute(_ body: (Attribute) throws(XLSXError) -> Void) throws(XLSXError) {
-    var i = attributesStart
+  /// The attribute of the current start tag that starts at or after `cursor` (start at
+  /// `attributesStart`), moving `cursor` past it; nil after the last one.
+  @inline(__always)
+  func nextAttribute(_ cursor: inout Int) throws(XLSXError) -> Attribute? {
+    var i = cursor
     let end = attributesEnd
-    while i < end {
-      while i < end && isSpace(buffer[i]) { i += 1 }
-      if i >= end { break }
-      let qStart = i
-      var local = i
-      while i < end && buffer[i] != UInt8(ascii: "=") && !isSpace(buffer[i]) {
-        if buffer[i] == UInt8(ascii: ":") { local = i + 1 }
-        i += 1
-      }
-      let qEnd = i
-      while i < end && isSpace(buffer[i]) { i += 1 }
-      guard i < end, buffer[i] == UInt8(ascii: "=") else { throw malformed("attribute without a value") }
-      i += 1
-      while i < end && isSpace(buffer[i]) { i += 1 }
-      guard i < end, buffer[i] == UInt8(ascii: "\"") || buffer[i] == UInt8(ascii: "'") else {
-        throw malformed("unquoted attribute value")
-      }
-      let quote = buffer[i]
-      i += 1
-      let vStart = i
-      while i < end && buffer[i] != quote { i += 1 }
-      guard i < end else { throw malformed("unterminated attribute value") }
-      try body(
-        Attribute(
-          nameStart: local, nameEnd: qEnd, valueStart: vStart, valueEnd: i,
-          hasPrefix: local != qStart))
+    while i < end && isSpace(buffer[i]) { i += 1 }
+    if i >= end { return nil }
+    let qStart = i
+    var local = i
+    while i < end && buffer[i] != UInt8(ascii: "=") && !isSpace(buffer[i]) {
+      if buffer[i] == UInt8(ascii: ":") { local = i + 1 }
       i += 1
     }
+    let qEnd = i
+    while i < end && isSpace(buffer[i]) { i += 1 }
+    guard i < end, buffer[i] == UInt8(ascii: "=") else { throw malformed("attribute without a value") }
+    i += 1
+    while i < end && isSpace(buffer[i]) { i += 1 }
+    guard i < end, buffer[i] == UInt8(ascii: "\"") || buffer[i] == UInt8(ascii: "'") else {
+      throw malformed("unquoted attribute value")
+    }
+    let quote = buffer[i]
+    i += 1
+    let vStart = i
+    while i < end && buffer[i] != quote { i += 1 }
+    guard i < end else { throw malformed("unterminated attribute value") }
+    cursor = i + 1
+    return Attribute(
+      nameStart: local, nameEnd: qEnd, valueStart: vStart, valueEnd: i, hasPrefix: local != qStart)
   }
 
   /// Whether an attribute's local name is `name`.
   @inline(__always)
   func attribute(_ a: Attribute, is name: StaticString) -> Bool {
     let n = name.utf8CodeUnitCount
-    return a.nameEnd - a.nameStart == n && memcmp(buffer + a.nameStart, name.utf8Start, n) == 0
+    guard a.nameEnd - a.nameStart == n else { return false }
+    let p = name.utf8Start
+    for k in 0..<n where buffer[a.nameStart + k] != p[k] { return false }
+    return true
   }
 
   /// An attribute's value with entities decoded and white space normalized (XML 1.0 §3.3.3).
@@ -199,7 +209,8 @@ final class XMLTokenizer {
   /// a prefixed and an unprefixed one exist (`r:id` and `id`), `prefixed` picks which.
   func attributeValue(_ name: StaticString, prefixed: Bool? = nil) throws(XLSXError) -> String? {
     var found: Attribute?
-    try forEachAttribute { a throws(XLSXError) in
+    var cursor = attributesStart
+    while let a = try nextAttribute(&cursor) {
       if attribute(a, is: name), prefixed == nil || a.hasPrefix == prefixed || found == nil {
         found = a
       }
@@ -250,7 +261,7 @@ final class XMLTokenizer {
         throw XLSXError(
           .limitExceeded(.tokenBytes), "\(part): a token longer than \(maxTokenBytes) bytes")
       }
-      let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+      let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 8)
       bigger.update(from: buffer, count: length)
       buffer.deallocate()
       buffer = bigger
@@ -348,16 +359,25 @@ final class XMLTokenizer {
   }
 
   private func scanEndTag() throws(XLSXError) -> Token {
-    guard let gt = try find(UInt8(ascii: ">"), from: 2) else { throw malformed("unterminated end tag") }
+    // End tags are short: scan for '>' inline, reading more only when the buffer runs out.
+    var gt = 2
+    while true {
+      if pos + gt >= length {
+        if try !fill() { throw malformed("unterminated end tag") }
+        continue
+      }
+      if buffer[pos + gt] == UInt8(ascii: ">") { break }
+      gt += 1
+    }
     var end = pos + gt
     while end > pos + 2 && isSpace(buffer[end - 1]) { end -= 1 }
     let qStart = pos + 2
     var local = qStart
     for i in qStart..<end where buffer[i] == UInt8(ascii: ":") { local = i + 1 }
-    guard let top = open.last, top == hash(qStart, end) else {
+    guard openCount > 0, open[openCount - 1] == hash(qStart, end) else {
       throw malformed("end tag </\(String(decoding: bytes(qStart, end), as: UTF8.self))> does not close the open element")
     }
-    open.removeLast()
+    openCount -= 1
     nameStart = local
     nameEnd = end
     pos += gt + 1
@@ -365,25 +385,31 @@ final class XMLTokenizer {
   }
 
   private func scanStartTag() throws(XLSXError) -> Token {
-    // Find the closing '>' outside quoted attribute values.
+    // Find the closing '>' outside quoted attribute values, jumping over values with memchr.
     var i = 1
-    var quote: UInt8 = 0
     scan: while true {
-      if pos + i >= length {
-        if try !fill() { throw malformed("unterminated start tag") }
-        continue
+      var p = buffer + pos + i
+      let end = buffer + length
+      while p < end {
+        let b = p.pointee
+        if b == UInt8(ascii: ">") {
+          i = p - (buffer + pos)
+          break scan
+        } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+          // Attribute values are short: a plain loop beats a memchr call here.
+          var q = p + 1
+          while q < end && q.pointee != b { q += 1 }
+          guard q < end else { break }
+          p = q + 1
+          continue
+        } else if b == UInt8(ascii: "<") {
+          throw malformed("'<' inside a tag")
+        }
+        p += 1
       }
-      let b = buffer[pos + i]
-      if quote != 0 {
-        if b == quote { quote = 0 }
-      } else if b == UInt8(ascii: ">") {
-        break scan
-      } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
-        quote = b
-      } else if b == UInt8(ascii: "<") {
-        throw malformed("'<' inside a tag")
-      }
-      i += 1
+      // Out of bytes (or inside an unterminated quote): read more and rescan from there.
+      i = p - (buffer + pos)
+      if try !fill() { throw malformed("unterminated start tag") }
     }
     let gt = pos + i
     let qStart = pos + 1
@@ -401,21 +427,26 @@ final class XMLTokenizer {
     nameEnd = qEnd
     attributesStart = qEnd
     attributesEnd = isSelfClosing ? gt - 1 : gt
-    guard open.count < maxDepth else {
+    guard openCount < maxDepth else {
       throw XLSXError(
         .limitExceeded(.xmlDepth), "\(part): elements nested deeper than \(maxDepth) at byte \(offset)")
     }
-    open.append(hash(qStart, qEnd))
+    open[openCount] = hash(qStart, qEnd)
+    openCount += 1
     pendingEnd = isSelfClosing
     pos = gt + 1
     return .start
   }
 
+  /// A cheap identity for an element name, for matching end tags: its length and first seven
+  /// bytes (exact for every SpreadsheetML name that matters: `c`, `v`, `row`, `t`, `si`).
   @inline(__always)
   private func hash(_ start: Int, _ end: Int) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in start..<end { h = (h ^ UInt64(buffer[i])) &* 0x100_0000_01b3 }
-    return h
+    let n = end - start
+    // The buffer has 8 bytes of slack past its capacity, so this load never leaves it.
+    var h = UnsafeRawPointer(buffer + start).loadUnaligned(as: UInt64.self)
+    if n < 7 { h &= (1 << (8 * UInt64(n))) - 1 } else { h &= 0x00FF_FFFF_FFFF_FFFF }
+    return h | UInt64(min(n, 255)) << 56
   }
 
   private var offset: Int { consumed + pos }

@@ -1,0 +1,186 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// Finding the built `pipeline` binary and the corpus, and running the binary with a time limit.
+
+// MARK: - Locations
+
+enum TestLocations {
+  /// The package root: this file is `<root>/Tests/EndToEndTests/BinaryRunner.swift`.
+  static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// `<root>/../shared/corpus/wild/files`.
+  static let corpusDirectory: URL = packageRoot.deletingLastPathComponent()
+    .appendingPathComponent("shared/corpus/wild/files", isDirectory: true).standardizedFileURL
+
+  /// The built `pipeline` executable, or the list of places looked at.
+  ///
+  /// `swift test` builds it because `EndToEndTests` depends on the executable target, and puts it
+  /// next to the test product: on Linux `.build/<config>/pipelinePackageTests.xctest` (an
+  /// executable) and `.build/<config>/pipeline`; on macOS the `.xctest` is a bundle, so the
+  /// binary sits next to the bundle, a few levels above the test executable. We walk up from the
+  /// test executable (`Bundle.main`, `argv[0]`) and fall back to `<root>/.build/debug/pipeline`.
+  /// `PIPELINE_BINARY` overrides all of it.
+  static let pipelineBinary: Result<URL, LocateError> = locatePipeline()
+
+  struct LocateError: Error, CustomStringConvertible {
+    let tried: [String]
+    var description: String {
+      "the built `pipeline` binary was not found; looked at:\n  " + tried.joined(separator: "\n  ")
+    }
+  }
+
+  private static func locatePipeline() -> Result<URL, LocateError> {
+    let fm = FileManager.default
+    var tried: [String] = []
+    func usable(_ url: URL) -> Bool {
+      var isDir: ObjCBool = false
+      tried.append(url.path)
+      return fm.fileExists(atPath: url.path, isDirectory: &isDir) && !isDir.boolValue
+        && fm.isExecutableFile(atPath: url.path)
+    }
+    if let override = ProcessInfo.processInfo.environment["PIPELINE_BINARY"], !override.isEmpty {
+      let url = URL(fileURLWithPath: override)
+      return usable(url) ? .success(url) : .failure(LocateError(tried: tried))
+    }
+    var starts: [URL] = []
+    if let exe = Bundle.main.executableURL { starts.append(exe.deletingLastPathComponent()) }
+    starts.append(Bundle.main.bundleURL)
+    if let argv0 = CommandLine.arguments.first, !argv0.isEmpty {
+      let url = URL(fileURLWithPath: argv0).resolvingSymlinksInPath()
+      starts.append(url.deletingLastPathComponent())
+    }
+    for start in starts {
+      // Linux: the directory itself; macOS: …/pipelinePackageTests.xctest/Contents/MacOS, up 3.
+      var dir = start.standardizedFileURL
+      for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("pipeline")
+        if usable(candidate) { return .success(candidate) }
+        let parent = dir.deletingLastPathComponent()
+        if parent.path == dir.path { break }
+        dir = parent
+      }
+    }
+    let fallback = packageRoot.appendingPathComponent(".build/debug/pipeline")
+    return usable(fallback) ? .success(fallback) : .failure(LocateError(tried: tried))
+  }
+
+  /// Every `*.xlsx` / `*.xlsm` in the corpus, sorted; a failure message when the corpus is missing
+  /// or holds no workbooks.
+  static func corpusFiles() -> Result<[String], CorpusMissing> {
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: corpusDirectory.path)
+    } catch {
+      return .failure(
+        CorpusMissing(
+          description:
+            "corpus folder \(corpusDirectory.path) is missing or unreadable (\(error.localizedDescription))"
+        ))
+    }
+    let files = names.filter {
+      let lower = $0.lowercased()
+      return lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm")
+    }.sorted()
+    if files.isEmpty {
+      return .failure(
+        CorpusMissing(
+          description: "corpus folder \(corpusDirectory.path) holds no .xlsx/.xlsm files"))
+    }
+    return .success(files)
+  }
+
+  struct CorpusMissing: Error, CustomStringConvertible {
+    let description: String
+  }
+}
+
+// MARK: - Running
+
+/// A lock-protected value, for the state the process callbacks share.
+private final class Locked<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Value
+  init(_ value: Value) { self.value = value }
+  func withLock<R>(_ body: (inout Value) -> R) -> R {
+    lock.lock()
+    defer { lock.unlock() }
+    return body(&value)
+  }
+}
+
+/// `Process` is not `Sendable`; it is only touched from the callbacks below, which never race on it
+/// (the timer reads `isRunning`/`processIdentifier`, which Foundation guards).
+private struct ProcessBox: @unchecked Sendable {
+  let process: Process
+}
+
+/// Runs `executable arguments` with stdin closed, collecting stdout and stderr; after `timeout`
+/// seconds the process is killed (SIGKILL) and the result says `timedOut`.
+func runProcess(_ executable: URL, _ arguments: [String], timeout: Double) async throws -> RunResult
+{
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  let outPipe = Pipe()
+  let errPipe = Pipe()
+  process.standardOutput = outPipe
+  process.standardError = errPipe
+  process.standardInput = FileHandle.nullDevice
+
+  let box = ProcessBox(process: process)
+  let outData = Locked(Data())
+  let errData = Locked(Data())
+  let timedOut = Locked(false)
+  let group = DispatchGroup()
+  let start = Date()
+
+  return try await withCheckedThrowingContinuation { continuation in
+    group.enter()  // termination
+    group.enter()  // stdout drained
+    group.enter()  // stderr drained
+    process.terminationHandler = { _ in group.leave() }
+    do {
+      try process.run()
+    } catch {
+      continuation.resume(throwing: error)
+      return
+    }
+    let pid = process.processIdentifier
+    // Drain both pipes on their own threads so a large stdout cannot block the child.
+    DispatchQueue.global().async {
+      let d = outPipe.fileHandleForReading.readDataToEndOfFile()
+      outData.withLock { $0 = d }
+      group.leave()
+    }
+    DispatchQueue.global().async {
+      let d = errPipe.fileHandleForReading.readDataToEndOfFile()
+      errData.withLock { $0 = d }
+      group.leave()
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+      if box.process.isRunning {
+        timedOut.withLock { $0 = true }
+        kill(pid, SIGKILL)
+      }
+    }
+    group.notify(queue: .global()) {
+      let p = box.process
+      let signaled = p.terminationReason == .uncaughtSignal
+      continuation.resume(
+        returning: RunResult(
+          exitCode: signaled ? -1 : p.terminationStatus,
+          signal: signaled ? p.terminationStatus : nil,
+          timedOut: timedOut.withLock { $0 },
+          stdout: outData.withLock { $0 },
+          stderr: errData.withLock { $0 },
+          seconds: Date().timeIntervalSince(start)))
+    }
+  }
+}
