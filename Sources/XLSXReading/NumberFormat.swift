@@ -71,13 +71,17 @@ struct StyleTable {
     var inCellXfs = false
     var cellXfsDepth = 0
     var fallbackDepth = 0
+    var numFmtsDepth = -2
     while true {
       switch try tok.next() {
       case .start:
         // Markup-compatibility: read mc:Choice, skip the mc:Fallback copy of the same content.
         if tok.nameIs("Fallback") || fallbackDepth > 0 {
           fallbackDepth += 1
-        } else if tok.nameIs("numFmt") {
+        } else if tok.nameIs("numFmts") {
+          numFmtsDepth = tok.depth
+        } else if tok.nameIs("numFmt") && tok.depth == numFmtsDepth + 1 {
+          // Only the workbook's number formats: <dxfs> (conditional formats) reuse the element.
           if let id = try tok.attributeValue("numFmtId").flatMap({ Int($0) }),
             let code = try tok.attributeValue("formatCode")
           {
@@ -94,6 +98,8 @@ struct StyleTable {
           fallbackDepth -= 1
         } else if tok.nameIs("cellXfs") && tok.depth == cellXfsDepth - 1 {
           inCellXfs = false
+        } else if tok.nameIs("numFmts") {
+          numFmtsDepth = -2
         }
       case .text: break
       case .eof:

@@ -135,9 +135,21 @@ final class XMLTokenizer {
   func appendText(to out: inout [UInt8]) throws(XLSXError) {
     let raw = rawText
     if raw.isEmpty { return }
-    if isCDATA || (memchr(raw.baseAddress!, Int32(UInt8(ascii: "&")), raw.count) == nil
-      && memchr(raw.baseAddress!, 0x0D, raw.count) == nil)
-    {
+    let hasCR = memchr(raw.baseAddress!, 0x0D, raw.count) != nil
+    if isCDATA {
+      // CDATA is literal, but XML's end-of-line handling (§2.11) still applies.
+      guard hasCR else { return out.append(contentsOf: raw) }
+      var i = 0
+      while i < raw.count {
+        if raw[i] == 0x0D {
+          if i + 1 < raw.count && raw[i + 1] == 0x0A { i += 1 }
+          out.append(0x0A)
+        } else {
+          out.append(raw[i])
+        }
+        i += 1
+      }
+    } else if !hasCR && memchr(raw.baseAddress!, Int32(UInt8(ascii: "&")), raw.count) == nil {
       out.append(contentsOf: raw)
     } else {
       try decodeEntities(raw, into: &out, normalizeWhitespace: false)
@@ -257,10 +269,8 @@ final class XMLTokenizer {
       pos = 0
     }
     if length == capacity {
-      guard capacity < maxTokenBytes + (1 << 16) else {
-        throw XLSXError(
-          .limitExceeded(.tokenBytes), "\(part): a token longer than \(maxTokenBytes) bytes")
-      }
+      // The buffer is full of one unfinished token: it is longer than the buffer.
+      guard capacity <= maxTokenBytes else { throw tokenTooLong() }
       let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 8)
       bigger.update(from: buffer, count: length)
       buffer.deallocate()
@@ -327,10 +337,12 @@ final class XMLTokenizer {
   private func scanText() throws(XLSXError) -> Token {
     isCDATA = false
     if let i = try find(UInt8(ascii: "<"), from: 0) {
+      guard i <= maxTokenBytes else { throw tokenTooLong() }
       textStart = pos
       textEnd = pos + i
       pos += i
     } else {
+      guard length - pos <= maxTokenBytes else { throw tokenTooLong() }
       textStart = pos
       textEnd = length
       pos = length
@@ -348,6 +360,7 @@ final class XMLTokenizer {
       if i >= prefix + 2 && buffer[pos + i - 1] == UInt8(ascii: "]")
         && buffer[pos + i - 2] == UInt8(ascii: "]")
       {
+        guard i <= maxTokenBytes else { throw tokenTooLong() }
         isCDATA = true
         textStart = pos + prefix
         textEnd = pos + i - 2
@@ -411,6 +424,7 @@ final class XMLTokenizer {
       i = p - (buffer + pos)
       if try !fill() { throw malformed("unterminated start tag") }
     }
+    guard i <= maxTokenBytes else { throw tokenTooLong() }
     let gt = pos + i
     let qStart = pos + 1
     var qEnd = qStart
@@ -439,17 +453,28 @@ final class XMLTokenizer {
   }
 
   /// A cheap identity for an element name, for matching end tags: its length and first seven
-  /// bytes (exact for every SpreadsheetML name that matters: `c`, `v`, `row`, `t`, `si`).
+  /// bytes taken as they are (the hot names `c`, `v`, `row`, `t` cost one load), the rest hashed.
   @inline(__always)
   private func hash(_ start: Int, _ end: Int) -> UInt64 {
     let n = end - start
     // The buffer has 8 bytes of slack past its capacity, so this load never leaves it.
     var h = UnsafeRawPointer(buffer + start).loadUnaligned(as: UInt64.self)
-    if n < 7 { h &= (1 << (8 * UInt64(n))) - 1 } else { h &= 0x00FF_FFFF_FFFF_FFFF }
-    return h | UInt64(min(n, 255)) << 56
+    if n < 7 {
+      h &= (1 << (8 * UInt64(n))) - 1
+    } else {
+      h &= 0x00FF_FFFF_FFFF_FFFF
+      // Longer names (sheetData, cellXfs) are rare: fold in the rest so they match exactly too.
+      for i in (start + 7)..<end { h = (h ^ UInt64(buffer[i])) &* 0x100_0000_01b3 }
+    }
+    return h ^ UInt64(min(n, 255)) << 56
   }
 
   private var offset: Int { consumed + pos }
+
+  private func tokenTooLong() -> XLSXError {
+    XLSXError(
+      .limitExceeded(.tokenBytes), "\(part): a token longer than \(maxTokenBytes) bytes at byte \(offset)")
+  }
 
   func malformed(_ what: String) -> XLSXError {
     XLSXError(.malformedXML, "\(part): \(what) (byte \(offset))")

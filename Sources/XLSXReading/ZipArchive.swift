@@ -37,7 +37,7 @@ final class ZipArchive {
     try Self.checkMagic(magic.prefix(n))
     var code: Int32 = 0
     guard let za = zip_open(path, ZIP_RDONLY, &code) else {
-      throw Self.openError(code, context: path)
+      throw Self.openError(code, context: path, startsLikeZip: magic.starts(with: Self.localHeader))
     }
     try self.init(handle: za, limits: limits)
   }
@@ -61,7 +61,8 @@ final class ZipArchive {
     }
     guard let za = zip_open_from_source(source, ZIP_RDONLY, &error) else {
       zip_source_free(source)
-      throw Self.openError(zip_error_code_zip(&error), context: "upload")
+      throw Self.openError(
+        zip_error_code_zip(&error), context: "upload", startsLikeZip: bytes.starts(with: Self.localHeader))
     }
     try self.init(handle: za, limits: limits)
   }
@@ -126,13 +127,18 @@ final class ZipArchive {
     }
   }
 
-  private static func openError(_ code: Int32, context: String) -> XLSXError {
+  /// The signature of a zip's first local file header.
+  private static let localHeader: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+
+  /// Maps libzip's open error. A file that starts like a zip but has no end record was cut off
+  /// (an interrupted upload or copy): that is a damaged zip, not "not a zip".
+  private static func openError(_ code: Int32, context: String, startsLikeZip: Bool) -> XLSXError {
     var error = zip_error_t()
     zip_error_init_with_code(&error, code)
     defer { zip_error_fini(&error) }
     let message = "\(context): \(String(cString: zip_error_strerror(&error)))"
     switch code {
-    case ZIP_ER_NOZIP: return XLSXError(.notZip, message)
+    case ZIP_ER_NOZIP: return XLSXError(startsLikeZip ? .corruptZip : .notZip, message)
     case ZIP_ER_OPEN, ZIP_ER_MEMORY: return XLSXError(.io, message)
     default: return XLSXError(.corruptZip, message)
     }

@@ -139,3 +139,20 @@ import Testing
   }
 }
 
+
+@Suite struct EndTagMatchingTests {
+  /// End tags must close the open element exactly, long names included.
+  @Test(arguments: [
+    "<sheetData></sheetDatX>", "<sheetData></sheetDat>", "<sheetDataX></sheetData>", "<c></v>",
+    "<row></rOw>", "<x:c></y:c>",
+  ])
+  func rejectsAnEndTagThatClosesAnotherElement(xml: String) {
+    let error = TokenizerTests.failure { _ = try TokenizerTests.trace(xml) }
+    #expect(error?.kind == .malformedXML, "\(xml)")
+  }
+
+  @Test(arguments: ["<sheetData></sheetData>", "<x:sheetData></x:sheetData >", "<extraordinarilyLongElementName/>"])
+  func acceptsMatchingEndTags(xml: String) throws {
+    #expect(try TokenizerTests.trace(xml).count == 2)
+  }
+}
