@@ -23,9 +23,8 @@ fi
 
 pipeline_args=()
 if [[ -z ${BENCH_SKIP_PIPELINE:-} ]]; then
-  if [[ ! -x $bin ]]; then
-    swift build -c release --product pipeline
-  fi
+  # Always (a no-op when up to date): a stale binary would time old code.
+  swift build -c release --product pipeline >&2
   pipeline_args=(--pipeline "$bin")
 fi
 

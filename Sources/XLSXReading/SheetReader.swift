@@ -69,6 +69,10 @@ final class SheetReader {
           guard inRow else { throw tok.malformed("a cell outside a row") }
           try beginCell()
           inCell = true
+          if !tok.isSelfClosing, try tok.takeValueElement() {
+            hasText = true
+            try captureText()
+          }
         } else if tok.nameIs("v") {
           if inCell {
             capture = true
@@ -93,31 +97,7 @@ final class SheetReader {
           inSheetData = true
         }
       case .text:
-        guard capture else { continue }
-        let raw = tok.rawText
-        if (type == .number || type == .shared) && !tok.isCDATA && text.isEmpty && !hasDirect
-          && raw.count <= Self.directCapacity
-        {
-          // The common case, a number or a string index in one piece: parse it in place, and
-          // keep its few bytes in case markup splits the value (`<v>1<!-- -->2</v>`).
-          if type == .number, let v = parseDouble(raw) {
-            direct = v
-          } else if type == .shared, let i = parseInt(raw) {
-            direct = Double(i)
-          } else {
-            try tok.appendText(to: &text)
-            continue
-          }
-          hasDirect = true
-          directBytes.update(from: raw.baseAddress!, count: raw.count)
-          directCount = raw.count
-          continue
-        }
-        if hasDirect {
-          text.append(contentsOf: UnsafeBufferPointer(start: directBytes, count: directCount))
-          hasDirect = false
-        }
-        try tok.appendText(to: &text)
+        if capture { try captureText() }
       case .end:
         if tok.nameIs("c") {
           if inCell { try endCell() }
@@ -143,6 +123,34 @@ final class SheetReader {
         return
       }
     }
+  }
+
+  /// Takes the current text token into the cell being read.
+  private func captureText() throws(XLSXError) {
+    let raw = tok.rawText
+    if (type == .number || type == .shared) && !tok.isCDATA && text.isEmpty && !hasDirect
+      && raw.count <= Self.directCapacity
+    {
+      // The common case, a number or a string index in one piece: parse it in place, and
+      // keep its few bytes in case markup splits the value (`<v>1<!-- -->2</v>`).
+      if type == .number, let v = parseDouble(raw) {
+        direct = v
+      } else if type == .shared, let i = parseInt(raw) {
+        direct = Double(i)
+      } else {
+        try tok.appendText(to: &text)
+        return
+      }
+      hasDirect = true
+      directBytes.update(from: raw.baseAddress!, count: raw.count)
+      directCount = raw.count
+      return
+    }
+    if hasDirect {
+      text.append(contentsOf: UnsafeBufferPointer(start: directBytes, count: directCount))
+      hasDirect = false
+    }
+    try tok.appendText(to: &text)
   }
 
   // MARK: - Rows

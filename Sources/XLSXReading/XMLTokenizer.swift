@@ -109,6 +109,26 @@ final class XMLTokenizer {
     }
   }
 
+  /// The fast path for the commonest shape in a sheet, an unprefixed `<v>text</v>` right at the
+  /// current position: consumes it whole and makes its content the current text token (a start
+  /// and an end that balance, so the element stack is untouched). Returns false, consuming
+  /// nothing, when the bytes there are anything else; the caller then reads tokens as usual.
+  func takeValueElement() throws(XLSXError) -> Bool {
+    guard !pendingEnd, try ensure(4), buffer[pos] == UInt8(ascii: "<"),
+      buffer[pos + 1] == UInt8(ascii: "v"), buffer[pos + 2] == UInt8(ascii: ">")
+    else { return false }
+    guard let i = try find(UInt8(ascii: "<"), from: 3), try ensure(i + 4),
+      buffer[pos + i + 1] == UInt8(ascii: "/"), buffer[pos + i + 2] == UInt8(ascii: "v"),
+      buffer[pos + i + 3] == UInt8(ascii: ">")
+    else { return false }
+    guard i <= maxTokenBytes else { throw tokenTooLong() }
+    isCDATA = false
+    textStart = pos + 3
+    textEnd = pos + i
+    pos += i + 4
+    return true
+  }
+
   /// Whether the current element's local name is `name` (ASCII).
   @inline(__always)
   func nameIs(_ name: StaticString) -> Bool {
