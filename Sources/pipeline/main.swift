@@ -87,9 +87,13 @@ func runDump(_ args: ArraySlice<String>) throws -> Int32 {
   let path = a.positionals[0]
   let name = URL(fileURLWithPath: path).lastPathComponent
   do {
+    // Held until the whole workbook is read: a damaged part shows itself only at its end (the
+    // CRC), and a failed read must print the error alone, never a partial dump before it.
+    var output: [UInt8] = []
     try Dump.write(
       path: path, fileName: name, format: format, stats: a.switches.contains("--stats"),
-      limits: config.reader, to: writeStdout)
+      limits: config.reader, to: { output += $0 })
+    writeStdout(output)
     return 0
   } catch let error as XLSXError where error.kind != .io {
     if format == .json {

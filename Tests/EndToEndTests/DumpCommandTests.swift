@@ -1,4 +1,5 @@
 import Foundation
+import XLSXTestSupport
 import Testing
 
 /// `pipeline dump` as a user runs it: the shipped fixture, exit statuses, usage errors.
@@ -73,5 +74,38 @@ import Testing
     #expect(try await run(["--help"]).exitCode == 0)
     let version = try await run(["--version"])
     #expect(String(decoding: version.stdout, as: UTF8.self).hasPrefix("pipeline "))
+  }
+}
+
+/// A read that fails late (a CRC error at the end of a sheet) prints the error alone: never a
+/// partial dump before it.
+@Suite struct DumpFailureTests {
+  @Test(arguments: [["--format", "json"], ["--format", "json", "--stats"], []])
+  func aLateFailurePrintsNoPartialOutput(options: [String]) async throws {
+    let rows = (1...3000).map { i -> [CellSpec] in [.number(Double(i)), .inlineString(i == 3000 ? "LASTROW" : "row \(i)")] }
+    var builder = XLSXBuilder(sheets: [.init(name: "S", xml: sheetXML(rows: rows))])
+    builder.entryOptions = { _ in (method: .stored, dataDescriptor: false) }
+    var bytes = builder.build()
+    // Damage the last row's text inside the stored sheet part: only its CRC can tell.
+    let marker = Array("LASTROW".utf8)
+    let at = try #require(
+      (0...(bytes.count - marker.count)).last { Array(bytes[$0..<($0 + marker.count)]) == marker })
+    bytes[at] ^= 0x20
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let file = dir.url.appendingPathComponent("damaged.xlsx")
+    try Data(bytes).write(to: file)
+
+    let result = try await runProcess(
+      try TestLocations.pipelineBinary.get(), ["dump", file.path] + options, timeout: 20)
+    #expect(result.exitCode == 1)
+    if options.isEmpty {
+      #expect(result.stdout.isEmpty)
+      #expect(String(decoding: result.stderr, as: UTF8.self).contains("FILE-001"))
+    } else {
+      let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+      #expect(Set(json.keys) == ["file", "error"])
+      #expect((json["error"] as? [String: String])?["rule"] == "FILE-001")
+    }
   }
 }
