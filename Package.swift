@@ -27,7 +27,9 @@ let package = Package(
       // exclusivity checks on those accesses cost ~15% of a read (measured with perf). Its
       // accesses never overlap, and debug builds (the tests) keep the checks.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-    .target(name: "Pipeline", dependencies: ["Model", "XLSXReading"]),
+    .target(name: "Normalization", dependencies: ["Model", "XLSXReading"]),
+    .target(name: "Validation", dependencies: ["Model"]),
+    .target(name: "Pipeline", dependencies: ["Model", "XLSXReading", "Normalization", "Validation"]),
     .executableTarget(name: "pipeline", dependencies: ["Pipeline"]),
 
     // MARK: - Tests
@@ -35,6 +37,8 @@ let package = Package(
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(
       name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
+    .testTarget(name: "NormalizationTests", dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
+    .testTarget(name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(

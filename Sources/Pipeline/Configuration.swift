@@ -1,16 +1,23 @@
 import Foundation
+import Model
 import XLSXReading
 
-/// What `pipeline.json` configures. Every key is optional: a missing one keeps its built-in
-/// default, and the built-in defaults equal the shipped `pipeline.json`. Unknown keys are an error,
-/// so a misspelt limit is not silently ignored.
-public struct Configuration: Equatable, Sendable {
+/// What `pipeline.json` configures: the reader's limits, the policy numbers and the template.
+///
+/// Every key is optional: a missing one keeps its built-in default (objects merge key by key,
+/// lists are replaced whole), and the built-in defaults equal the shipped `pipeline.json`.
+/// Unknown keys are an error, so a misspelt setting is never silently ignored.
+public struct Configuration: Codable, Equatable, Sendable {
   /// The reader's safety limits (FILE-002).
   public var reader = ReaderLimits()
-  /// The file the configuration came from; nil for the built-in defaults.
-  public var source: String?
+  /// The policy numbers (SPEC §2).
+  public var policy = Policy.standard
+  /// The workbook template (SPEC §3).
+  public var template = Template.standard
 
   public init() {}
+
+  private enum CodingKeys: String, CodingKey { case reader, policy, template }
 
   /// `--config F` when given; else `./pipeline.json` when present; else the built-in defaults.
   public static func load(explicitPath: String?) throws -> Configuration {
@@ -27,32 +34,124 @@ public struct Configuration: Equatable, Sendable {
     } catch {
       throw ConfigurationError(path: path, problem: "cannot be read: \(error.localizedDescription)")
     }
-    var config = try parse(data, path: path)
-    config.source = path
-    return config
+    return try parse(data, path: path)
   }
 
   static func parse(_ data: Data, path: String) throws -> Configuration {
-    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+    guard let user = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw ConfigurationError(path: path, problem: "is not a JSON object")
     }
-    var config = Configuration()
-    var object = JSONObject(root, path: path, at: "")
-    if var reader = try object.object("reader") {
-      try reader.int("maxFileBytes", &config.reader.maxFileBytes)
-      try reader.int("maxEntries", &config.reader.maxEntries)
-      try reader.int("maxEntryInflatedBytes", &config.reader.maxEntryInflatedBytes)
-      try reader.int("maxTotalInflatedBytes", &config.reader.maxTotalInflatedBytes)
-      try reader.int("maxCompressionRatio", &config.reader.maxCompressionRatio)
-      try reader.int("ratioCheckAfterBytes", &config.reader.ratioCheckAfterBytes)
-      try reader.int("maxCells", &config.reader.maxCells)
-      try reader.int("maxSharedStrings", &config.reader.maxSharedStrings)
-      try reader.int("maxTokenBytes", &config.reader.maxTokenBytes)
-      try reader.int("maxXMLDepth", &config.reader.maxXMLDepth)
-      try reader.finish()
+    let defaults = try Configuration().jsonObject()
+    let merged = merge(defaults, user)
+    let config: Configuration
+    do {
+      config = try JSONDecoder().decode(
+        Configuration.self, from: JSONSerialization.data(withJSONObject: merged))
+    } catch let error as DecodingError {
+      throw ConfigurationError(path: path, problem: describe(error))
     }
-    try object.finish()
+    if let unknown = firstUnknownKey(user, known: try config.jsonObject(), at: "") {
+      throw ConfigurationError(path: path, problem: "\(unknown) is not a known setting")
+    }
+    try config.validate(path: path)
     return config
+  }
+
+  /// The configuration as `pipeline.json` text: what `pipeline config` prints.
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+  }
+
+  private func jsonObject() throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as! [String: Any]
+  }
+
+  private func validate(path: String) throws {
+    let limits: [(String, Int)] = [
+      ("maxFileBytes", reader.maxFileBytes), ("maxEntries", reader.maxEntries),
+      ("maxEntryInflatedBytes", reader.maxEntryInflatedBytes),
+      ("maxTotalInflatedBytes", reader.maxTotalInflatedBytes),
+      ("maxCompressionRatio", reader.maxCompressionRatio),
+      ("ratioCheckAfterBytes", reader.ratioCheckAfterBytes), ("maxCells", reader.maxCells),
+      ("maxSharedStrings", reader.maxSharedStrings), ("maxTokenBytes", reader.maxTokenBytes),
+      ("maxXMLDepth", reader.maxXMLDepth),
+    ]
+    for (key, value) in limits where value <= 0 {
+      throw ConfigurationError(path: path, problem: "reader.\(key) must be a positive whole number")
+    }
+    guard (1...12).contains(policy.academicYearStartMonth) else {
+      throw ConfigurationError(path: path, problem: "policy.academicYearStartMonth must be 1…12")
+    }
+    guard policy.titleGrades.contains(policy.mentorMinimumGrade) else {
+      throw ConfigurationError(
+        path: path, problem: "policy.mentorMinimumGrade must be one of policy.titleGrades")
+    }
+    for sheet in template.sheets {
+      for field in sheet.fields {
+        if let pattern = field.pattern, (try? Regex(pattern)) == nil {
+          throw ConfigurationError(
+            path: path, problem: "template \(sheet.key).\(field.key): pattern \(pattern) is not a regular expression")
+        }
+      }
+    }
+  }
+}
+
+/// Objects merge key by key; anything else (lists, numbers, strings) is replaced.
+private func merge(_ base: [String: Any], _ over: [String: Any]) -> [String: Any] {
+  var out = base
+  for (key, value) in over {
+    if let b = base[key] as? [String: Any], let o = value as? [String: Any] {
+      out[key] = merge(b, o)
+    } else {
+      out[key] = value
+    }
+  }
+  return out
+}
+
+/// The first key of `user` that the decoded configuration does not have (a misspelling).
+private func firstUnknownKey(_ user: Any, known: Any, at path: String) -> String? {
+  if let u = user as? [String: Any] {
+    guard let k = known as? [String: Any] else { return nil }
+    for key in u.keys.sorted() {
+      let here = path.isEmpty ? key : path + "." + key
+      guard let kv = k[key] else {
+        if u[key] is NSNull { continue }
+        return here
+      }
+      if let found = firstUnknownKey(u[key]!, known: kv, at: here) { return found }
+    }
+  } else if let u = user as? [Any], let k = known as? [Any] {
+    for (i, element) in u.enumerated() where i < k.count {
+      if let found = firstUnknownKey(element, known: k[i], at: "\(path)[\(i)]") { return found }
+    }
+  }
+  return nil
+}
+
+private func describe(_ error: DecodingError) -> String {
+  func path(_ keys: [any CodingKey]) -> String {
+    keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+      .replacingOccurrences(of: ".[", with: "[")
+  }
+  switch error {
+  case .typeMismatch(let type, let c): return "\(path(c.codingPath)) must be \(typeName(type))"
+  case .valueNotFound(let type, let c): return "\(path(c.codingPath)) must be \(typeName(type))"
+  case .keyNotFound(let key, let c): return "\(path(c.codingPath + [key])) is missing"
+  case .dataCorrupted(let c): return "\(path(c.codingPath)): \(c.debugDescription)"
+  @unknown default: return "\(error)"
+  }
+}
+
+private func typeName(_ type: Any.Type) -> String {
+  switch type {
+  case is Int.Type: "a whole number"
+  case is String.Type: "text"
+  case is Bool.Type: "true or false"
+  default: "\(type)"
   }
 }
 
@@ -61,51 +160,4 @@ public struct ConfigurationError: Error, CustomStringConvertible {
   public var path: String
   public var problem: String
   public var description: String { "\(path): \(problem)" }
-}
-
-/// Reads keys out of a JSON object and remembers which were read, so that unknown keys can be
-/// reported.
-struct JSONObject {
-  private let values: [String: Any]
-  private let path: String
-  private let prefix: String
-  private var used: Set<String> = []
-
-  init(_ values: [String: Any], path: String, at prefix: String) {
-    self.values = values
-    self.path = path
-    self.prefix = prefix
-  }
-
-  mutating func object(_ key: String) throws -> JSONObject? {
-    guard let value = values[key] else { return nil }
-    used.insert(key)
-    guard let dict = value as? [String: Any] else { throw error(key, "must be an object") }
-    return JSONObject(dict, path: path, at: prefix + key + ".")
-  }
-
-  mutating func int(_ key: String, _ target: inout Int) throws {
-    guard let value = values[key] else { return }
-    used.insert(key)
-    guard let number = value as? NSNumber, !isBoolean(number),
-      number.doubleValue == number.doubleValue.rounded(), number.doubleValue > 0
-    else { throw error(key, "must be a positive whole number") }
-    target = number.intValue
-  }
-
-  func finish() throws {
-    if let unknown = values.keys.filter({ !used.contains($0) }).sorted().first {
-      throw error(unknown, "is not a known setting")
-    }
-  }
-
-  private func error(_ key: String, _ problem: String) -> ConfigurationError {
-    ConfigurationError(path: path, problem: "\(prefix)\(key) \(problem)")
-  }
-}
-
-/// Whether JSONSerialization made this number from `true`/`false` (they bridge to NSNumber).
-private func isBoolean(_ number: NSNumber) -> Bool {
-  let type = String(cString: number.objCType)
-  return type == "c" || type == "B"
 }

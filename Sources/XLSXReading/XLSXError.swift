@@ -90,7 +90,7 @@ extension XLSXError.Limit {
 /// The reader's safety limits. Every one is enforced on what is actually read and inflated, never
 /// on sizes a file declares about itself. The defaults fit the largest honest submission with
 /// room to spare; `pipeline.json` overrides them.
-public struct ReaderLimits: Equatable, Sendable {
+public struct ReaderLimits: Codable, Equatable, Sendable {
   /// The workbook file on disk (or the bytes uploaded).
   public var maxFileBytes = 100 << 20
   /// Entries in the zip's central directory.

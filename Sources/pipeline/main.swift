@@ -10,10 +10,17 @@ let usage = """
   pipeline — checks graduate-workstation annual data workbooks (.xlsx) against the policy.
 
   Usage:
+    pipeline check FILE… [--format text|json] [--config F]
+        Check submissions against the policy without touching the store. Text for people
+        (issues grouped by sheet, in row order), JSON for tools. Exit 0 when every file is
+        accepted, 1 when any is rejected or unreadable, 2 on a usage or I/O error.
     pipeline dump FILE [--format text|json] [--stats] [--config F]
         Print what a workbook holds, as the reader sees it. --stats: per sheet, the numbers
         of rows and of cells by type. Exit 0 when read, 1 when the workbook is unreadable
         (FILE-001/FILE-002), 2 on a usage or I/O error.
+    pipeline config [--config F]
+        Print the configuration in effect (the built-in defaults equal the shipped
+        pipeline.json).
     pipeline --help | --version
 
   Every command takes --config F; without it ./pipeline.json is used when present, else the
@@ -105,11 +112,33 @@ func runDump(_ args: ArraySlice<String>) throws -> Int32 {
   }
 }
 
+func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--format", "--config"], switches: [])
+  guard !a.positionals.isEmpty else { throw UsageError(message: "check takes one or more FILEs") }
+  let format = a.options["--format"] ?? "text"
+  guard format == "text" || format == "json" else {
+    throw UsageError(message: "--format must be text or json")
+  }
+  let checker = Checker(configuration: try Configuration.load(explicitPath: a.options["--config"]))
+  let entries = try a.positionals.map { try checker.check(path: $0) }
+  writeStdout(Array((format == "json" ? Reports.json(entries) : Reports.text(entries)).utf8))
+  return entries.allSatisfy { $0.status == .accepted } ? 0 : 1
+}
+
+func runConfig(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--config"], switches: [])
+  guard a.positionals.isEmpty else { throw UsageError(message: "config takes no FILE") }
+  writeStdout(Array(try Configuration.load(explicitPath: a.options["--config"]).json().utf8))
+  return 0
+}
+
 func main() -> Int32 {
   let args = CommandLine.arguments.dropFirst()
   do {
     switch args.first {
+    case "check": return try runCheck(args.dropFirst())
     case "dump": return try runDump(args.dropFirst())
+    case "config": return try runConfig(args.dropFirst())
     case "--version": printOut("pipeline \(version)"); return 0
     case "--help", "-h", "help", nil: printOut(usage); return args.first == nil ? 2 : 0
     case let other?: throw UsageError(message: "unknown command \(other)")

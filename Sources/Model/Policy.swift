@@ -1,0 +1,67 @@
+/// Every number of the policy (SPEC §2), as `pipeline.json` sets them; the built-in default is
+/// ``Policy/standard``.
+public struct Policy: Codable, Equatable, Sendable {
+  /// Years a recognition is valid from 认定日期 (二(一)).
+  public var validityYears: Int
+  /// Minimum monthly living subsidy per level, in 元 (三(一)3): 培养层次 value → amount.
+  public var minimumMonthlySubsidy: [String: Int]
+  /// The month an academic year starts (7: 7月1日 … 6月30日).
+  public var academicYearStartMonth: Int
+  /// The report is on time on or before this day of the month after the year ends (7月10日).
+  public var reportDeadlineMonth: Int
+  public var reportDeadlineDay: Int
+  /// Consecutive years not reported on time that revoke a station (四(一)).
+  public var revocationConsecutiveYears: Int
+  /// Cumulative months in station that make a counted student (四(二)).
+  public var countedStudentMonths: Int
+  public var excellentHeadcount: Int
+  public var qualifiedHeadcount: Int
+  public var excellentNationalOutcomes: Int
+  public var excellentProvincialOutcomes: Int
+  /// Title grades from highest to lowest; 职称 values of the template map onto these.
+  public var titleGrades: [String]
+  /// The lowest grade a 兼职导师 may hold (二(三)).
+  public var mentorMinimumGrade: String
+  /// A payment is on time when made no later than the last day of the month this many months
+  /// after the month it is for (1: by the end of the following month).
+  public var paymentDueMonthsAfter: Int
+
+  public init(
+    validityYears: Int, minimumMonthlySubsidy: [String: Int], academicYearStartMonth: Int,
+    reportDeadlineMonth: Int, reportDeadlineDay: Int, revocationConsecutiveYears: Int,
+    countedStudentMonths: Int, excellentHeadcount: Int, qualifiedHeadcount: Int,
+    excellentNationalOutcomes: Int, excellentProvincialOutcomes: Int, titleGrades: [String],
+    mentorMinimumGrade: String, paymentDueMonthsAfter: Int
+  ) {
+    self.validityYears = validityYears
+    self.minimumMonthlySubsidy = minimumMonthlySubsidy
+    self.academicYearStartMonth = academicYearStartMonth
+    self.reportDeadlineMonth = reportDeadlineMonth
+    self.reportDeadlineDay = reportDeadlineDay
+    self.revocationConsecutiveYears = revocationConsecutiveYears
+    self.countedStudentMonths = countedStudentMonths
+    self.excellentHeadcount = excellentHeadcount
+    self.qualifiedHeadcount = qualifiedHeadcount
+    self.excellentNationalOutcomes = excellentNationalOutcomes
+    self.excellentProvincialOutcomes = excellentProvincialOutcomes
+    self.titleGrades = titleGrades
+    self.mentorMinimumGrade = mentorMinimumGrade
+    self.paymentDueMonthsAfter = paymentDueMonthsAfter
+  }
+
+  /// The report deadline for an academic year: 7月10日 after it ends.
+  public func reportDeadline(for year: AcademicYear) -> Day {
+    let end = year.lastMonth(startMonth: academicYearStartMonth)
+    let deadlineYear = end.year + (reportDeadlineMonth <= end.month ? 1 : 0)
+    return Day(year: deadlineYear, month: reportDeadlineMonth, day: reportDeadlineDay)
+      ?? Month(year: deadlineYear, month: reportDeadlineMonth).lastDay
+  }
+
+  /// The last day a payment for `month` is on time.
+  public func paymentDue(for month: Month) -> Day {
+    Month(index: month.index + paymentDueMonthsAfter).lastDay
+  }
+
+  /// The rank of a grade: 0 is the highest; nil for a grade not in ``titleGrades``.
+  public func rank(ofGrade grade: String) -> Int? { titleGrades.firstIndex(of: grade) }
+}

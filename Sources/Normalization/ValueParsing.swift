@@ -1,0 +1,362 @@
+import Model
+
+/// Why a cell's value was refused: the rule (CELL-002…CELL-006) and a Chinese message.
+struct CellProblem: Error, Equatable {
+  var rule: String
+  var message: String
+}
+
+/// Parses cell values into field values per SPEC §4, one field type at a time. Everything a
+/// person might reasonably type is accepted; anything ambiguous is refused, never guessed.
+struct ValueParser {
+  let date1904: Bool
+  /// Compiled code patterns and their verdicts so far, per pattern (codes repeat: a student
+  /// appears in every month's payment row).
+  private var patterns: [String: CodePattern] = [:]
+
+  init(date1904: Bool) { self.date1904 = date1904 }
+
+  mutating func parse(_ value: CellValue, as field: FieldSpec) -> Result<FieldValue, CellProblem> {
+    let label = "「\(field.header)」"
+    if case .error(let e) = value {
+      return .failure(
+        CellProblem(rule: "CELL-006", message: "\(label)是公式错误值 \(e)，请修正公式或直接填写数值。"))
+    }
+    switch field.type {
+    case .text:
+      return .success(.text(TextCleaning.clean(displayText(value, date1904: date1904))))
+    case .name:
+      return .success(.text(TextCleaning.personName(displayText(value, date1904: date1904))))
+    case .code:
+      return code(value, field: field, label: label).map { .text($0) }
+    case .codeList:
+      if case .number = value { return code(value, field: field, label: label).map { .list([$0]) } }
+      var codes: [String] = []
+      for part in TextCleaning.splitList(displayText(value, date1904: date1904), onSpaces: true) {
+        switch code(.text(part), field: field, label: label) {
+        case .success(let c): if !codes.contains(c) { codes.append(c) }
+        case .failure(let p): return .failure(p)
+        }
+      }
+      return .success(.list(codes))
+    case .integer: return integer(value, label: label)
+    case .money: return money(value, label: label)
+    case .date: return date(value, label: label).map { .date($0) }
+    case .month: return month(value, label: label)
+    case .yesNo: return yesNo(value, label: label)
+    case .choice:
+      return choice(displayText(value, date1904: date1904), field: field, label: label).map { .text($0) }
+    case .choiceList:
+      var chosen: [String] = []
+      for part in TextCleaning.splitList(displayText(value, date1904: date1904), onSpaces: false) {
+        switch choice(part, field: field, label: label) {
+        case .success(let c): if !chosen.contains(c) { chosen.append(c) }
+        case .failure(let p): return .failure(p)
+        }
+      }
+      return .success(.list(chosen))
+    case .academicYear: return academicYear(value, label: label)
+    }
+  }
+
+  // MARK: - Codes
+
+  private mutating func code(_ value: CellValue, field: FieldSpec, label: String) -> Result<String, CellProblem> {
+    let text: String
+    switch value {
+    case .number(let v):
+      // Excel keeps 15 significant digits: a longer number typed into a cell has lost digits.
+      guard abs(v) < 1e15 else {
+        return .failure(
+          CellProblem(
+            rule: "CELL-004",
+            message: "\(label)是超过 15 位的数字，Excel 已丢失末尾数字。请把该列设为“文本”格式后重新输入。"))
+      }
+      guard v == v.rounded(), v >= 0 else {
+        return .failure(CellProblem(rule: "CELL-004", message: "\(label)应为编码，不能是小数或负数。"))
+      }
+      text = String(Int64(v))
+    default:
+      text = TextCleaning.clean(displayText(value, date1904: date1904))
+    }
+    guard let pattern = field.pattern else { return .success(text) }
+    if patterns[pattern] == nil { patterns[pattern] = CodePattern(pattern) }
+    guard patterns[pattern]!.matches(text) else {
+      return .failure(
+        CellProblem(rule: "CELL-004", message: "\(label)「\(text)」格式不符合要求（应符合 \(pattern)），请核对。"))
+    }
+    return .success(text)
+  }
+
+  // MARK: - Numbers
+
+  /// The digits of a number typed as text: `1,000`, `1000元`, `¥1000`, `１０００`, `12人`.
+  private func numericText(_ s: String) -> String {
+    var t = TextCleaning.personName(s)
+    for prefix in ["rmb", "RMB"] where t.hasPrefix(prefix) { t.removeFirst(prefix.count) }
+    return t.filter { !"元¥￥人名,".contains($0) }
+  }
+
+  private func integer(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
+    let v: Double
+    switch value {
+    case .number(let n): v = n
+    case .text(let s):
+      guard let n = Double(numericText(s)), !numericText(s).isEmpty else {
+        return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为整数，当前为「\(s)」。"))
+      }
+      v = n
+    default:
+      return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为整数。"))
+    }
+    guard v == v.rounded(), abs(v) < 1e9 else {
+      return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为整数，当前为「\(formatNumber(v))」。"))
+    }
+    guard v >= 0 else {
+      return .failure(CellProblem(rule: "CELL-005", message: "\(label)不能为负数。"))
+    }
+    return .success(.integer(Int(v)))
+  }
+
+  private func money(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
+    let fen: Int64
+    switch value {
+    case .number(let v):
+      let scaled = v * 100
+      let rounded = scaled.rounded()
+      guard abs(v) < 1e12, abs(scaled - rounded) < 1e-6 * max(1, abs(scaled)) else {
+        return .failure(
+          CellProblem(rule: "CELL-002", message: "\(label)应为金额（元，最多两位小数），当前为「\(formatNumber(v))」。"))
+      }
+      fen = Int64(rounded)
+    case .text(let s):
+      guard let parsed = Self.fen(numericText(s)) else {
+        return .failure(
+          CellProblem(rule: "CELL-002", message: "\(label)应为金额（元，最多两位小数），当前为「\(s)」。"))
+      }
+      fen = parsed
+    default:
+      return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为金额（元）。"))
+    }
+    guard fen >= 0 else {
+      return .failure(CellProblem(rule: "CELL-005", message: "\(label)不能为负数。"))
+    }
+    return .success(.money(Money(fen: fen)))
+  }
+
+  /// Exact decimal text → fen: `-1000.5` → -100050; more than two non-zero decimals → nil.
+  static func fen(_ s: String) -> Int64? {
+    var chars = Substring(s)
+    var negative = false
+    if chars.first == "-" || chars.first == "+" {
+      negative = chars.first == "-"
+      chars = chars.dropFirst()
+    }
+    let parts = chars.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty || parts.count == 2,
+      whole.count <= 12, whole.allSatisfy(\.isASCIIDigit)
+    else { return nil }
+    var decimals = parts.count == 2 ? parts[1] : ""
+    guard decimals.allSatisfy(\.isASCIIDigit), !(whole.isEmpty && decimals.isEmpty) else { return nil }
+    while decimals.count > 2 && decimals.last == "0" { decimals = decimals.dropLast() }
+    guard decimals.count <= 2 else { return nil }
+    let cents = Int64(decimals + String(repeating: "0", count: 2 - decimals.count))!
+    let value = (Int64(whole) ?? 0) * 100 + cents
+    return negative ? -value : value
+  }
+
+  // MARK: - Dates and months
+
+  private func dateProblem(_ label: String, _ text: String, ambiguous: Bool = false) -> CellProblem {
+    CellProblem(
+      rule: "CELL-002",
+      message: ambiguous
+        ? "\(label)「\(text)」的月、日顺序有歧义，请写成 年-月-日（如 2023-07-01）。"
+        : "\(label)应为日期（如 2023-07-01），当前为「\(text)」。")
+  }
+
+  private func date(_ value: CellValue, label: String) -> Result<Day, CellProblem> {
+    switch value {
+    case .date(let serial), .number(let serial):
+      if case .number = value, let day = Self.compactDate(serial) { return .success(day) }
+      // A serial from a date cell — or from a date column that lost its format.
+      guard serial >= 1, let p = SpreadsheetDate.parts(serial: serial, date1904: date1904),
+        (1950...2100).contains(p.year), let day = Day(year: p.year, month: p.month, day: p.day)
+      else { return .failure(dateProblem(label, displayText(value, date1904: date1904))) }
+      return .success(day)
+    case .text(let s):
+      let g = DigitGroups(TextCleaning.clean(s))
+      if let day = g.date() { return .success(day) }
+      return .failure(dateProblem(label, s, ambiguous: g.isMonthDayYear))
+    default:
+      return .failure(dateProblem(label, displayText(value, date1904: date1904)))
+    }
+  }
+
+  /// `20230701` typed as a number.
+  private static func compactDate(_ v: Double) -> Day? {
+    guard v == v.rounded(), v >= 19_000_101, v <= 29_991_231 else { return nil }
+    let n = Int(v)
+    return Day(year: n / 10000, month: n / 100 % 100, day: n % 100)
+  }
+
+  private func month(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
+    let problem = CellProblem(
+      rule: "CELL-002",
+      message: "\(label)应为年月（如 2023-07），当前为「\(displayText(value, date1904: date1904))」。")
+    switch value {
+    case .date:
+      return date(value, label: label).map { .month($0.month) }.mapError { _ in problem }
+    case .number(let v):
+      if v == v.rounded(), v >= 190_001, v <= 299_912, (1...12).contains(Int(v) % 100) {
+        return .success(.month(Month(year: Int(v) / 100, month: Int(v) % 100)))  // 202307
+      }
+      if v == v.rounded(), let day = Self.compactDate(v) { return .success(.month(day.month)) }
+      // 2023.7 typed into a number cell; 2023.1 could be January or October (2023.10).
+      let year = v.rounded(.down)
+      let hundredths = Int(((v - year) * 100).rounded())
+      if year >= 1900, year <= 2999, v != year {
+        if hundredths == 10 {
+          return .failure(
+            CellProblem(
+              rule: "CELL-002",
+              message: "\(label)「\(formatNumber(v))」无法区分是 1 月还是 10 月（Excel 把 2023.10 存成了 2023.1），请写成 2023-10 或 2023-01。"))
+        }
+        let m = hundredths % 10 == 0 ? hundredths / 10 : hundredths
+        if (1...12).contains(m) { return .success(.month(Month(year: Int(year), month: m))) }
+      }
+      return date(value, label: label).map { .month($0.month) }.mapError { _ in problem }
+    case .text(let s):
+      let g = DigitGroups(TextCleaning.clean(s))
+      if let m = g.month() { return .success(.month(m)) }
+      if let day = g.date() { return .success(.month(day.month)) }
+      return .failure(problem)
+    default:
+      return .failure(problem)
+    }
+  }
+
+  // MARK: - Yes/no, choices, years
+
+  private static let yes: Set<String> = ["是", "y", "yes", "true", "√", "✓", "✔", "有", "1", "对"]
+  private static let no: Set<String> = ["否", "n", "no", "false", "×", "✗", "✘", "x", "无", "0", "不是", "没有"]
+
+  private func yesNo(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
+    if case .bool(let b) = value { return .success(.bool(b)) }
+    let key = TextCleaning.key(displayText(value, date1904: date1904))
+    if Self.yes.contains(key) { return .success(.bool(true)) }
+    if Self.no.contains(key) { return .success(.bool(false)) }
+    return .failure(
+      CellProblem(
+        rule: "CELL-002",
+        message: "\(label)应填“是”或“否”，当前为「\(displayText(value, date1904: date1904))」。"))
+  }
+
+  private func choice(_ text: String, field: FieldSpec, label: String) -> Result<String, CellProblem> {
+    let key = TextCleaning.key(text)
+    for choice in field.values ?? [] {
+      if TextCleaning.key(choice.value) == key || choice.aliases.contains(where: { TextCleaning.key($0) == key }) {
+        return .success(choice.value)
+      }
+    }
+    let allowed = (field.values ?? []).map(\.value).joined(separator: "、")
+    return .failure(
+      CellProblem(rule: "CELL-003", message: "\(label)「\(TextCleaning.clean(text))」不是允许的取值，应为：\(allowed)。"))
+  }
+
+  private func academicYear(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
+    let text = TextCleaning.clean(displayText(value, date1904: date1904))
+    let problem = CellProblem(
+      rule: "CELL-004", message: "\(label)应写成连续两年，如 2023-2024，当前为「\(text)」。")
+    var rest = Substring(text)
+    for suffix in ["学年度", "学年", "年度"] where rest.hasSuffix(suffix) { rest = rest.dropLast(suffix.count) }
+    let years = rest.split { "-—–~～至/－".contains($0) }
+    guard years.count == 2, years.allSatisfy({ $0.count == 4 && $0.allSatisfy(\.isASCIIDigit) }),
+      let a = Int(years[0]), let b = Int(years[1]), b == a + 1,
+      (9...10).contains(rest.count)  // one separator (two for a doubled dash) between the years
+    else { return .failure(problem) }
+    return .success(.academicYear(AcademicYear(startYear: a)))
+  }
+}
+
+extension Character {
+  var isASCIIDigit: Bool { asciiValue.map { $0 >= 48 && $0 <= 57 } ?? false }
+}
+
+/// A date-like text taken apart into its digit groups and what separates them.
+struct DigitGroups {
+  var groups: [Substring] = []
+  var separators: [String] = []
+  var valid = true
+
+  init(_ s: String) {
+    var current = ""
+    var start: String.Index?
+    for i in s.indices {
+      if s[i].isASCIIDigit {
+        if start == nil {
+          start = i
+          separators.append(current)
+          current = ""
+        }
+      } else {
+        if let st = start {
+          groups.append(s[st..<i])
+          start = nil
+        }
+        current.append(s[i])
+      }
+    }
+    if let st = start { groups.append(s[st...]) }
+    separators.append(current)
+    let allowed: Set<Character> = ["-", "/", ".", "年", "月", "日", " ", ":", "T", "号"]
+    valid = separators.allSatisfy { $0.allSatisfy { allowed.contains($0) } } && separators.first == ""
+  }
+
+  private func number(_ i: Int) -> Int? { i < groups.count ? Int(groups[i]) : nil }
+
+  /// Year-first dates: `2023-07-01`, `2023/7/1`, `2023.7.1`, `2023年7月1日`, `20230701`, with an
+  /// optional time after them.
+  func date() -> Day? {
+    guard valid else { return nil }
+    if groups.count == 1, groups[0].count == 8, let n = Int(groups[0]) {
+      return Day(year: n / 10000, month: n / 100 % 100, day: n % 100)
+    }
+    guard groups.count == 3 || groups.count == 5 || groups.count == 6, groups[0].count == 4,
+      groups[1].count <= 2, groups[2].count <= 2, let y = number(0), let m = number(1), let d = number(2)
+    else { return nil }
+    return Day(year: y, month: m, day: d)
+  }
+
+  /// `2023-07`, `2023/07`, `2023.7`, `2023年7月`, `202307`.
+  func month() -> Month? {
+    guard valid else { return nil }
+    if groups.count == 1, groups[0].count == 6, let n = Int(groups[0]), (1...12).contains(n % 100) {
+      return Month(year: n / 100, month: n % 100)
+    }
+    guard groups.count == 2, groups[0].count == 4, groups[1].count <= 2, let y = number(0),
+      let m = number(1), (1...12).contains(m)
+    else { return nil }
+    return Month(year: y, month: m)
+  }
+
+  /// `7/1/2023`: month and day first, which cannot be told apart.
+  var isMonthDayYear: Bool {
+    valid && groups.count == 3 && groups[2].count == 4 && groups[0].count <= 2 && groups[1].count <= 2
+  }
+}
+
+/// A code pattern (a regular expression matched whole), with its verdicts cached.
+struct CodePattern {
+  private let regex: Regex<AnyRegexOutput>?
+  private var cache: [String: Bool] = [:]
+
+  init(_ pattern: String) { regex = try? Regex(pattern) }
+
+  mutating func matches(_ s: String) -> Bool {
+    if let known = cache[s] { return known }
+    let verdict = regex.map { ((try? $0.wholeMatch(in: s)) ?? nil) != nil } ?? true
+    if cache.count < 100_000 { cache[s] = verdict }
+    return verdict
+  }
+}

@@ -1,0 +1,78 @@
+import Model
+
+/// The printed forms of check results: JSON for tools, text for people.
+public enum Reports {
+  /// `[{file, sha256, station_id, academic_year, status, issues: [{rule, severity, sheet, cell,
+  /// message, value}]}]`, keys in that order.
+  public static func json(_ entries: [CheckEntry]) -> String {
+    var out = JSONWriter()
+    out.raw("[")
+    for (i, e) in entries.enumerated() {
+      out.raw(i == 0 ? "\n  {" : ",\n  {")
+      out.raw("\"file\": ")
+      out.string(e.file)
+      out.raw(", \"sha256\": ")
+      out.string(e.sha256)
+      out.raw(", \"station_id\": ")
+      optional(e.stationID, &out)
+      out.raw(", \"academic_year\": ")
+      optional(e.academicYear, &out)
+      out.raw(", \"status\": ")
+      out.string(e.status.rawValue)
+      out.raw(", \"issues\": [")
+      for (j, issue) in e.issues.enumerated() {
+        out.raw(j == 0 ? "\n    {" : ",\n    {")
+        out.raw("\"rule\": ")
+        out.string(issue.rule)
+        out.raw(", \"severity\": ")
+        out.string(issue.severity.rawValue)
+        out.raw(", \"sheet\": ")
+        optional(issue.sheet, &out)
+        out.raw(", \"cell\": ")
+        optional(issue.cell?.a1, &out)
+        out.raw(", \"message\": ")
+        out.string(issue.message)
+        out.raw(", \"value\": ")
+        optional(issue.value, &out)
+        out.raw("}")
+      }
+      out.raw(e.issues.isEmpty ? "]}" : "\n  ]}")
+    }
+    out.raw(entries.isEmpty ? "]\n" : "\n]\n")
+    return String(decoding: out.bytes, as: UTF8.self)
+  }
+
+  private static func optional(_ s: String?, _ out: inout JSONWriter) {
+    if let s { out.string(s) } else { out.raw("null") }
+  }
+
+  static let statusText: [CheckEntry.Status: String] = [
+    .accepted: "通过", .rejected: "未通过", .unreadable: "无法读取", .superseded: "已被新版本替代",
+  ]
+
+  /// For people: per file a verdict line, then the issues grouped by sheet in row order.
+  public static func text(_ entries: [CheckEntry]) -> String {
+    var lines: [String] = []
+    for e in entries {
+      let errors = e.issues.filter { $0.severity == .error }.count
+      let warnings = e.issues.count - errors
+      var head = "\(e.file)：\(statusText[e.status]!)"
+      if let id = e.stationID { head += "（工作站 \(id)\(e.academicYear.map { "，\($0) 学年" } ?? "")）" }
+      head += "，错误 \(errors) 个，警告 \(warnings) 个"
+      lines.append(head)
+      var currentSheet: String?? = .none
+      for issue in e.issues {
+        if currentSheet != .some(issue.sheet) {
+          currentSheet = .some(issue.sheet)
+          lines.append(issue.sheet.map { "  【\($0)】" } ?? "  【文件】")
+        }
+        let level = issue.severity == .error ? "错误" : "警告"
+        var line = "    \(issue.cell?.a1 ?? "-")\t\(level) \(issue.rule)\t\(issue.message)"
+        if let value = issue.value, !value.isEmpty { line += "（当前值：\(value)）" }
+        lines.append(line)
+      }
+      lines.append("")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
