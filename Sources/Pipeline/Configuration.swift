@@ -42,6 +42,9 @@ public struct Configuration: Codable, Equatable, Sendable {
       throw ConfigurationError(path: path, problem: "is not a JSON object")
     }
     let defaults = try Configuration().jsonObject()
+    if let problem = typeProblem(user, like: defaults, at: "") {
+      throw ConfigurationError(path: path, problem: problem)
+    }
     let merged = merge(defaults, user)
     let config: Configuration
     do {
@@ -110,6 +113,43 @@ private func merge(_ base: [String: Any], _ over: [String: Any]) -> [String: Any
     }
   }
   return out
+}
+
+/// The first value of `user` whose JSON type differs from the default's at the same place (so
+/// every type error names its key; the decoder's own messages do not always).
+private func typeProblem(_ user: Any, like model: Any, at path: String) -> String? {
+  func isBool(_ v: Any) -> Bool {
+    guard let n = v as? NSNumber else { return false }
+    return ["c", "B"].contains(String(cString: n.objCType))
+  }
+  switch model {
+  case let m as [String: Any]:
+    guard let u = user as? [String: Any] else { return "\(path) must be an object" }
+    for (key, value) in u {
+      if let mv = m[key], let problem = typeProblem(value, like: mv, at: path.isEmpty ? key : path + "." + key) {
+        return problem
+      }
+    }
+  case let m as [Any]:
+    guard let u = user as? [Any] else { return "\(path) must be a list" }
+    if let first = m.first {
+      for (i, element) in u.enumerated() {
+        if let problem = typeProblem(element, like: first, at: "\(path)[\(i)]") { return problem }
+      }
+    }
+  case is String:
+    if !(user is String) { return "\(path) must be text" }
+  default:
+    if isBool(model) {
+      if !isBool(user) { return "\(path) must be true or false" }
+    } else if let n = model as? NSNumber {
+      guard let u = user as? NSNumber, !isBool(u) else { return "\(path) must be a whole number" }
+      if n.doubleValue == n.doubleValue.rounded() && u.doubleValue != u.doubleValue.rounded() {
+        return "\(path) must be a whole number"
+      }
+    }
+  }
+  return nil
 }
 
 /// The first key of `user` that the decoded configuration does not have (a misspelling).

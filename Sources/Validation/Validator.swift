@@ -5,6 +5,15 @@ public struct Validator: Sendable {
   /// Every rule family, one per file under `Rules/`.
   public static let rules: [RuleCheck] = [
     StationRules.check,
+    StudentRecordRules.check,
+    StayRules.check,
+    SubsidyStandardRules.check,
+    PaymentRules.check,
+    PaymentCoverageRules.check,
+    StudentReferenceRules.check,
+    OutcomeRules.check,
+    MentorRules.check,
+    HeadRules.check,
   ]
 
   public let policy: Policy
