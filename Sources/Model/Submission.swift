@@ -12,75 +12,104 @@ public enum FieldValue: Equatable, Sendable {
   case academicYear(AcademicYear)
 }
 
-/// A non-empty cell of a field: where it is, its text as submitted, and its value — nil when the
-/// value was refused (the CELL-00x issue for it is already raised, so rules that need it skip it).
+/// A non-empty cell of a field: where it is, what it holds as submitted, and its value — nil when
+/// the value was refused (the CELL-00x issue for it is already raised, so rules that need it skip
+/// it).
 public struct FieldCell: Equatable, Sendable {
   public var cell: CellReference
-  public var text: String
+  /// The cell's value as the reader saw it.
+  public var raw: CellValue
+  public var date1904: Bool
   public var value: FieldValue?
 
-  public init(cell: CellReference, text: String, value: FieldValue?) {
+  public init(cell: CellReference, raw: CellValue, date1904: Bool, value: FieldValue?) {
     self.cell = cell
-    self.text = text
+    self.raw = raw
+    self.date1904 = date1904
     self.value = value
   }
+
+  /// The cell's text as the submitter sees it (made only when a message or report needs it).
+  public var text: String { displayText(raw, date1904: date1904) }
 }
 
 /// Typed access to normalized fields by key; nil when the field is empty, absent or refused.
 public protocol FieldRecord {
-  var fields: [String: FieldCell] { get }
+  func field(_ key: String) -> FieldCell?
 }
 
 extension FieldRecord {
-  public subscript(_ key: String) -> FieldCell? { fields[key] }
+  public subscript(_ key: String) -> FieldCell? { field(key) }
 
   public func text(_ key: String) -> String? {
-    if case .text(let v)? = fields[key]?.value { return v }
+    if case .text(let v)? = field(key)?.value { return v }
     return nil
   }
   public func integer(_ key: String) -> Int? {
-    if case .integer(let v)? = fields[key]?.value { return v }
+    if case .integer(let v)? = field(key)?.value { return v }
     return nil
   }
   public func money(_ key: String) -> Money? {
-    if case .money(let v)? = fields[key]?.value { return v }
+    if case .money(let v)? = field(key)?.value { return v }
     return nil
   }
   public func day(_ key: String) -> Day? {
-    if case .date(let v)? = fields[key]?.value { return v }
+    if case .date(let v)? = field(key)?.value { return v }
     return nil
   }
   public func month(_ key: String) -> Month? {
-    if case .month(let v)? = fields[key]?.value { return v }
+    if case .month(let v)? = field(key)?.value { return v }
     return nil
   }
   public func bool(_ key: String) -> Bool? {
-    if case .bool(let v)? = fields[key]?.value { return v }
+    if case .bool(let v)? = field(key)?.value { return v }
     return nil
   }
   public func list(_ key: String) -> [String]? {
-    if case .list(let v)? = fields[key]?.value { return v }
+    if case .list(let v)? = field(key)?.value { return v }
     return nil
   }
   public func academicYear(_ key: String) -> AcademicYear? {
-    if case .academicYear(let v)? = fields[key]?.value { return v }
+    if case .academicYear(let v)? = field(key)?.value { return v }
     return nil
   }
   /// Whether the field's cell holds something (valid or not).
-  public func isFilled(_ key: String) -> Bool { fields[key] != nil }
+  public func isFilled(_ key: String) -> Bool { field(key) != nil }
   /// Whether the field holds something that was refused.
-  public func isInvalid(_ key: String) -> Bool { fields[key].map { $0.value == nil } ?? false }
+  public func isInvalid(_ key: String) -> Bool { field(key).map { $0.value == nil } ?? false }
+}
+
+/// The field keys of a table, shared by all its records (a record stores its cells by position:
+/// tens of thousands of payment rows must not each carry a dictionary).
+public final class FieldKeys: Sendable {
+  public let keys: [String]
+
+  public init(_ keys: [String]) { self.keys = keys }
+
+  /// A key's position; a linear scan beats hashing for a dozen short keys.
+  @inline(__always)
+  public func index(of key: String) -> Int? { keys.firstIndex(of: key) }
 }
 
 /// One record of a table sheet.
 public struct Record: FieldRecord, Sendable {
   /// The sheet row it came from.
   public var row: Int
-  public var fields: [String: FieldCell]
+  public let keys: FieldKeys
+  /// The filled cells by field position in `keys`.
+  public var cells: [FieldCell?]
 
-  public init(row: Int, fields: [String: FieldCell]) {
+  public init(row: Int, keys: FieldKeys, cells: [FieldCell?]) {
     self.row = row
-    self.fields = fields
+    self.keys = keys
+    self.cells = cells
+  }
+
+  public func field(_ key: String) -> FieldCell? { keys.index(of: key).flatMap { cells[$0] } }
+
+  /// The filled fields by key.
+  public var fields: [String: FieldCell] {
+    Dictionary(uniqueKeysWithValues: zip(keys.keys, cells).compactMap { k, c in c.map { (k, $0) } })
   }
 }
 
@@ -102,7 +131,7 @@ public struct Table: Sendable {
 
   /// Where a field of a record is, filled or not; nil when the column is absent.
   public func cell(_ key: String, of record: Record) -> CellReference? {
-    if let filled = record.fields[key] { return filled.cell }
+    if let filled = record.field(key) { return filled.cell }
     return columns[key].flatMap { CellReference(row: record.row, column: $0) }
   }
 }
@@ -111,6 +140,8 @@ public struct Table: Sendable {
 public struct Form: FieldRecord, Sendable {
   public var sheet: String
   public var fields: [String: FieldCell]
+
+  public func field(_ key: String) -> FieldCell? { fields[key] }
   /// Field key → its value cell (right of its label), filled or not.
   public var valueCells: [String: CellReference]
 

@@ -5,6 +5,9 @@ import XLSXReading
 /// name, header rows found, columns matched by header, rows turned into records of typed values.
 /// What cannot be understood becomes an issue (STR-00x, CELL-00x) at the cell it concerns; a
 /// refused value is kept as a filled field without a value, so later rules skip it.
+///
+/// Tables are normalized as their rows stream from the reader: only the first rows are held (to
+/// find the header among them), then each row becomes a record as it arrives.
 public struct Normalizer {
   public let template: Template
 
@@ -14,7 +17,7 @@ public struct Normalizer {
   /// (FILE-001/FILE-002).
   public func normalize(_ workbook: Workbook) throws -> (Submission, [Issue]) {
     var issues: [Issue] = []
-    var parser = ValueParser(date1904: workbook.date1904)
+    let parser = ValueParser(date1904: workbook.date1904)
     var station: Form?
     var tables: [String: Table] = [:]
     var found: Set<String> = []
@@ -23,11 +26,13 @@ public struct Normalizer {
     for (index, info) in workbook.sheets.enumerated() where info.kind == .worksheet {
       let key = TextCleaning.key(info.name)
       if ignored.contains(key) { continue }
-      var rows: [Row] = []
-      try workbook.forEachRow(inSheet: index) { rows.append($0) }
       guard let spec = template.sheets.first(where: { sheetMatches($0, key) }), !found.contains(spec.key)
       else {
-        if rows.contains(where: { $0.cells.contains(where: { !isBlank($0.value) }) }) {
+        var hasData = false
+        try workbook.forEachRow(inSheet: index) { row in
+          if !hasData { hasData = row.cells.contains { !isBlank($0.value) } }
+        }
+        if hasData {
           issues.append(
             Issue(
               "STR-005", sheet: info.name, cell: nil,
@@ -38,11 +43,14 @@ public struct Normalizer {
       found.insert(spec.key)
       switch spec.layout {
       case .form:
-        station = readForm(spec, sheet: info.name, rows: rows, parser: &parser, issues: &issues)
+        var rows: [Row] = []
+        try workbook.forEachRow(inSheet: index) { rows.append($0) }
+        station = readForm(spec, sheet: info.name, rows: rows, parser: parser, issues: &issues)
       case .table:
-        if let table = readTable(spec, sheet: info.name, rows: rows, parser: &parser, issues: &issues) {
-          tables[spec.key] = table
-        }
+        var reader = TableReader(spec: spec, sheet: info.name, template: template, parser: parser)
+        try workbook.forEachRow(inSheet: index) { reader.consume($0) }
+        if let table = reader.finish() { tables[spec.key] = table }
+        issues += reader.issues
       }
     }
     for spec in template.sheets where !found.contains(spec.key) {
@@ -59,102 +67,10 @@ public struct Normalizer {
     TextCleaning.key(spec.name) == key || spec.aliases.contains { TextCleaning.key($0) == key }
   }
 
-  /// The field a header or label names, if any.
-  private func field(of spec: SheetSpec, matching text: String) -> FieldSpec? {
-    let key = TextCleaning.key(text)
-    guard !key.isEmpty else { return nil }
-    return spec.fields.first { f in
-      TextCleaning.key(f.header) == key || f.aliases.contains { TextCleaning.key($0) == key }
-    }
-  }
-
-  // MARK: - Tables
-
-  private func readTable(
-    _ spec: SheetSpec, sheet: String, rows: [Row], parser: inout ValueParser, issues: inout [Issue]
-  ) -> Table? {
-    // The header row: among the first rows, the one naming the most fields.
-    var best: (row: Row, score: Int)?
-    for row in rows.prefix(template.headerSearchRows) {
-      let score = Set(row.cells.compactMap { cellText($0.value).flatMap { field(of: spec, matching: $0)?.key } }).count
-      if score > (best?.score ?? 0) { best = (row, score) }
-    }
-    let needed = min(2, spec.fields.count)
-    guard let header = best, header.score >= needed else {
-      issues.append(
-        Issue(
-          "STR-002", sheet: sheet, cell: nil,
-          message: "工作表「\(sheet)」中找不到表头行（前 \(template.headerSearchRows) 行内应有「\(spec.fields.prefix(3).map(\.header).joined(separator: "」「"))」等列名）。请使用模板的表头。"))
-      return nil
-    }
-
-    var columns: [String: Int] = [:]
-    var fieldsByColumn: [Int: FieldSpec] = [:]
-    var silentColumns: Set<Int> = []
-    let ignoredColumns = Set(template.ignoredColumns.map(TextCleaning.key))
-    for cell in header.row.cells {
-      guard let text = cellText(cell.value), !TextCleaning.key(text).isEmpty else { continue }
-      if ignoredColumns.contains(TextCleaning.key(text)) {
-        silentColumns.insert(cell.reference.column)
-        continue
-      }
-      guard let f = field(of: spec, matching: text) else {
-        issues.append(
-          Issue(
-            "STR-004", sheet: sheet, cell: cell.reference,
-            message: "「\(TextCleaning.clean(text))」不是模板中的列，该列不会被审核（内容会保留）。如是模板列，请按模板改名。",
-            value: text))
-        continue
-      }
-      if columns[f.key] != nil {
-        issues.append(
-          Issue(
-            "STR-003", sheet: sheet, cell: cell.reference,
-            message: "「\(f.header)」列重复出现，只审核第一列。请删除重复的列。", value: text))
-        continue
-      }
-      columns[f.key] = cell.reference.column
-      fieldsByColumn[cell.reference.column] = f
-    }
-    for f in spec.fields where f.required && columns[f.key] == nil {
-      issues.append(
-        Issue(
-          "STR-002", sheet: sheet, cell: nil,
-          message: "工作表「\(sheet)」缺少必需的列「\(f.header)」。请按模板补上该列。"))
-    }
-
-    let totals = Set(template.totalsMarkers.map(TextCleaning.key))
-    var records: [Record] = []
-    records.reserveCapacity(rows.count)
-    for row in rows where row.index > header.row.index {
-      // A row filled only in ignored columns (a template's pre-numbered 序号) is blank.
-      let filled = row.cells.filter { !isBlank($0.value) && !silentColumns.contains($0.reference.column) }
-      guard let first = filled.first else { continue }  // a blank row
-      if let text = cellText(first.value) {
-        let key = TextCleaning.key(text)
-        if totals.contains(key) { continue }  // 合计/小计/总计
-        if filled.count == 1 && (key.hasPrefix("注") || key.hasPrefix("说明") || key.hasPrefix("备注")) {
-          continue  // a note under the table
-        }
-      }
-      var fields: [String: FieldCell] = [:]
-      for cell in filled {
-        guard let f = fieldsByColumn[cell.reference.column] else { continue }
-        fields[f.key] = fieldCell(cell, f, sheet: sheet, parser: &parser, issues: &issues)
-      }
-      for f in spec.fields where f.required && fields[f.key] == nil {
-        guard let column = columns[f.key], let ref = CellReference(row: row.index, column: column) else { continue }
-        issues.append(missing(f, sheet: sheet, cell: ref))
-      }
-      records.append(Record(row: row.index, fields: fields))
-    }
-    return Table(sheet: sheet, headerRow: header.row.index, columns: columns, records: records)
-  }
-
   // MARK: - The form
 
   private func readForm(
-    _ spec: SheetSpec, sheet: String, rows: [Row], parser: inout ValueParser, issues: inout [Issue]
+    _ spec: SheetSpec, sheet: String, rows: [Row], parser: ValueParser, issues: inout [Issue]
   ) -> Form {
     var cells: [CellReference: Cell] = [:]
     for row in rows { for cell in row.cells { cells[cell.reference] = cell } }
@@ -174,7 +90,8 @@ public struct Normalizer {
         else { continue }
         valueCells[f.key] = valueRef
         if let value = cells[valueRef], !isBlank(value.value) {
-          fields[f.key] = fieldCell(value, f, sheet: sheet, parser: &parser, issues: &issues)
+          fields[f.key] = fieldCell(
+            value, f, label: ValueParser.label(f), sheet: sheet, parser: parser, issues: &issues)
         } else if f.required {
           issues.append(missing(f, sheet: sheet, cell: valueRef))
         }
@@ -188,33 +105,207 @@ public struct Normalizer {
     }
     return Form(sheet: sheet, fields: fields, valueCells: valueCells)
   }
+}
 
-  // MARK: - Cells
+// MARK: - Tables
 
-  private func fieldCell(
-    _ cell: Cell, _ f: FieldSpec, sheet: String, parser: inout ValueParser, issues: inout [Issue]
-  ) -> FieldCell {
-    let text = displayText(cell.value, date1904: parser.date1904)
-    switch parser.parse(cell.value, as: f) {
-    case .success(let value):
-      return FieldCell(cell: cell.reference, text: text, value: value)
-    case .failure(let problem):
-      issues.append(Issue(problem.rule, sheet: sheet, cell: cell.reference, message: problem.message, value: text))
-      return FieldCell(cell: cell.reference, text: text, value: nil)
+/// Normalizes one table sheet as its rows arrive: holds the first `headerSearchRows` rows until
+/// the header is chosen among them, then turns every row into a record.
+struct TableReader {
+  let spec: SheetSpec
+  let sheet: String
+  let template: Template
+  let parser: ValueParser
+  private let keys: FieldKeys
+  private let labels: [String]
+  private let totals: Set<String>
+
+  private(set) var issues: [Issue] = []
+  private var pending: [Row] = []
+  private var decided = false
+  private var header: Header?
+  private var records: [Record] = []
+
+  private struct Header {
+    var row: Int
+    /// Field key → column.
+    var columns: [String: Int]
+    /// Column → field position, -1 for none (an array: a lookup per cell must not hash).
+    var fieldAt: [Int]
+    /// Columns ignored silently (序号).
+    var silent: [Bool]
+  }
+
+  init(spec: SheetSpec, sheet: String, template: Template, parser: ValueParser) {
+    self.spec = spec
+    self.sheet = sheet
+    self.template = template
+    self.parser = parser
+    keys = FieldKeys(spec.fields.map(\.key))
+    labels = spec.fields.map(ValueParser.label)
+    totals = Set(template.totalsMarkers.map(TextCleaning.key))
+  }
+
+  mutating func consume(_ row: Row) {
+    if decided {
+      if header != nil { process(row) }
+      return
     }
+    pending.append(row)
+    if pending.count >= template.headerSearchRows { decide() }
   }
 
-  private func missing(_ f: FieldSpec, sheet: String, cell: CellReference) -> Issue {
-    Issue("CELL-001", sheet: sheet, cell: cell, message: "「\(f.header)」为必填项，请填写。")
+  mutating func finish() -> Table? {
+    if !decided { decide() }
+    guard let header else { return nil }
+    return Table(sheet: sheet, headerRow: header.row, columns: header.columns, records: records)
   }
 
-  private func cellText(_ value: CellValue) -> String? {
-    if case .text(let s) = value { return s }
-    return nil
+  /// Chooses the header among the rows held: the one naming the most fields (at least two).
+  private mutating func decide() {
+    decided = true
+    var best: (row: Row, score: Int)?
+    for row in pending {
+      let score = Set(row.cells.compactMap { cellText($0.value).flatMap { field(of: spec, matching: $0)?.key } }).count
+      if score > (best?.score ?? 0) { best = (row, score) }
+    }
+    guard let chosen = best, chosen.score >= min(2, spec.fields.count) else {
+      issues.append(
+        Issue(
+          "STR-002", sheet: sheet, cell: nil,
+          message: "工作表「\(sheet)」中找不到表头行（前 \(template.headerSearchRows) 行内应有「\(spec.fields.prefix(3).map(\.header).joined(separator: "」「"))」等列名）。请使用模板的表头。"))
+      pending = []
+      return
+    }
+    header = readHeader(chosen.row)
+    let rest = pending.filter { $0.index > chosen.row.index }
+    pending = []
+    for row in rest { process(row) }
   }
 
-  private func isBlank(_ value: CellValue) -> Bool {
-    if case .text(let s) = value { return TextCleaning.trimmed(s).isEmpty }
-    return false
+  private mutating func readHeader(_ row: Row) -> Header {
+    var columns: [String: Int] = [:]
+    let width = (row.cells.last?.reference.column ?? 0) + 1
+    var fieldAt = [Int](repeating: -1, count: width)
+    var silent = [Bool](repeating: false, count: width)
+    let ignoredColumns = Set(template.ignoredColumns.map(TextCleaning.key))
+    for cell in row.cells {
+      guard let text = cellText(cell.value), !TextCleaning.key(text).isEmpty else { continue }
+      if ignoredColumns.contains(TextCleaning.key(text)) {
+        silent[cell.reference.column] = true
+        continue
+      }
+      guard let f = field(of: spec, matching: text) else {
+        issues.append(
+          Issue(
+            "STR-004", sheet: sheet, cell: cell.reference,
+            message: "「\(TextCleaning.clean(text))」不是模板中的列，该列不会被审核（内容会保留）。如是模板列，请按模板改名。",
+            value: text))
+        continue
+      }
+      if columns[f.key] != nil {
+        issues.append(
+          Issue(
+            "STR-003", sheet: sheet, cell: cell.reference,
+            message: "「\(f.header)」列重复出现，只审核第一列。请删除重复的列。", value: text))
+        continue
+      }
+      columns[f.key] = cell.reference.column
+      fieldAt[cell.reference.column] = spec.fields.firstIndex { $0.key == f.key }!
+    }
+    for f in spec.fields where f.required && columns[f.key] == nil {
+      issues.append(
+        Issue(
+          "STR-002", sheet: sheet, cell: nil,
+          message: "工作表「\(sheet)」缺少必需的列「\(f.header)」。请按模板补上该列。"))
+    }
+    return Header(row: row.index, columns: columns, fieldAt: fieldAt, silent: silent)
   }
+
+  private mutating func process(_ row: Row) {
+    guard let header else { return }
+    // The first non-empty cell (序号 included), and the filled cells outside ignored columns.
+    var lead: Cell?
+    var firstFilled: Cell?
+    var filledCount = 0
+    for cell in row.cells where !isBlank(cell.value) {
+      if lead == nil { lead = cell }
+      let c = cell.reference.column
+      if c < header.silent.count && header.silent[c] { continue }
+      if firstFilled == nil { firstFilled = cell }
+      filledCount += 1
+    }
+    // A row filled only in ignored columns (a template's pre-numbered 序号) is blank.
+    guard let firstFilled, let lead else { return }
+    // 合计/小计/总计 as the first non-empty cell, even in the 序号 column: a totals row.
+    if let text = cellText(lead.value), isTotalsMarker(text) { return }
+    if let text = cellText(firstFilled.value), isTotalsMarker(text) { return }
+    if filledCount == 1, let text = cellText(firstFilled.value) {
+      let key = TextCleaning.key(text)
+      if key.hasPrefix("注") || key.hasPrefix("说明") || key.hasPrefix("备注") { return }  // a note
+    }
+    var cells = [FieldCell?](repeating: nil, count: spec.fields.count)
+    for cell in row.cells {
+      let c = cell.reference.column
+      guard c < header.fieldAt.count, case let f = header.fieldAt[c], f >= 0, !isBlank(cell.value) else { continue }
+      cells[f] = fieldCell(
+        cell, spec.fields[f], label: labels[f], sheet: sheet, parser: parser, issues: &issues)
+    }
+    for (i, f) in spec.fields.enumerated() where f.required && cells[i] == nil {
+      guard let column = header.columns[f.key], let ref = CellReference(row: row.index, column: column) else { continue }
+      issues.append(missing(f, sheet: sheet, cell: ref))
+    }
+    records.append(Record(row: row.index, keys: keys, cells: cells))
+  }
+
+  /// Markers are short Chinese words: an ASCII-only text (a 学号, an amount) is never one, and
+  /// only short texts are cleaned and compared.
+  private func isTotalsMarker(_ text: String) -> Bool {
+    let utf8 = text.utf8
+    guard utf8.count <= 24, utf8.contains(where: { $0 >= 0x80 }) else { return false }
+    return totals.contains(TextCleaning.key(text))
+  }
+}
+
+// MARK: - Shared
+
+/// The field a header or label names, if any.
+private func field(of spec: SheetSpec, matching text: String) -> FieldSpec? {
+  let key = TextCleaning.key(text)
+  guard !key.isEmpty else { return nil }
+  return spec.fields.first { f in
+    TextCleaning.key(f.header) == key || f.aliases.contains { TextCleaning.key($0) == key }
+  }
+}
+
+private func fieldCell(
+  _ cell: Cell, _ f: FieldSpec, label: String, sheet: String, parser: ValueParser, issues: inout [Issue]
+) -> FieldCell {
+  switch parser.parse(cell.value, as: f, label: label) {
+  case .success(let value):
+    return FieldCell(cell: cell.reference, raw: cell.value, date1904: parser.date1904, value: value)
+  case .failure(let problem):
+    issues.append(
+      Issue(
+        problem.rule, sheet: sheet, cell: cell.reference, message: problem.message,
+        value: displayText(cell.value, date1904: parser.date1904)))
+    return FieldCell(cell: cell.reference, raw: cell.value, date1904: parser.date1904, value: nil)
+  }
+}
+
+private func missing(_ f: FieldSpec, sheet: String, cell: CellReference) -> Issue {
+  Issue("CELL-001", sheet: sheet, cell: cell, message: "「\(f.header)」为必填项，请填写。")
+}
+
+private func cellText(_ value: CellValue) -> String? {
+  if case .text(let s) = value { return s }
+  return nil
+}
+
+/// Empty for the purposes of a table: text with nothing but white space.
+@inline(__always)
+private func isBlank(_ value: CellValue) -> Bool {
+  guard case .text(let s) = value else { return false }
+  if let first = s.utf8.first, first > 0x20 && first < 0x80 { return false }
+  return TextCleaning.trimmed(s).isEmpty
 }

@@ -5,6 +5,7 @@ enum TextCleaning {
   /// Full-width ASCII (U+FF01…U+FF5E) → half-width, the ideographic space U+3000 and no-break
   /// spaces → a space; then trimmed at both ends.
   static func clean(_ s: String) -> String {
+    if isAlreadyClean(s) { return s }
     var out = String.UnicodeScalarView()
     var changed = false
     for u in s.unicodeScalars {
@@ -17,6 +18,30 @@ enum TextCleaning {
     }
     let text = changed ? String(out) : s
     return trimmed(text)
+  }
+
+  /// The common case, checked on UTF-8 bytes without building anything: no blank at either end
+  /// and nothing to convert (no full-width form `EF BC xx`/`EF BD xx`, ideographic space
+  /// `E3 80 80`, no-break `C2 A0` or figure/narrow spaces `E2 80 87`/`E2 80 AF`).
+  static func isAlreadyClean(_ s: String) -> Bool {
+    s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      guard let first = b.first, let last = b.last, first > 0x20, last > 0x20 else { return b.isEmpty }
+      if last == 0x80 || last == 0xA0 || last == 0x87 || last == 0xAF || last == 0xBF { return false }
+      var i = 0
+      while i < b.count {
+        let c = b[i]
+        if c < 0x80 {
+          i += 1
+          continue
+        }
+        if c == 0xEF && i + 1 < b.count && (b[i + 1] == 0xBC || b[i + 1] == 0xBD || b[i + 1] == 0xBB) { return false }
+        if c == 0xE3 && i + 2 < b.count && b[i + 1] == 0x80 && b[i + 2] == 0x80 { return false }
+        if c == 0xC2 && i + 1 < b.count && b[i + 1] == 0xA0 { return false }
+        if c == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0x87 || b[i + 2] == 0xAF || b[i + 2] == 0x8B) { return false }
+        i += 1
+      }
+      return true
+    } ?? false
   }
 
   @inline(__always)
@@ -45,7 +70,8 @@ enum TextCleaning {
 
   /// A person's name: cleaned, with no spaces inside (`张 三` → `张三`).
   static func personName(_ s: String) -> String {
-    String(String.UnicodeScalarView(clean(s).unicodeScalars.filter { !isBlank($0) }))
+    if isAlreadyClean(s) && !s.utf8.contains(where: { $0 <= 0x20 }) { return s }
+    return String(String.UnicodeScalarView(clean(s).unicodeScalars.filter { !isBlank($0) }))
   }
 
   /// The comparable form of a header, label, sheet name or choice: cleaned, white space removed
@@ -70,23 +96,3 @@ enum TextCleaning {
   }
 }
 
-/// A cell value as the submitter sees it, for messages and the `value` of an issue.
-public func displayText(_ value: CellValue, date1904: Bool) -> String {
-  switch value {
-  case .text(let s): return s
-  case .number(let v): return formatNumber(v)
-  case .bool(let b): return b ? "TRUE" : "FALSE"
-  case .error(let e): return e
-  case .date(let serial):
-    guard let p = SpreadsheetDate.parts(serial: serial, date1904: date1904) else { return formatNumber(serial) }
-    let time = p.hour + p.minute + p.second + p.millisecond > 0
-    return time ? p.isoDate + " " + p.isoTime : p.isoDate
-  case .duration(let days): return formatNumber(days)
-  }
-}
-
-/// `42`, `1500.5`, `2022120345`: integral values without `.0`.
-public func formatNumber(_ v: Double) -> String {
-  if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
-  return String(v)
-}

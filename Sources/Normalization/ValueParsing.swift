@@ -8,19 +8,34 @@ struct CellProblem: Error, Equatable {
 
 /// Parses cell values into field values per SPEC §4, one field type at a time. Everything a
 /// person might reasonably type is accepted; anything ambiguous is refused, never guessed.
-struct ValueParser {
+final class ValueParser {
   let date1904: Bool
   /// Compiled code patterns and their verdicts so far, per pattern (codes repeat: a student
   /// appears in every month's payment row).
   private var patterns: [String: CodePattern] = [:]
+  private var lastPattern: (source: String, compiled: CodePattern)?
+  /// Per choice field (by header and key): its values and aliases by comparable key, and the
+  /// texts seen so far.
+  private var choices: [String: ChoiceTable] = [:]
 
   init(date1904: Bool) { self.date1904 = date1904 }
 
-  mutating func parse(_ value: CellValue, as field: FieldSpec) -> Result<FieldValue, CellProblem> {
-    let label = "「\(field.header)」"
+  /// The label a field's messages name it by: `「进站日期」`.
+  static func label(_ field: FieldSpec) -> String { "「\(field.header)」" }
+
+  func parse(_ value: CellValue, as field: FieldSpec) -> Result<FieldValue, CellProblem> {
+    parse(value, as: field, label: Self.label(field))
+  }
+
+  /// Parses `value` as `field`; `label` is the field's precomputed ``label(_:)``.
+  func parse(_ value: CellValue, as field: FieldSpec, label: String) -> Result<FieldValue, CellProblem> {
     if case .error(let e) = value {
       return .failure(
         CellProblem(rule: "CELL-006", message: "\(label)是公式错误值 \(e)，请修正公式或直接填写数值。"))
+    }
+    if field.unchecked {
+      // Read but never checked (the optional 姓名 of 补助发放): kept as submitted.
+      return .success(.text(displayText(value, date1904: date1904)))
     }
     switch field.type {
     case .text:
@@ -61,7 +76,7 @@ struct ValueParser {
 
   // MARK: - Codes
 
-  private mutating func code(_ value: CellValue, field: FieldSpec, label: String) -> Result<String, CellProblem> {
+  private func code(_ value: CellValue, field: FieldSpec, label: String) -> Result<String, CellProblem> {
     let text: String
     switch value {
     case .number(let v):
@@ -80,12 +95,19 @@ struct ValueParser {
       text = TextCleaning.clean(displayText(value, date1904: date1904))
     }
     guard let pattern = field.pattern else { return .success(text) }
-    if patterns[pattern] == nil { patterns[pattern] = CodePattern(pattern) }
-    guard patterns[pattern]!.matches(text) else {
+    guard matches(text, pattern) else {
       return .failure(
         CellProblem(rule: "CELL-004", message: "\(label)「\(text)」格式不符合要求（应符合 \(pattern)），请核对。"))
     }
     return .success(text)
+  }
+
+  private func matches(_ text: String, _ pattern: String) -> Bool {
+    if let last = lastPattern, last.source == pattern { return last.compiled.matches(text) }
+    let compiled = patterns[pattern] ?? CodePattern(pattern)
+    patterns[pattern] = compiled
+    lastPattern = (pattern, compiled)
+    return compiled.matches(text)
   }
 
   // MARK: - Numbers
@@ -102,10 +124,11 @@ struct ValueParser {
     switch value {
     case .number(let n): v = n
     case .text(let s):
-      guard let n = Double(numericText(s)), !numericText(s).isEmpty else {
+      // Plain decimal digits only (as for money): `Double("0x10")` would read hex, `1e5` exponents.
+      guard let fen = Self.fen(numericText(s)) else {
         return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为整数，当前为「\(s)」。"))
       }
-      v = n
+      v = Double(fen) / 100
     default:
       return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为整数。"))
     }
@@ -185,12 +208,43 @@ struct ValueParser {
       else { return .failure(dateProblem(label, displayText(value, date1904: date1904))) }
       return .success(day)
     case .text(let s):
+      if let day = Self.isoDate(s) { return .success(day) }
       let g = DigitGroups(TextCleaning.clean(s))
       if let day = g.date() { return .success(day) }
       return .failure(dateProblem(label, s, ambiguous: g.isMonthDayYear))
     default:
       return .failure(dateProblem(label, displayText(value, date1904: date1904)))
     }
+  }
+
+  /// The commonest forms, read straight from the bytes: `2023-07` and `2023-07-01`.
+  private static func isoMonth(_ s: String) -> Month? {
+    s.utf8.withContiguousStorageIfAvailable { b -> Month? in
+      guard b.count == 7, b[4] == UInt8(ascii: "-"), let y = digits(b, 0, 4), let m = digits(b, 5, 2),
+        (1...12).contains(m)
+      else { return nil }
+      return Month(year: y, month: m)
+    } ?? nil
+  }
+
+  private static func isoDate(_ s: String) -> Day? {
+    s.utf8.withContiguousStorageIfAvailable { b -> Day? in
+      guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = digits(b, 0, 4),
+        let m = digits(b, 5, 2), let d = digits(b, 8, 2)
+      else { return nil }
+      return Day(year: y, month: m, day: d)
+    } ?? nil
+  }
+
+  @inline(__always)
+  private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ n: Int) -> Int? {
+    var v = 0
+    for i in at..<(at + n) {
+      let d = b[i] &- UInt8(ascii: "0")
+      guard d < 10 else { return nil }
+      v = v * 10 + Int(d)
+    }
+    return v
   }
 
   /// `20230701` typed as a number.
@@ -214,8 +268,10 @@ struct ValueParser {
       if v == v.rounded(), let day = Self.compactDate(v) { return .success(.month(day.month)) }
       // 2023.7 typed into a number cell; 2023.1 could be January or October (2023.10).
       let year = v.rounded(.down)
-      let hundredths = Int(((v - year) * 100).rounded())
-      if year >= 1900, year <= 2999, v != year {
+      let scaled = (v - year) * 100
+      let hundredths = Int(scaled.rounded())
+      // Only one or two decimals name a month: 2023.123 is no month, not December.
+      if year >= 1900, year <= 2999, v != year, abs(scaled - scaled.rounded()) < 1e-6 {
         if hundredths == 10 {
           return .failure(
             CellProblem(
@@ -227,6 +283,7 @@ struct ValueParser {
       }
       return date(value, label: label).map { .month($0.month) }.mapError { _ in problem }
     case .text(let s):
+      if let m = Self.isoMonth(s) { return .success(.month(m)) }
       let g = DigitGroups(TextCleaning.clean(s))
       if let m = g.month() { return .success(.month(m)) }
       if let day = g.date() { return .success(.month(day.month)) }
@@ -253,12 +310,11 @@ struct ValueParser {
   }
 
   private func choice(_ text: String, field: FieldSpec, label: String) -> Result<String, CellProblem> {
-    let key = TextCleaning.key(text)
-    for choice in field.values ?? [] {
-      if TextCleaning.key(choice.value) == key || choice.aliases.contains(where: { TextCleaning.key($0) == key }) {
-        return .success(choice.value)
-      }
-    }
+    // Keys repeat across sheets (`level` is 培养层次 and 成果级别): the header tells them apart.
+    let id = field.header + "\u{1}" + field.key
+    let table = choices[id] ?? ChoiceTable(field)
+    choices[id] = table
+    if let value = table.value(of: text) { return .success(value) }
     let allowed = (field.values ?? []).map(\.value).joined(separator: "、")
     return .failure(
       CellProblem(rule: "CELL-003", message: "\(label)「\(TextCleaning.clean(text))」不是允许的取值，应为：\(allowed)。"))
@@ -346,14 +402,36 @@ struct DigitGroups {
   }
 }
 
+/// The allowed values of a choice field by comparable key (its value and every alias), with the
+/// verdicts on texts seen so far (the same few texts fill a whole column).
+final class ChoiceTable {
+  private var byKey: [String: String] = [:]
+  private var seen: [String: String?] = [:]
+
+  init(_ field: FieldSpec) {
+    for choice in field.values ?? [] {
+      for name in [choice.value] + choice.aliases where byKey[TextCleaning.key(name)] == nil {
+        byKey[TextCleaning.key(name)] = choice.value
+      }
+    }
+  }
+
+  func value(of text: String) -> String? {
+    if let known = seen[text] { return known }
+    let value = byKey[TextCleaning.key(text)]
+    if seen.count < 10_000 { seen[text] = value }
+    return value
+  }
+}
+
 /// A code pattern (a regular expression matched whole), with its verdicts cached.
-struct CodePattern {
+final class CodePattern {
   private let regex: Regex<AnyRegexOutput>?
   private var cache: [String: Bool] = [:]
 
   init(_ pattern: String) { regex = try? Regex(pattern) }
 
-  mutating func matches(_ s: String) -> Bool {
+  func matches(_ s: String) -> Bool {
     if let known = cache[s] { return known }
     let verdict = regex.map { ((try? $0.wholeMatch(in: s)) ?? nil) != nil } ?? true
     if cache.count < 100_000 { cache[s] = verdict }

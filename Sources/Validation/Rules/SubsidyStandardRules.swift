@@ -1,8 +1,32 @@
 import Model
 
 /// SUB-001 (月生活补助标准 below the level's minimum unless 导师在设站单位承担项目 = 是).
+///
+/// The minimum is `policy.minimumMonthlySubsidy[培养层次]`; a level with no minimum configured has
+/// none. 导师在设站单位承担项目 blank counts as 否 (SPEC §3.2). The rule skips a student whose
+/// 培养层次 or 月生活补助标准 was refused, and one whose 导师在设站单位承担项目 was refused
+/// (CELL-002): whether the minimum applies is then unknown, and the bad cell is already flagged.
 enum SubsidyStandardRules {
   static func check(_ c: RuleContext) -> [Issue] {
-    []
+    guard let students = c.students else { return [] }
+    var issues: [Issue] = []
+    let standardLabel = c.label("students", "monthly_standard")
+    let projectLabel = c.label("students", "supervisor_project")
+
+    for student in students.records {
+      guard let level = student.text("level"), let standard = student.money("monthly_standard"),
+        let minimumYuan = c.policy.minimumMonthlySubsidy[level],
+        !student.isInvalid("supervisor_project"), student.bool("supervisor_project") != true
+      else { continue }
+      let minimum = Money(yuan: minimumYuan)
+      if standard < minimum {
+        issues.append(
+          c.issue(
+            "SUB-001", students, student, "monthly_standard",
+            "\(standardLabel) \(standard) 元低于\(level)研究生每人每月 \(minimum) 元的最低标准。请将标准提高到不低于 \(minimum) 元并按此发放；如导师在设站单位承担项目（补助另行协商），请在\(projectLabel)填“是”。"
+          ))
+      }
+    }
+    return issues
   }
 }
