@@ -42,6 +42,6 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["pipeline", "XLSXTestSupport"]),
+      name: "EndToEndTests", dependencies: ["pipeline", "Model", "XLSXTestSupport"]),
   ]
 )

@@ -1,0 +1,69 @@
+import Foundation
+import Model
+import Testing
+
+/// The shipped inbox against its contract, `fixtures/inbox/EXPECTED.md`: every file's status and
+/// its complete issue list (rule, severity, sheet, cell), nothing more and nothing less.
+@Suite struct FixtureInboxTests {
+  static let inbox = TestLocations.packageRoot.appendingPathComponent("fixtures/inbox")
+
+  struct Expectation {
+    var status: String
+    var issues: [String] = []
+  }
+
+  /// `## file` sections with `status: **…**` and `| file | rule | severity | sheet | cell | why |`
+  /// rows.
+  static func expectations() throws -> [String: Expectation] {
+    let text = try String(contentsOf: inbox.appendingPathComponent("EXPECTED.md"), encoding: .utf8)
+    var result: [String: Expectation] = [:]
+    var current: String?
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("## ") {
+        current = String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+      } else if let file = current, line.hasPrefix("status: **"), let end = line.dropFirst(10).firstIndex(of: "*") {
+        result[file] = Expectation(status: String(line[line.index(line.startIndex, offsetBy: 10)..<end]))
+      } else if line.hasPrefix("| "), let file = current {
+        let cols = line.split(separator: "|", omittingEmptySubsequences: false).map {
+          $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard cols.count >= 7, cols[1] == file else { continue }
+        result[file]?.issues.append(key(cols[2], cols[3], cols[4], cols[5]))
+      }
+    }
+    return result
+  }
+
+  static func key(_ rule: String, _ severity: String, _ sheet: String?, _ cell: String?) -> String {
+    "\(rule) \(severity) \(sheet ?? "-")!\(cell ?? "-")"
+  }
+
+  @Test func everyFixtureGivesExactlyItsExpectedIssues() async throws {
+    let expected = try Self.expectations()
+    let files = try FileManager.default.contentsOfDirectory(atPath: Self.inbox.path)
+      .filter { $0.hasSuffix(".xlsx") }.sorted()
+    #expect(Set(files) == Set(expected.keys), "EXPECTED.md and the folder list different files")
+    let result = try await runProcess(
+      try TestLocations.pipelineBinary.get(),
+      ["check", "--format", "json"] + files.map { Self.inbox.appendingPathComponent($0).path }, timeout: 120)
+    #expect(result.exitCode == 1)  // the invalid files are rejected
+    let entries = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
+    for entry in entries {
+      let file = try #require(entry["file"] as? String)
+      let want = try #require(expected[file], "\(file) has no section in EXPECTED.md")
+      #expect(entry["status"] as? String == want.status, "\(file)")
+      let got = (entry["issues"] as? [[String: Any]] ?? []).map {
+        Self.key($0["rule"] as! String, $0["severity"] as! String, $0["sheet"] as? String, $0["cell"] as? String)
+      }
+      #expect(got.sorted() == want.issues.sorted(), "\(file)")
+    }
+  }
+
+  /// Every rule of SPEC §5 but FILE-002 and the batch rules is exercised by some fixture.
+  @Test func theFixturesCoverEveryRule() throws {
+    let covered = Set(try Self.expectations().values.flatMap { $0.issues.map { String($0.split(separator: " ")[0]) } })
+    let all = Set(RuleCatalog.entries.map(\.id)).subtracting(["FILE-002", "X-001", "X-002", "X-003"])
+    #expect(all.subtracting(covered).sorted() == [])
+  }
+}
+
