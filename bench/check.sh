@@ -8,23 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv=.build/bench-venv
-work=bench/work
-bin=.build/release/pipeline
 rows=${BENCH_CHECK_ROWS:-50000}
-mkdir -p "$work"
-
-# The generator needs XlsxWriter from the venv bench/run.sh sets up (same marker, same pins).
-if [[ ! -x $venv/bin/python ]]; then
-  python3 -m venv "$venv"
-fi
-if [[ ! -f $venv/.installed || bench/requirements.txt -nt $venv/.installed ]]; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/requirements.txt
-  touch "$venv/.installed"
-fi
-
-# Always (a no-op when up to date): a stale binary would time old code.
-swift build -c release --product pipeline >&2
+source bench/setup.sh
 
 # Deterministic; generated once, and again when the generator changes (via a temporary name,
 # so an interrupted generation is never mistaken for a finished file).

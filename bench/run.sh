@@ -7,24 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv=.build/bench-venv
-work=bench/work
-bin=.build/release/pipeline
-mkdir -p "$work"
-
-# Python peers and the generator, reinstalled only when requirements.txt changes.
-if [[ ! -x $venv/bin/python ]]; then
-  python3 -m venv "$venv"
-fi
-if [[ ! -f $venv/.installed || bench/requirements.txt -nt $venv/.installed ]]; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/requirements.txt
-  touch "$venv/.installed"
-fi
-
+source bench/setup.sh
 pipeline_args=()
 if [[ -z ${BENCH_SKIP_PIPELINE:-} ]]; then
-  # Always (a no-op when up to date): a stale binary would time old code.
-  swift build -c release --product pipeline >&2
   pipeline_args=(--pipeline "$bin")
 fi
 

@@ -39,56 +39,65 @@ public protocol FieldRecord {
 }
 
 extension FieldRecord {
-  public subscript(_ key: String) -> FieldCell? { field(key) }
+  @inlinable public subscript(_ key: String) -> FieldCell? { field(key) }
 
-  public func text(_ key: String) -> String? {
+  @inlinable public func text(_ key: String) -> String? {
     if case .text(let v)? = field(key)?.value { return v }
     return nil
   }
-  public func integer(_ key: String) -> Int? {
+  @inlinable public func integer(_ key: String) -> Int? {
     if case .integer(let v)? = field(key)?.value { return v }
     return nil
   }
-  public func money(_ key: String) -> Money? {
+  @inlinable public func money(_ key: String) -> Money? {
     if case .money(let v)? = field(key)?.value { return v }
     return nil
   }
-  public func day(_ key: String) -> Day? {
+  @inlinable public func day(_ key: String) -> Day? {
     if case .date(let v)? = field(key)?.value { return v }
     return nil
   }
-  public func month(_ key: String) -> Month? {
+  @inlinable public func month(_ key: String) -> Month? {
     if case .month(let v)? = field(key)?.value { return v }
     return nil
   }
-  public func bool(_ key: String) -> Bool? {
+  @inlinable public func bool(_ key: String) -> Bool? {
     if case .bool(let v)? = field(key)?.value { return v }
     return nil
   }
-  public func list(_ key: String) -> [String]? {
+  @inlinable public func list(_ key: String) -> [String]? {
     if case .list(let v)? = field(key)?.value { return v }
     return nil
   }
-  public func academicYear(_ key: String) -> AcademicYear? {
+  @inlinable public func academicYear(_ key: String) -> AcademicYear? {
     if case .academicYear(let v)? = field(key)?.value { return v }
     return nil
   }
   /// Whether the field's cell holds something (valid or not).
-  public func isFilled(_ key: String) -> Bool { field(key) != nil }
+  @inlinable public func isFilled(_ key: String) -> Bool { field(key) != nil }
   /// Whether the field holds something that was refused.
-  public func isInvalid(_ key: String) -> Bool { field(key).map { $0.value == nil } ?? false }
+  @inlinable public func isInvalid(_ key: String) -> Bool { field(key).map { $0.value == nil } ?? false }
 }
 
 /// The field keys of a table, shared by all its records (a record stores its cells by position:
 /// tens of thousands of payment rows must not each carry a dictionary).
 public final class FieldKeys: Sendable {
   public let keys: [String]
+  /// Each key's UTF-8 length: comparing lengths first skips almost every string comparison.
+  public let lengths: [Int]
 
-  public init(_ keys: [String]) { self.keys = keys }
+  public init(_ keys: [String]) {
+    self.keys = keys
+    lengths = keys.map(\.utf8.count)
+  }
 
   /// A key's position; a linear scan beats hashing for a dozen short keys.
-  @inline(__always)
-  public func index(of key: String) -> Int? { keys.firstIndex(of: key) }
+  @inlinable
+  public func index(of key: String) -> Int? {
+    let n = key.utf8.count
+    for i in keys.indices where lengths[i] == n && keys[i] == key { return i }
+    return nil
+  }
 }
 
 /// One record of a table sheet.
@@ -105,7 +114,11 @@ public struct Record: FieldRecord, Sendable {
     self.cells = cells
   }
 
-  public func field(_ key: String) -> FieldCell? { keys.index(of: key).flatMap { cells[$0] } }
+  @inlinable
+  public func field(_ key: String) -> FieldCell? {
+    guard let i = keys.index(of: key) else { return nil }
+    return cells[i]
+  }
 
   /// The filled fields by key.
   public var fields: [String: FieldCell] {
@@ -141,6 +154,7 @@ public struct Form: FieldRecord, Sendable {
   public var sheet: String
   public var fields: [String: FieldCell]
 
+  @inlinable
   public func field(_ key: String) -> FieldCell? { fields[key] }
   /// Field key → its value cell (right of its label), filled or not.
   public var valueCells: [String: CellReference]

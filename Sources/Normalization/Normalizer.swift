@@ -244,14 +244,26 @@ struct TableReader {
       let key = TextCleaning.key(text)
       if key.hasPrefix("注") || key.hasPrefix("说明") || key.hasPrefix("备注") { return }  // a note
     }
-    var cells = [FieldCell?](repeating: nil, count: spec.fields.count)
-    for cell in row.cells {
+    // Which of the row's cells fills each field; then every slot is initialized exactly once
+    // (assigning into a prefilled array of these enums costs a destroy per slot, per cell).
+    let count = spec.fields.count
+    var source = [Int](repeating: -1, count: count)
+    for (i, cell) in row.cells.enumerated() {
       let c = cell.reference.column
       guard c < header.fieldAt.count, case let f = header.fieldAt[c], f >= 0, !isBlank(cell.value) else { continue }
-      cells[f] = fieldCell(
-        cell, spec.fields[f], label: labels[f], sheet: sheet, parser: parser, issues: &issues)
+      source[f] = i
     }
-    for (i, f) in spec.fields.enumerated() where f.required && cells[i] == nil {
+    let cells = [FieldCell?](unsafeUninitializedCapacity: count) { buffer, initialized in
+      for f in 0..<count {
+        let i = source[f]
+        (buffer.baseAddress! + f).initialize(
+          to: i < 0
+            ? nil
+            : fieldCell(row.cells[i], spec.fields[f], label: labels[f], sheet: sheet, parser: parser, issues: &issues))
+      }
+      initialized = count
+    }
+    for (i, f) in spec.fields.enumerated() where f.required && source[i] < 0 {
       guard let column = header.columns[f.key], let ref = CellReference(row: row.index, column: column) else { continue }
       issues.append(missing(f, sheet: sheet, cell: ref))
     }

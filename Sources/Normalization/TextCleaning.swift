@@ -25,8 +25,8 @@ enum TextCleaning {
   /// `E3 80 80`, no-break `C2 A0` or figure/narrow spaces `E2 80 87`/`E2 80 AF`).
   static func isAlreadyClean(_ s: String) -> Bool {
     s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      // A multi-byte blank at either end is one of the sequences the loop below refuses.
       guard let first = b.first, let last = b.last, first > 0x20, last > 0x20 else { return b.isEmpty }
-      if last == 0x80 || last == 0xA0 || last == 0x87 || last == 0xAF || last == 0xBF { return false }
       var i = 0
       while i < b.count {
         let c = b[i]
@@ -75,10 +75,11 @@ enum TextCleaning {
   }
 
   /// The comparable form of a header, label, sheet name or choice: cleaned, white space removed
-  /// anywhere, ASCII lower-cased, a leading or trailing `*` and a trailing `(必填)` or bracketed
-  /// unit (`(元)`, `(元/月)`, `(人)`) dropped.
+  /// anywhere, ASCII lower-cased, a trailing colon (`工作站编号：`), a leading or trailing `*` and
+  /// a trailing `(必填)` or bracketed unit (`(元)`, `(元/月)`, `(人)`) dropped.
   static func key(_ s: String) -> String {
     var k = personName(s).lowercased()
+    while k.hasSuffix(":") { k.removeLast() }
     while k.hasPrefix("*") { k.removeFirst() }
     while k.hasSuffix("*") { k.removeLast() }
     while k.hasSuffix(")"), let open = k.lastIndex(of: "("), open > k.startIndex {

@@ -255,9 +255,12 @@ final class ValueParser {
   }
 
   private func month(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
-    let problem = CellProblem(
-      rule: "CELL-002",
-      message: "\(label)应为年月（如 2023-07），当前为「\(displayText(value, date1904: date1904))」。")
+    if case .text(let s) = value, let m = Self.isoMonth(s) { return .success(.month(m)) }
+    var problem: CellProblem {
+      CellProblem(
+        rule: "CELL-002",
+        message: "\(label)应为年月（如 2023-07），当前为「\(displayText(value, date1904: date1904))」。")
+    }
     switch value {
     case .date:
       return date(value, label: label).map { .month($0.month) }.mapError { _ in problem }
@@ -300,6 +303,10 @@ final class ValueParser {
 
   private func yesNo(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
     if case .bool(let b) = value { return .success(.bool(b)) }
+    if case .text(let t) = value {
+      if t == "是" { return .success(.bool(true)) }
+      if t == "否" { return .success(.bool(false)) }
+    }
     let key = TextCleaning.key(displayText(value, date1904: date1904))
     if Self.yes.contains(key) { return .success(.bool(true)) }
     if Self.no.contains(key) { return .success(.bool(false)) }
@@ -321,7 +328,8 @@ final class ValueParser {
   }
 
   private func academicYear(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
-    let text = TextCleaning.clean(displayText(value, date1904: date1904))
+    // Spaces around the separator (`2023 - 2024`) are no content.
+    let text = TextCleaning.personName(displayText(value, date1904: date1904))
     let problem = CellProblem(
       rule: "CELL-004", message: "\(label)应写成连续两年，如 2023-2024，当前为「\(text)」。")
     var rest = Substring(text)
@@ -365,7 +373,7 @@ struct DigitGroups {
     }
     if let st = start { groups.append(s[st...]) }
     separators.append(current)
-    let allowed: Set<Character> = ["-", "/", ".", "年", "月", "日", " ", ":", "T", "号"]
+    let allowed: Set<Character> = ["-", "/", ".", "年", "月", "日", " ", ":", "T", "号", "份"]
     valid = separators.allSatisfy { $0.allSatisfy { allowed.contains($0) } } && separators.first == ""
   }
 

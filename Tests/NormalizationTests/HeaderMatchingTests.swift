@@ -153,7 +153,7 @@ enum Variant: String, CaseIterable, CustomTestStringConvertible {
   case aliasHeaders, fullWidthAndSpacesInHeaders, requiredMarks, unitsInBrackets
   case columnOrder, titleAndNotesAboveTheHeader, blankRowsAndNotesInTables, totalsRows
   case formInColumnsCAndD, formWithTwoPairsPerRow, serialNumberColumn, prefilledSerialNumbers
-  case otherSheets, sheetNamesWithSpaces, valuesInOtherForms
+  case otherSheets, sheetNamesWithSpaces, valuesInOtherForms, formLabelsWithColons
 
   var testDescription: String { rawValue }
 
@@ -212,6 +212,10 @@ enum Variant: String, CaseIterable, CustomTestStringConvertible {
       wb.appendRow("进站研究生", [.text("总 计"), .text("3人")])
       wb.appendRow("成果", [.text("小计"), .text("2项")])
       wb.appendRow("站长及专家", [.empty, .text("合计"), .text("4人")])  // first non-empty cell
+    case .formLabelsWithColons:
+      wb.set("工作站信息", "A3", .text("工作站编号："))
+      wb.set("工作站信息", "A4", .text("工作站名称:"))
+      wb.set("工作站信息", "A16", .text("生活补助发放总额（元）："))
     case .formInColumnsCAndD:
       wb.insertColumn("工作站信息", at: 0) { _ in .empty }
       wb.insertColumn("工作站信息", at: 0) { $0 == 3 ? .text("基本信息") : .empty }
