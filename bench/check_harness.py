@@ -16,30 +16,9 @@ import sys
 import time
 
 sys.dont_write_bytecode = True  # importing harness.py must not leave bench/__pycache__ behind
-from harness import ToolFailed, median  # noqa: E402 (same directory; keeps the RSS floor low)
+from harness import ToolFailed, median, run_child, write_results  # noqa: E402 (same directory; keeps the RSS floor low)
 
 # json is imported late: it would raise the harness's own peak RSS, which no child can go below.
-
-
-def run_child(name, argv, scratch, ok_codes):
-    """Run argv to completion; return (seconds, peak RSS MiB, stdout text, exit code)."""
-    import subprocess
-
-    with open(scratch + ".out", "w+b") as out, open(scratch + ".err", "w+b") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode(errors="replace")
-        stderr = err.read().decode(errors="replace")
-    if code not in ok_codes:
-        raise ToolFailed(
-            f"{name} failed (exit {code}): {' '.join(argv)}\n"
-            f"--- stderr ---\n{stderr.rstrip()}\n--- stdout ---\n{stdout.rstrip()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, stdout, code
 
 
 def main():
@@ -136,10 +115,7 @@ def main():
                   "validation_added_s": round(added, 4), "validation_pct_of_read": round(pct, 1),
                   "goals": [{"goal": "validation adds less than the read itself",
                              "value": round(added, 4), "limit": read, "met": met}]}
-        with open(args.json, "w") as f:
-            json.dump(result, f, ensure_ascii=False, indent=2)
-            f.write("\n")
-        print(f"\nwrote {args.json}")
+        write_results(args.json, result)
     return 0
 
 

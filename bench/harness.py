@@ -39,26 +39,43 @@ def median(xs):
     return (xs[len(xs) // 2] + xs[(len(xs) - 1) // 2]) / 2
 
 
-def run_once(name, argv, scratch):
-    """Run argv to completion; return (seconds, peak RSS MiB, rows reported on stdout)."""
+def run_child(name, argv, scratch, ok_codes=(0,)):
+    """Run argv to completion; return (seconds, peak RSS MiB, stdout text, exit code)."""
     with open(scratch + ".out", "w+b") as out, open(scratch + ".err", "w+b") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen in sync
+        proc.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen in sync
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode(errors="replace")
         stderr = err.read().decode(errors="replace")
-    if proc.returncode != 0:
+    if code not in ok_codes:
         raise ToolFailed(
-            f"{name} failed (exit {proc.returncode}): {' '.join(argv)}\n"
+            f"{name} failed (exit {code}): {' '.join(argv)}\n"
             f"--- stderr ---\n{stderr.rstrip()}\n--- stdout ---\n{stdout.rstrip()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, stdout, code
+
+
+def run_once(name, argv, scratch):
+    """Run argv to completion; return (seconds, peak RSS MiB, rows reported on stdout)."""
+    seconds, rss, stdout, _ = run_child(name, argv, scratch)
     for pattern in ROWS_RE:
         if m := pattern.search(stdout):
-            return seconds, usage.ru_maxrss / 1024, int(m.group(1).replace(",", ""))
+            return seconds, rss, int(m.group(1).replace(",", ""))
     raise ToolFailed(f"{name} printed no row count (`rows N`): {' '.join(argv)}\n{stdout[-2000:]}")
+
+
+def write_results(path, result):
+    """Write the results JSON (json is imported here, late: it would raise the harness's own
+    peak RSS, which no child can go below)."""
+    import json
+
+    with open(path, "w") as f:
+        json.dump(result, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    print(f"\nwrote {path}")
 
 
 def bench(jobs, runs, expected_rows, scratch):
@@ -173,7 +190,6 @@ def main():
         print("\npipeline skipped: no ratios or goals")
 
     if args.json:
-        import json
         import platform
         from importlib import metadata
 
@@ -185,10 +201,7 @@ def main():
                   "machine": platform.machine(), "python": platform.python_version(),
                   "versions": versions, "tools": tools, "ratios": ratios,
                   "memory_growth": growth, "goals": goals}
-        with open(args.json, "w") as f:
-            json.dump(result, f, ensure_ascii=False, indent=2)
-            f.write("\n")
-        print(f"\nwrote {args.json}")
+        write_results(args.json, result)
     return 0
 
 
