@@ -48,7 +48,7 @@ public struct Normalizer {
         station = readForm(spec, sheet: info.name, rows: rows, parser: parser, issues: &issues)
       case .table:
         var reader = TableReader(spec: spec, sheet: info.name, template: template, parser: parser)
-        try workbook.forEachRow(inSheet: index) { reader.consume($0) }
+        try RowPipe.forEachRow(of: workbook, sheet: index) { reader.consume($0) }
         if let table = reader.finish() { tables[spec.key] = table }
         issues += reader.issues
       }

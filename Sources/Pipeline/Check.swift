@@ -49,7 +49,14 @@ public struct Checker: Sendable {
 
   /// Checks a workbook held in memory (an upload).
   public func check(bytes: [UInt8], name: String) -> CheckEntry {
-    let sha = SHA256.hex(bytes)
+    // The digest is computed beside the reading, on another core.
+    let digest = Digest()
+    let hashing = DispatchGroup()
+    DispatchQueue.global().async(group: hashing) { digest.value = SHA256.hex(bytes) }
+    var sha: String {
+      hashing.wait()
+      return digest.value
+    }
     do {
       let workbook = try Workbook(bytes: bytes, limits: configuration.reader)
       let normalizer = Normalizer(template: configuration.template)
@@ -64,6 +71,11 @@ public struct Checker: Sendable {
     } catch {
       return entry(name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: [])
     }
+  }
+
+  /// The SHA-256 hex digest, written by the hashing thread before the group is left.
+  private final class Digest: @unchecked Sendable {
+    var value = ""
   }
 
   private func fileIssue(_ error: XLSXError) -> Issue {
