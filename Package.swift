@@ -29,7 +29,11 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
     .target(name: "Normalization", dependencies: ["Model", "XLSXReading"]),
     .target(name: "Validation", dependencies: ["Model"]),
-    .target(name: "Pipeline", dependencies: ["Model", "XLSXReading", "Normalization", "Validation"]),
+    .target(name: "XLSXWriting", dependencies: ["Model", "XLSXReading", "CXlsxWriter"]),
+    .target(name: "Store", dependencies: ["Model", "CSQLite"]),
+    .target(
+      name: "Pipeline",
+      dependencies: ["Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store"]),
     .executableTarget(name: "pipeline", dependencies: ["Pipeline"]),
 
     // MARK: - Tests
@@ -40,6 +44,9 @@ let package = Package(
     .testTarget(name: "NormalizationTests", dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
     .testTarget(name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading"]),
+    .testTarget(
+      name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "XLSXTestSupport"]),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["pipeline", "Model", "XLSXTestSupport"]),

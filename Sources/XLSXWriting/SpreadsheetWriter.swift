@@ -1,0 +1,259 @@
+internal import CXlsxWriter
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Why a workbook could not be written: the libxlsxwriter operation, its own message
+/// (`lxw_strerror`) and what was being written.
+public struct WriteError: Error, CustomStringConvertible, Sendable {
+  public var operation: String
+  public var message: String
+  public var context: String
+
+  public var description: String { "\(operation) failed: \(message) (\(context))" }
+}
+
+/// A cell format: what the writers need of libxlsxwriter's formats, as a value (formats are
+/// created once per distinct value and reused).
+public struct CellFormat: Hashable, Sendable {
+  public var numberFormat: String?
+  public var bold = false
+  /// Background fill, 0xRRGGBB.
+  public var fill: UInt32?
+  /// Font colour, 0xRRGGBB.
+  public var fontColor: UInt32?
+  public var underline = false
+  public var wrap = false
+  /// Text format (`@`): what a person types into the cell stays text.
+  public var text = false
+
+  public init(
+    numberFormat: String? = nil, bold: Bool = false, fill: UInt32? = nil, fontColor: UInt32? = nil,
+    underline: Bool = false, wrap: Bool = false, text: Bool = false
+  ) {
+    self.numberFormat = numberFormat
+    self.bold = bold
+    self.fill = fill
+    self.fontColor = fontColor
+    self.underline = underline
+    self.wrap = wrap
+    self.text = text
+  }
+}
+
+/// One .xlsx being written with libxlsxwriter. Every call checks its return code (libxlsxwriter
+/// reports some refusals, such as a comment on a row already flushed in constant-memory mode,
+/// only that way). The file appears only at ``close()``, written under a temporary name and
+/// renamed, so no partial workbook is ever visible under `path`.
+public final class SpreadsheetWriter {
+  private var workbook: UnsafeMutablePointer<lxw_workbook>?
+  private let path: String
+  private let temporaryPath: String
+  private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
+  private var sheets: [SheetWriter] = []
+
+  /// Starts a workbook that will be written to `path`. `constantMemory` flushes each row once the
+  /// next one starts (rows must then be written in order, each with its formats and comments).
+  public init(path: String, constantMemory: Bool = false) throws(WriteError) {
+    self.path = path
+    temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    var options = lxw_workbook_options()
+    options.constant_memory = constantMemory ? 1 : 0
+    guard let wb = temporaryPath.withCString({ workbook_new_opt($0, &options) }) else {
+      throw WriteError(operation: "workbook_new", message: "cannot start a workbook", context: path)
+    }
+    workbook = wb
+  }
+
+  deinit {
+    // Not closed (an error on the way): nothing was written; drop the temporary file if any.
+    if workbook != nil {
+      _ = workbook.map { workbook_close($0) }
+      unlink(temporaryPath)
+    }
+  }
+
+  /// Adds a worksheet (names longer than 31 characters or with `[]:*?/\` are refused by Excel).
+  public func addSheet(_ name: String) throws(WriteError) -> SheetWriter {
+    guard let wb = workbook else { throw closed("addSheet") }
+    guard let ws = name.withCString({ workbook_add_worksheet(wb, $0) }) else {
+      throw WriteError(operation: "workbook_add_worksheet", message: "refused", context: name)
+    }
+    let sheet = SheetWriter(writer: self, sheet: ws, name: name)
+    sheets.append(sheet)
+    return sheet
+  }
+
+  /// The libxlsxwriter format for a value, created on first use.
+  func format(_ f: CellFormat?) throws(WriteError) -> UnsafeMutablePointer<lxw_format>? {
+    guard let f else { return nil }
+    if let existing = formats[f] { return existing }
+    guard let wb = workbook else { throw closed("format") }
+    guard let format = workbook_add_format(wb) else {
+      throw WriteError(operation: "workbook_add_format", message: "refused", context: "\(f)")
+    }
+    if f.text {
+      format_set_num_format(format, "@")
+    } else if let code = f.numberFormat {
+      code.withCString { format_set_num_format(format, $0) }
+    }
+    if f.bold { format_set_bold(format) }
+    if let fill = f.fill {
+      format_set_pattern(format, UInt8(LXW_PATTERN_SOLID.rawValue))
+      format_set_bg_color(format, fill)
+    }
+    if let color = f.fontColor { format_set_font_color(format, color) }
+    if f.underline { format_set_underline(format, UInt8(LXW_UNDERLINE_SINGLE.rawValue)) }
+    if f.wrap { format_set_text_wrap(format) }
+    formats[f] = format
+    return format
+  }
+
+  /// Writes the workbook and moves it to its final name. Safe to call twice.
+  public func close() throws(WriteError) {
+    guard let wb = workbook else { return }
+    workbook = nil
+    let error = workbook_close(wb)
+    guard error == LXW_NO_ERROR else {
+      unlink(temporaryPath)
+      throw WriteError(operation: "workbook_close", message: String(cString: lxw_strerror(error)), context: path)
+    }
+    guard rename(temporaryPath, path) == 0 else {
+      let message = String(cString: strerror(errno))
+      unlink(temporaryPath)
+      throw WriteError(operation: "rename", message: message, context: path)
+    }
+  }
+
+  var isOpen: Bool { workbook != nil }
+
+  private func closed(_ operation: String) -> WriteError {
+    WriteError(operation: operation, message: "the workbook is already closed", context: path)
+  }
+
+  static func check(_ error: lxw_error, _ operation: String, _ context: @autoclosure () -> String) throws(WriteError) {
+    guard error == LXW_NO_ERROR else {
+      throw WriteError(operation: operation, message: String(cString: lxw_strerror(error)), context: context())
+    }
+  }
+}
+
+/// One worksheet being written. Rows and columns are 0-based here, as in libxlsxwriter.
+public final class SheetWriter {
+  private let writer: SpreadsheetWriter
+  private let sheet: UnsafeMutablePointer<lxw_worksheet>
+  public let name: String
+
+  fileprivate init(writer: SpreadsheetWriter, sheet: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+    self.writer = writer
+    self.sheet = sheet
+    self.name = name
+  }
+
+  private func where_(_ row: Int, _ column: Int) -> String { "\(name)!R\(row + 1)C\(column + 1)" }
+
+  /// Text, always as text: a value beginning with `=` is never made a formula.
+  public func write(text: String, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+    let f = try writer.format(format)
+    try SpreadsheetWriter.check(
+      text.withCString { worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), $0, f) },
+      "worksheet_write_string", where_(row, column))
+  }
+
+  public func write(number: Double, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+    try SpreadsheetWriter.check(
+      worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), number, try writer.format(format)),
+      "worksheet_write_number", where_(row, column))
+  }
+
+  public func write(bool: Bool, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+    try SpreadsheetWriter.check(
+      worksheet_write_boolean(sheet, lxw_row_t(row), lxw_col_t(column), bool ? 1 : 0, try writer.format(format)),
+      "worksheet_write_boolean", where_(row, column))
+  }
+
+  /// A cell with a format and no value (a fill on an empty cell an issue points at).
+  public func writeBlank(row: Int, column: Int, format: CellFormat) throws(WriteError) {
+    try SpreadsheetWriter.check(
+      worksheet_write_blank(sheet, lxw_row_t(row), lxw_col_t(column), try writer.format(format)),
+      "worksheet_write_blank", where_(row, column))
+  }
+
+  /// An internal or external hyperlink (`internal:'Sheet'!A1`) showing `text`.
+  public func write(url: String, text: String, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+    let f = try writer.format(format)
+    try SpreadsheetWriter.check(
+      url.withCString { u in
+        text.withCString { t in
+          worksheet_write_url_opt(sheet, lxw_row_t(row), lxw_col_t(column), u, f, t, nil)
+        }
+      }, "worksheet_write_url", where_(row, column))
+  }
+
+  /// A comment (a note) on a cell, sized to its text.
+  public func comment(_ text: String, row: Int, column: Int, author: String = "pipeline") throws(WriteError) {
+    let lines = text.split(separator: "\n").count
+    let error = author.withCString { a in
+      text.withCString { t in
+        var options = lxw_comment_options()
+        options.author = UnsafeMutablePointer(mutating: a)
+        options.width = 360
+        options.height = UInt16(min(60 + 40 * lines, 400))
+        return worksheet_write_comment_opt(sheet, lxw_row_t(row), lxw_col_t(column), t, &options)
+      }
+    }
+    try SpreadsheetWriter.check(error, "worksheet_write_comment", where_(row, column))
+  }
+
+  /// Sets the width of columns `first...last` (in characters).
+  public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws(WriteError) {
+    try SpreadsheetWriter.check(
+      worksheet_set_column(sheet, lxw_col_t(first), lxw_col_t(last), width, try writer.format(format)),
+      "worksheet_set_column", "\(name) columns \(first + 1)…\(last + 1)")
+  }
+
+  /// Freezes the rows above `row` and the columns left of `column`.
+  public func freeze(row: Int, column: Int = 0) {
+    worksheet_freeze_panes(sheet, lxw_row_t(row), lxw_col_t(column))
+  }
+
+  /// A dropdown of `values` on a range (Excel limits the list to 255 characters in all).
+  public func dropdown(
+    _ values: [String], rows: ClosedRange<Int>, column: Int, title: String, message: String
+  ) throws(WriteError) {
+    var validation = lxw_data_validation()
+    validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+    validation.ignore_blank = UInt8(LXW_VALIDATION_ON.rawValue)
+    validation.show_input = UInt8(LXW_VALIDATION_ON.rawValue)
+    validation.show_error = UInt8(LXW_VALIDATION_ON.rawValue)
+    validation.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_STOP.rawValue)
+    let error = withCStrings(values) { list in
+      title.withCString { t in
+        message.withCString { m in
+          validation.value_list = list
+          validation.input_title = UnsafeMutablePointer(mutating: t)
+          validation.input_message = UnsafeMutablePointer(mutating: m)
+          validation.error_title = UnsafeMutablePointer(mutating: t)
+          validation.error_message = UnsafeMutablePointer(mutating: m)
+          return worksheet_data_validation_range(
+            sheet, lxw_row_t(rows.lowerBound), lxw_col_t(column), lxw_row_t(rows.upperBound),
+            lxw_col_t(column), &validation)
+        }
+      }
+    }
+    try SpreadsheetWriter.check(error, "worksheet_data_validation_range", "\(name) column \(column + 1)")
+  }
+
+  /// Makes this the sheet shown when the workbook opens.
+  public func activate() { worksheet_activate(sheet) }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings that live for the call.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+  var pointers = strings.map { strdup($0) } + [nil]
+  defer { pointers.forEach { free($0) } }
+  return pointers.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+}
