@@ -1,0 +1,123 @@
+/// The store of accepted submissions (SQLite): filled by `pipeline run`, read by `pipeline assess`.
+public enum StoreSchema {
+  /// The schema version this build writes (`PRAGMA user_version`).
+  public static let version = 1
+  /// `PRAGMA application_id` of a pipeline store ("WSAR", workstation annual report): tells a
+  /// store from some other program's SQLite file.
+  static let applicationID: Int64 = 0x5753_4152
+
+  /// Version 1. Values are plain columns: days `YYYY-MM-DD` text, months `YYYY-MM` text, money
+  /// integer fen, yes/no 0/1, academic years `YYYY-YYYY` text plus their start year as an integer
+  /// (for ordering and ranges). Every child row carries its submission's id and the sheet row it
+  /// came from.
+  static let v1 = """
+    CREATE TABLE submissions (
+      id            INTEGER PRIMARY KEY,
+      station_id    TEXT    NOT NULL,
+      academic_year TEXT    NOT NULL,
+      start_year    INTEGER NOT NULL,
+      sha256        TEXT    NOT NULL UNIQUE,
+      file          TEXT    NOT NULL,
+      submitted_on  TEXT,
+      received_at   TEXT    NOT NULL,
+      status        TEXT    NOT NULL,
+      version       INTEGER NOT NULL CHECK (version >= 1),
+      -- The version that replaced this one; NULL for the current version. Deferred: the
+      -- replacement's row is written after this one is pointed at it.
+      superseded_by INTEGER REFERENCES submissions(id) DEFERRABLE INITIALLY DEFERRED,
+      UNIQUE (station_id, academic_year, version)
+    );
+    -- At most one current version per station and year.
+    CREATE UNIQUE INDEX submissions_current ON submissions(station_id, academic_year)
+      WHERE superseded_by IS NULL;
+
+    -- 工作站信息: one row per submission.
+    CREATE TABLE station (
+      submission_id      INTEGER PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
+      station_id         TEXT NOT NULL,
+      station_name       TEXT,
+      host_unit          TEXT,
+      host_type          TEXT,
+      platform           TEXT,
+      college            TEXT,
+      recognized_on      TEXT,
+      academic_year      TEXT NOT NULL,
+      submitted_on       TEXT,
+      host_head          TEXT,
+      college_head       TEXT,
+      reported_headcount INTEGER,
+      total_funding      INTEGER,
+      subsidy_total      INTEGER,
+      contact            TEXT,
+      phone              TEXT
+    );
+
+    -- 进站研究生
+    CREATE TABLE students (
+      id                 INTEGER PRIMARY KEY,
+      submission_id      INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+      row                INTEGER NOT NULL,
+      student_id         TEXT    NOT NULL,
+      name               TEXT,
+      level              TEXT,
+      degree_category    TEXT,
+      campus_supervisor  TEXT,
+      host_mentor        TEXT,
+      entered_on         TEXT,
+      left_on            TEXT,
+      monthly_standard   INTEGER,
+      supervisor_project INTEGER,
+      insured            INTEGER,
+      safety_training    INTEGER,
+      UNIQUE (submission_id, student_id)
+    );
+    CREATE INDEX students_student ON students(student_id);
+
+    -- 站长及专家; roles is a JSON array of role names (json_each reads it).
+    CREATE TABLE people (
+      id            INTEGER PRIMARY KEY,
+      submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+      row           INTEGER NOT NULL,
+      name          TEXT,
+      roles         TEXT NOT NULL DEFAULT '[]',
+      title         TEXT,
+      position      TEXT,
+      employer      TEXT,
+      social_roles  TEXT
+    );
+    CREATE INDEX people_submission ON people(submission_id);
+
+    -- 成果, with its participating students.
+    CREATE TABLE outcomes (
+      id            INTEGER PRIMARY KEY,
+      submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+      row           INTEGER NOT NULL,
+      kind          TEXT,
+      title         TEXT,
+      level         TEXT,
+      achieved_on   TEXT,
+      benefit       TEXT
+    );
+    CREATE INDEX outcomes_submission ON outcomes(submission_id);
+    CREATE TABLE outcome_students (
+      outcome_id INTEGER NOT NULL REFERENCES outcomes(id) ON DELETE CASCADE,
+      position   INTEGER NOT NULL,
+      student_id TEXT    NOT NULL,
+      PRIMARY KEY (outcome_id, student_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX outcome_students_student ON outcome_students(student_id);
+
+    -- 补助发放
+    CREATE TABLE payments (
+      id            INTEGER PRIMARY KEY,
+      submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+      row           INTEGER NOT NULL,
+      student_id    TEXT    NOT NULL,
+      month         TEXT    NOT NULL,
+      due           INTEGER,
+      paid          INTEGER,
+      paid_on       TEXT
+    );
+    CREATE INDEX payments_submission ON payments(submission_id, student_id);
+    """
+}
