@@ -30,25 +30,77 @@ public struct Checker: Sendable {
 
   /// Checks the workbook at `path`, named in the report as `name`.
   public func check(path: String, name: String? = nil) throws(XLSXError) -> CheckEntry {
+    try examine(path: path, name: name).entry
+  }
+
+  /// Checks a workbook held in memory (an upload).
+  public func check(bytes: [UInt8], name: String) -> CheckEntry {
+    examine(bytes: bytes, name: name).entry
+  }
+
+  /// Checks the workbooks at `paths` as one batch (SPEC §5.1): each on its own, then the batch
+  /// rules X-001…X-003 across them (``BatchRules``). The entries come in the order of `paths`; each
+  /// gets its batch issues among its own in report order, and the older submissions of a station
+  /// and year are `superseded` (whatever their own status; their own issues are still listed).
+  /// Each normalized submission is kept only while it is reduced to what the batch rules need.
+  /// Throws on the first file (in `paths` order) that cannot be read from disk at all.
+  public func checkBatch(paths: [String]) throws(XLSXError) -> [CheckEntry] {
+    var entries: [CheckEntry] = []
+    var members: [BatchMember] = []
+    entries.reserveCapacity(paths.count)
+    members.reserveCapacity(paths.count)
+    for path in paths {
+      let (entry, submission, modified) = try examine(path: path, name: nil)
+      members.append(
+        BatchMember(
+          file: entry.file, modified: modified, submission: submission, policy: configuration.policy,
+          template: configuration.template))
+      entries.append(entry)
+    }
+    let verdicts = BatchRules.check(members, template: configuration.template)
+    for (i, verdict) in verdicts.enumerated()
+    where !verdict.issues.isEmpty || verdict.supersededBy != nil {
+      var updated = entry(
+        entries[i].file, sha256: entries[i].sha256, issues: entries[i].issues + verdict.issues,
+        sheets: entries[i].sheetOrder)
+      updated.stationID = entries[i].stationID
+      updated.academicYear = entries[i].academicYear
+      if verdict.supersededBy != nil { updated.status = .superseded }
+      entries[i] = updated
+    }
+    return entries
+  }
+
+  /// Reads and checks the file at `path`; also returns its normalized submission (nil when
+  /// unreadable) and its modification time.
+  func examine(path: String, name: String?) throws(XLSXError) -> (
+    entry: CheckEntry, submission: Submission?, modified: Date
+  ) {
     let fileName = name ?? URL(fileURLWithPath: path).lastPathComponent
     let bytes: [UInt8]
+    let modified: Date
     do {
-      let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+      let attributes = try FileManager.default.attributesOfItem(atPath: path)
+      modified = attributes[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
+      let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
       guard size <= configuration.reader.maxFileBytes else {
         // Too large to hash and read: judged on its size alone.
-        return entry(
+        let tooLarge = entry(
           fileName, sha256: "", issues: [fileIssue(XLSXError(.limitExceeded(.fileBytes), "\(size) bytes"))],
           sheets: [])
+        return (tooLarge, nil, modified)
       }
       bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     } catch {
       throw XLSXError(.io, "\(path): \(error.localizedDescription)")
     }
-    return check(bytes: bytes, name: fileName)
+    let checked = examine(bytes: bytes, name: fileName)
+    return (checked.entry, checked.submission, modified)
   }
 
-  /// Checks a workbook held in memory (an upload).
-  public func check(bytes: [UInt8], name: String) -> CheckEntry {
+  /// Checks a workbook held in memory; also returns its normalized submission (nil when
+  /// unreadable).
+  func examine(bytes: [UInt8], name: String) -> (entry: CheckEntry, submission: Submission?) {
     // The digest is computed beside the reading, on another core.
     let digest = Digest()
     let hashing = DispatchGroup()
@@ -65,11 +117,11 @@ public struct Checker: Sendable {
       var entry = entry(name, sha256: sha, issues: found + validator.validate(submission), sheets: submission.sheetOrder)
       entry.stationID = submission.station?.text("station_id")
       entry.academicYear = submission.station?.academicYear("academic_year")?.description
-      return entry
+      return (entry, submission)
     } catch let error as XLSXError {
-      return entry(name, sha256: sha, issues: [fileIssue(error)], sheets: [])
+      return (entry(name, sha256: sha, issues: [fileIssue(error)], sheets: []), nil)
     } catch {
-      return entry(name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: [])
+      return (entry(name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: []), nil)
     }
   }
 

@@ -16,14 +16,16 @@ import XLSXTestSupport
     return dir
   }
 
+  // Each workbook is its own station with its own students: checked together, the batch rules
+  // (X-001…X-003) must find nothing between them.
   static func late() -> SubmissionWorkbook {
-    var wb = SubmissionWorkbook.valid()
+    var wb = SubmissionWorkbook.valid(station: "TJMU-2022-016", studentPrefix: "3061")
     wb.set("工作站信息", "B11", .date(2024, 7, 11))  // RPT-001, a warning
     return wb
   }
 
   static func rejected() -> SubmissionWorkbook {
-    var wb = SubmissionWorkbook.valid()
+    var wb = SubmissionWorkbook.valid(station: "TJMU-2022-017", studentPrefix: "3071")
     wb.set("工作站信息", "B14", .text("三人"))  // CELL-002 on 进站研究生人数
     return wb
   }

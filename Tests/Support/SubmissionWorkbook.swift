@@ -54,6 +54,30 @@ public struct SubmissionWorkbook: Sendable {
     return sheets[s].rows.count
   }
 
+  /// Replaces `old` by `new` inside every text cell of every sheet (a 学号 everywhere it appears).
+  public mutating func replace(_ old: String, with new: String) {
+    for s in sheets.indices {
+      for r in sheets[s].rows.indices {
+        for c in sheets[s].rows[r].indices {
+          if case .text(let t) = sheets[s].rows[r][c], t.contains(old) {
+            sheets[s].rows[r][c] = .text(t.replacingOccurrences(of: old, with: new))
+          }
+        }
+      }
+    }
+  }
+
+  /// The baseline as another station's submission: its own 工作站编号 and 学号 (the first four
+  /// digits of each baseline 学号 replaced by `studentPrefix`, so they stay distinct), so batch
+  /// rules see no overlap with the baseline.
+  public static func valid(station: String, studentPrefix: String) -> SubmissionWorkbook {
+    precondition(studentPrefix.count == 4)
+    var wb = valid()
+    wb.set("工作站信息", "B3", .text(station))
+    for s in baselineStudents { wb.replace(s.id, with: studentPrefix + s.id.dropFirst(4)) }
+    return wb
+  }
+
   /// Removes a row (1-based); the rows below move up.
   public mutating func removeRow(_ sheet: String, _ row: Int) {
     sheets[index(of: sheet)].rows.remove(at: row - 1)
