@@ -8,7 +8,7 @@ DEPS := libzip:libzip-dev xlsxwriter:libxlsxwriter-dev sqlite3:libsqlite3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/pipeline
 
-.PHONY: all deps build release run test bench clean
+.PHONY: all deps test-deps build release run test bench clean
 
 all: build
 
@@ -35,7 +35,14 @@ release: deps
 run: release
 	$(BIN) check fixtures/inbox/*.xlsx || [ $$? -eq 1 ]
 
-test: deps
+# The tests also open every output in a real spreadsheet program (LibreOffice, headless).
+test-deps: deps
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "make test-deps: installing libreoffice-calc-nogui"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
+
+test: test-deps
 	$(SWIFT) test
 
 # Reader speed against python-calamine, fastexcel and openpyxl (pip-installed into a venv),

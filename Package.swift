@@ -45,7 +45,7 @@ let package = Package(
     .testTarget(name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading"]),
     .testTarget(
-      name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "XLSXTestSupport"]),
+      name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(

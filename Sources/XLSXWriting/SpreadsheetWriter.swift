@@ -155,11 +155,14 @@ public final class SheetWriter {
 
   private func where_(_ row: Int, _ column: Int) -> String { "\(name)!R\(row + 1)C\(column + 1)" }
 
-  /// Text, always as text: a value beginning with `=` is never made a formula.
+  /// Text, always as text: a value beginning with `=` is never made a formula, and a literal
+  /// `_x0041_` stays those seven characters.
   public func write(text: String, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
     let f = try writer.format(format)
     try SpreadsheetWriter.check(
-      text.withCString { worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), $0, f) },
+      escapingXString(text).withCString {
+        worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), $0, f)
+      },
       "worksheet_write_string", where_(row, column))
   }
 
@@ -187,7 +190,7 @@ public final class SheetWriter {
     let f = try writer.format(format)
     try SpreadsheetWriter.check(
       url.withCString { u in
-        text.withCString { t in
+        escapingXString(text).withCString { t in
           worksheet_write_url_opt(sheet, lxw_row_t(row), lxw_col_t(column), u, f, t, nil)
         }
       }, "worksheet_write_url", where_(row, column))
@@ -220,35 +223,106 @@ public final class SheetWriter {
     worksheet_freeze_panes(sheet, lxw_row_t(row), lxw_col_t(column))
   }
 
-  /// A dropdown of `values` on a range (Excel limits the list to 255 characters in all).
-  public func dropdown(
-    _ values: [String], rows: ClosedRange<Int>, column: Int, title: String, message: String
+  /// Makes this the sheet shown when the workbook opens.
+  public func activate() { worksheet_activate(sheet) }
+
+  /// Hides the sheet's tab (Excel's "hidden"; libxlsxwriter cannot write "very hidden"). The
+  /// sheet shown when the workbook opens must stay visible.
+  public func hide() { worksheet_hide(sheet) }
+
+  // MARK: Validation beyond `dropdown` (the blank template)
+
+  /// What a ``validate(_:rows:column:title:message:strict:)`` accepts.
+  public enum Validation: Sendable {
+    /// A dropdown of these values, within ``SheetWriter/inlineListFits(_:)``.
+    case list([String])
+    /// A dropdown of the cells a range names, e.g. `='填报说明'!$A$40:$A$80` (no length limit).
+    case listRange(String)
+    /// Anything: only the input message shows when a cell is selected.
+    case any
+  }
+
+  /// Whether `values` fit an inline list: at most 255 characters with their commas (Excel), and
+  /// at most 255 UTF-8 bytes — libxlsxwriter 1.1.4 checks characters but copies into a 258-byte
+  /// buffer, so a longer Chinese list overflows it (a crash, not an error code).
+  public static func inlineListFits(_ values: [String]) -> Bool {
+    !values.isEmpty && values.reduce(values.count - 1) { $0 + $1.utf8.count } <= 255
+  }
+
+  /// Data validation on `rows` of `column`, showing `title`/`message` when a cell is selected.
+  /// `strict` refuses other values; otherwise Excel warns and lets the person keep theirs (a list
+  /// of roles where several may be combined). Titles hold at most 32 characters, messages 255.
+  public func validate(
+    _ kind: Validation, rows: ClosedRange<Int>, column: Int, title: String, message: String,
+    strict: Bool = true
   ) throws(WriteError) {
     var validation = lxw_data_validation()
-    validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
     validation.ignore_blank = UInt8(LXW_VALIDATION_ON.rawValue)
     validation.show_input = UInt8(LXW_VALIDATION_ON.rawValue)
     validation.show_error = UInt8(LXW_VALIDATION_ON.rawValue)
-    validation.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_STOP.rawValue)
-    let error = withCStrings(values) { list in
-      title.withCString { t in
-        message.withCString { m in
-          validation.value_list = list
-          validation.input_title = UnsafeMutablePointer(mutating: t)
-          validation.input_message = UnsafeMutablePointer(mutating: m)
-          validation.error_title = UnsafeMutablePointer(mutating: t)
-          validation.error_message = UnsafeMutablePointer(mutating: m)
-          return worksheet_data_validation_range(
-            sheet, lxw_row_t(rows.lowerBound), lxw_col_t(column), lxw_row_t(rows.upperBound),
-            lxw_col_t(column), &validation)
+    validation.error_type = UInt8(
+      (strict ? LXW_VALIDATION_ERROR_TYPE_STOP : LXW_VALIDATION_ERROR_TYPE_WARNING).rawValue)
+    let (values, formula): ([String]?, String?)
+    switch kind {
+    case .list(let list):
+      guard Self.inlineListFits(list) else {
+        throw WriteError(
+          operation: "worksheet_data_validation_range", message: "list longer than 255 bytes",
+          context: "\(name) column \(column + 1)")
+      }
+      validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+      (values, formula) = (list, nil)
+    case .listRange(let range):
+      validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST_FORMULA.rawValue)
+      (values, formula) = (nil, range)
+    case .any:
+      validation.validate = UInt8(LXW_VALIDATION_TYPE_ANY.rawValue)
+      (values, formula) = (nil, nil)
+    }
+    let error = withCStrings(values ?? []) { list in
+      (formula ?? "").withCString { f in
+        title.withCString { t in
+          message.withCString { m in
+            if values != nil { validation.value_list = list }
+            if formula != nil { validation.value_formula = UnsafeMutablePointer(mutating: f) }
+            validation.input_title = UnsafeMutablePointer(mutating: t)
+            validation.input_message = UnsafeMutablePointer(mutating: m)
+            validation.error_title = UnsafeMutablePointer(mutating: t)
+            validation.error_message = UnsafeMutablePointer(mutating: m)
+            return worksheet_data_validation_range(
+              sheet, lxw_row_t(rows.lowerBound), lxw_col_t(column), lxw_row_t(rows.upperBound),
+              lxw_col_t(column), &validation)
+          }
         }
       }
     }
     try SpreadsheetWriter.check(error, "worksheet_data_validation_range", "\(name) column \(column + 1)")
   }
+}
 
-  /// Makes this the sheet shown when the workbook opens.
-  public func activate() { worksheet_activate(sheet) }
+/// Text as libxlsxwriter must be given it. Cell text in SpreadsheetML uses `_xHHHH_` to escape a
+/// character (libxlsxwriter writes control characters that way), so a reader turns a literal
+/// `_x0041_` into `A`; escaping the underscore that starts one (`_x005F_x0041_`), as Excel does,
+/// keeps the text as it was.
+func escapingXString(_ s: String) -> String {
+  guard s.utf8.count >= 7, s.utf8.contains(UInt8(ascii: "_")) else { return s }
+  let bytes = Array(s.utf8)
+  func isHex(_ b: UInt8) -> Bool {
+    (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b)
+  }
+  func startsEscape(_ i: Int) -> Bool {
+    i + 7 <= bytes.count && bytes[i] == UInt8(ascii: "_") && bytes[i + 1] == UInt8(ascii: "x")
+      && bytes[i + 6] == UInt8(ascii: "_") && bytes[(i + 2)..<(i + 6)].allSatisfy(isHex)
+  }
+  guard let first = bytes.indices.first(where: startsEscape) else { return s }
+  var out = Array(bytes[..<first])
+  var i = first
+  while i < bytes.count {
+    if startsEscape(i) { out.append(contentsOf: "_x005F".utf8) }
+    out.append(bytes[i])
+    i += 1
+  }
+  return String(decoding: out, as: UTF8.self)
 }
 
 /// Calls `body` with a NULL-terminated array of C strings that live for the call.

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import XLSXReading
+import XLSXWriting
 
 // The executable parses arguments and prints; the Pipeline library does the work.
 
@@ -12,12 +13,21 @@ let usage = """
   Usage:
     pipeline check FILE… [--format text|json] [--config F]
         Check submissions against the policy without touching the store. Text for people
-        (issues grouped by sheet, in row order), JSON for tools. Exit 0 when every file is
-        accepted, 1 when any is rejected or unreadable, 2 on a usage or I/O error.
+        (issues grouped by sheet, in row order), JSON for tools. Several files are checked
+        as one batch: the batch rules X-001…X-003 apply across them, and of two files for
+        the same station and academic year the newer (by modification time, then name)
+        supersedes the older, whose status becomes superseded. Exit 0 when every file is
+        accepted or superseded (a superseded file is replaced by the newer one, which is
+        judged instead), 1 when any is rejected or unreadable, 2 on a usage or I/O error.
     pipeline dump FILE [--format text|json] [--stats] [--config F]
         Print what a workbook holds, as the reader sees it. --stats: per sheet, the numbers
         of rows and of cells by type. Exit 0 when read, 1 when the workbook is unreadable
         (FILE-001/FILE-002), 2 on a usage or I/O error.
+    pipeline template [--out F] [--config F]
+        Write the blank template: a 填报说明 sheet with the reporting rules and the policy's
+        numbers, then every sheet with its headers (required ones in red), dropdowns for the
+        fixed choices, date/month/money/code formats. Default F: ./工作站年度数据模板.xlsx.
+        Exit 0 when written, 2 on a usage or I/O error.
     pipeline config [--config F]
         Print the configuration in effect (the built-in defaults equal the shipped
         pipeline.json).
@@ -120,9 +130,21 @@ func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
     throw UsageError(message: "--format must be text or json")
   }
   let checker = Checker(configuration: try Configuration.load(explicitPath: a.options["--config"]))
-  let entries = try a.positionals.map { try checker.check(path: $0) }
+  // One file is a batch of one: the batch rules find nothing in it.
+  let entries = try checker.checkBatch(paths: a.positionals)
   writeStdout(Array((format == "json" ? Reports.json(entries) : Reports.text(entries)).utf8))
-  return entries.allSatisfy { $0.status == .accepted } ? 0 : 1
+  // A superseded file does not count against the exit status: the newer file replaces it.
+  return entries.allSatisfy { $0.status == .accepted || $0.status == .superseded } ? 0 : 1
+}
+
+func runTemplate(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--out", "--config"], switches: [])
+  guard a.positionals.isEmpty else { throw UsageError(message: "template takes no FILE; use --out F") }
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  let path = a.options["--out"] ?? TemplateWriter.defaultFileName
+  try TemplateWriter.write(template: config.template, policy: config.policy, to: path)
+  printOut("已生成模板：\(path)")
+  return 0
 }
 
 func runConfig(_ args: ArraySlice<String>) throws -> Int32 {
@@ -138,6 +160,7 @@ func main() -> Int32 {
     switch args.first {
     case "check": return try runCheck(args.dropFirst())
     case "dump": return try runDump(args.dropFirst())
+    case "template": return try runTemplate(args.dropFirst())
     case "config": return try runConfig(args.dropFirst())
     case "--version": printOut("pipeline \(version)"); return 0
     case "--help", "-h", "help", nil: printOut(usage); return args.first == nil ? 2 : 0

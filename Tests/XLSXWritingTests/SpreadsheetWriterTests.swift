@@ -26,7 +26,7 @@ import XLSXTestSupport
     try sheet.write(url: "internal:'数据'!A1", text: "回到 A1", row: 2, column: 0)
     try sheet.setColumns(0, 0, width: 14)
     sheet.freeze(row: 1)
-    try sheet.dropdown(["是", "否"], rows: 1...100, column: 4, title: "安全教育", message: "请选择是或否")
+    try sheet.validate(.list(["是", "否"]), rows: 1...100, column: 4, title: "安全教育", message: "请选择是或否")
     #expect(!FileManager.default.fileExists(atPath: path))  // nothing until it is complete
     try writer.close()
     try writer.close()  // safe twice
