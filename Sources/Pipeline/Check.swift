@@ -57,6 +57,13 @@ public struct Checker: Sendable {
           template: configuration.template))
       entries.append(entry)
     }
+    return applyingBatchRules(to: entries, members: members)
+  }
+
+  /// The entries with the batch rules' issues merged in (report order kept) and the older of two
+  /// submissions for one station and year marked superseded, whatever their own status.
+  func applyingBatchRules(to entries: [CheckEntry], members: [BatchMember]) -> [CheckEntry] {
+    var entries = entries
     let verdicts = BatchRules.check(members, template: configuration.template)
     for (i, verdict) in verdicts.enumerated()
     where !verdict.issues.isEmpty || verdict.supersededBy != nil {

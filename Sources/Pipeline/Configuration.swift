@@ -14,10 +14,19 @@ public struct Configuration: Codable, Equatable, Sendable {
   public var policy = Policy.standard
   /// The workbook template (SPEC §3).
   public var template = Template.standard
+  /// Where `pipeline run` reads and writes (relative to the configuration file's folder).
+  public var run = RunSettings()
+  /// The folder relative paths are resolved against: the configuration file's, else the current.
+  public var baseDirectory = FileManager.default.currentDirectoryPath
 
   public init() {}
 
-  private enum CodingKeys: String, CodingKey { case reader, policy, template }
+  private enum CodingKeys: String, CodingKey { case reader, policy, template, run }
+
+  /// A path of the configuration, resolved against ``baseDirectory``.
+  public func resolve(_ path: String) -> String {
+    path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
+  }
 
   /// `--config F` when given; else `./pipeline.json` when present; else the built-in defaults.
   public static func load(explicitPath: String?) throws -> Configuration {
@@ -34,7 +43,9 @@ public struct Configuration: Codable, Equatable, Sendable {
     } catch {
       throw ConfigurationError(path: path, problem: "cannot be read: \(error.localizedDescription)")
     }
-    return try parse(data, path: path)
+    var config = try parse(data, path: path)
+    config.baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    return config
   }
 
   static func parse(_ data: Data, path: String) throws -> Configuration {
@@ -100,6 +111,18 @@ public struct Configuration: Codable, Equatable, Sendable {
       }
     }
   }
+}
+
+/// `pipeline run`'s folders and store, relative to the configuration file's folder.
+public struct RunSettings: Codable, Equatable, Sendable {
+  /// The folder of submissions (`.xlsx`/`.xlsm`).
+  public var inbox = "fixtures/inbox"
+  /// Where the annotated copies (one folder per college), report.json and summary.xlsx go.
+  public var out = "out"
+  /// The SQLite store of accepted submissions.
+  public var store = "out/store.sqlite"
+
+  public init() {}
 }
 
 /// Objects merge key by key; anything else (lists, numbers, strings) is replaced.

@@ -46,7 +46,7 @@ public enum Reports {
     if let s { out.string(s) } else { out.raw("null") }
   }
 
-  static let statusText: [CheckEntry.Status: String] = [
+  public static let statusText: [CheckEntry.Status: String] = [
     .accepted: "通过", .rejected: "未通过", .unreadable: "无法读取", .superseded: "已被新版本替代",
   ]
 

@@ -11,6 +11,12 @@ let usage = """
   pipeline — checks graduate-workstation annual data workbooks (.xlsx) against the policy.
 
   Usage:
+    pipeline run [--config F] [--inbox DIR] [--out DIR]
+        The batch: every .xlsx/.xlsm of the inbox (pipeline.json run.inbox) is checked, the
+        batch rules applied across them; an annotated copy of each submission with any issue
+        goes to OUT/<牵头培养单位>/, with report.json and summary.xlsx in OUT; accepted
+        submissions go into the store (run.store). One line per file and totals on stderr.
+        Exit 0 when the batch ran (rejections are results), non-zero when it could not.
     pipeline check FILE… [--format text|json] [--config F]
         Check submissions against the policy without touching the store. Text for people
         (issues grouped by sheet, in row order), JSON for tools. Several files are checked
@@ -90,8 +96,8 @@ func writeStdout(_ bytes: [UInt8]) {
 
 func printOut(_ s: String) { writeStdout(Array((s + "\n").utf8)) }
 
-func printError(_ s: String) {
-  FileHandle.standardError.write(Data((s + "\n").utf8))
+func printError(_ s: String, newline: Bool = true) {
+  FileHandle.standardError.write(Data((newline ? s + "\n" : s).utf8))
 }
 
 func runDump(_ args: ArraySlice<String>) throws -> Int32 {
@@ -120,6 +126,44 @@ func runDump(_ args: ArraySlice<String>) throws -> Int32 {
     }
     return 1
   }
+}
+
+func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--config", "--inbox", "--out"], switches: [])
+  guard a.positionals.isEmpty else { throw UsageError(message: "run takes no FILE (it reads the inbox)") }
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  let cwd = FileManager.default.currentDirectoryPath
+  func absolute(_ p: String?) -> String? {
+    p.map { $0.hasPrefix("/") ? $0 : (cwd as NSString).appendingPathComponent($0) }
+  }
+  let batch = BatchRun(configuration: config, inbox: absolute(a.options["--inbox"]), out: absolute(a.options["--out"]))
+  let live = isatty(2) == 1
+  let started = Date()
+  let result = try batch.run { done, total, entry in
+    let status = Reports.statusText[entry.status] ?? entry.status.rawValue
+    let errors = entry.issues.filter { $0.severity == .error }.count
+    let line = "[\(done)/\(total)] \(entry.file)：\(status)\(errors > 0 ? "，错误 \(errors) 个" : "")"
+    if live {
+      let width = 30
+      let filled = total == 0 ? width : done * width / total
+      let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+      printError("\u{1B}[2K\r\(line)\n\(bar) \(done)/\(total)", newline: false)
+      if done < total { printError("\u{1B}[1A\r", newline: false) } else { printError("") }
+    } else {
+      printError(line)
+    }
+  }
+  var counts: [CheckEntry.Status: Int] = [:]
+  for e in result.entries { counts[e.status, default: 0] += 1 }
+  let seconds = Date().timeIntervalSince(started)
+  let summary = [CheckEntry.Status.accepted, .rejected, .unreadable, .superseded]
+    .map { "\(Reports.statusText[$0]!) \(counts[$0, default: 0])" }.joined(separator: "，")
+  let inserted = result.newlyStored
+  printError(
+    "共 \(result.entries.count) 个文件：\(summary)；批注文件 \(result.annotated.count) 个；新入库 \(inserted) 份"
+      + String(format: "；用时 %.1f 秒。", seconds))
+  printError("输出：\(batch.out)（report.json、summary.xlsx、各学院批注文件）；数据库：\(batch.storePath)")
+  return 0
 }
 
 func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
@@ -158,6 +202,7 @@ func main() -> Int32 {
   let args = CommandLine.arguments.dropFirst()
   do {
     switch args.first {
+    case "run": return try runBatch(args.dropFirst())
     case "check": return try runCheck(args.dropFirst())
     case "dump": return try runDump(args.dropFirst())
     case "template": return try runTemplate(args.dropFirst())

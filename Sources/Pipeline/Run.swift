@@ -1,0 +1,277 @@
+import Foundation
+import Model
+import Normalization
+import Store
+import Validation
+import XLSXReading
+import XLSXWriting
+
+/// `pipeline run`: the batch over an inbox (SPEC §6, §7).
+///
+/// 1. Every `.xlsx`/`.xlsm` of the inbox is checked, in parallel on all cores; only small facts
+///    per file are kept (its entry, what the batch rules need, its college and header rows), so
+///    memory does not grow with the size of the batch.
+/// 2. The batch rules X-001…X-003 run across them.
+/// 3. Outputs, each written under a temporary name and renamed: an annotated copy of every
+///    submission with any issue in `out/<牵头培养单位>/` (`out/未识别/` when the college cannot be
+///    read), `report.json` and `summary.xlsx`. Annotated copies a previous run left for files that
+///    no longer need one are removed, so `out/` always describes the inbox as it is.
+/// 4. Accepted submissions go into the store, oldest first per station and year (the store's
+///    versions follow recording order); a file already stored (same SHA-256) changes nothing.
+///
+/// The same inbox gives the same report.json and leaves the store unchanged.
+public struct BatchRun: Sendable {
+  public let configuration: Configuration
+  public let inbox: String
+  public let out: String
+  public let storePath: String
+
+  public init(configuration: Configuration, inbox: String? = nil, out: String? = nil) {
+    self.configuration = configuration
+    self.inbox = inbox ?? configuration.resolve(configuration.run.inbox)
+    self.out = out ?? configuration.resolve(configuration.run.out)
+    storePath = configuration.resolve(configuration.run.store)
+  }
+
+  /// One file done: its position, the total, and its entry.
+  public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ entry: CheckEntry) -> Void
+
+  /// What a run produced.
+  public struct Result: Sendable {
+    public var entries: [CheckEntry]
+    /// The annotated copies written, relative to `out`.
+    public var annotated: [String]
+    /// How many submissions the store took that it did not have (new ones and new versions).
+    public var newlyStored: Int
+  }
+
+  /// Folder name for submissions whose college cannot be read.
+  public static let unknownCollege = "未识别"
+
+  public func run(progress: Progress = { _, _, _ in }) throws -> Result {
+    let files = try inboxFiles()
+    let checker = Checker(configuration: configuration)
+
+    // 1. Check every file, in parallel.
+    let facts = Slots<FileFacts>(count: files.count)
+    let done = Counter()
+    DispatchQueue.concurrentPerform(iterations: files.count) { i in
+      let fact = examine(files[i], with: checker)
+      facts.set(i, fact)
+      progress(done.increment(), files.count, fact.entry)
+    }
+    var checked = facts.values
+    if let failure = checked.first(where: { $0.ioError != nil })?.ioError { throw failure }
+
+    // 2. The batch rules.
+    let entries = checker.applyingBatchRules(to: checked.map(\.entry), members: checked.map(\.member))
+    for i in checked.indices { checked[i].entry = entries[i] }
+    let all = checked
+
+    // 3. Outputs.
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    let written = Slots<String?>(count: all.count)
+    let failures = Slots<(any Error)?>(count: all.count)
+    DispatchQueue.concurrentPerform(iterations: all.count) { i in
+      do {
+        written.set(i, try annotate(all[i], path: files[i]))
+        failures.set(i, nil)
+      } catch {
+        written.set(i, nil)
+        failures.set(i, error)
+      }
+    }
+    if let failure = failures.values.compactMap({ $0 }).first { throw failure }
+    let annotated = written.values.compactMap { $0 }
+    try removeStaleAnnotations(keeping: Set(annotated))
+    try writeAtomically(Reports.json(entries), to: (out as NSString).appendingPathComponent("report.json"))
+    try SummaryWorkbook.write(
+      rows: zip(all, written.values).map { summaryRow($0.0, annotated: $0.1) },
+      to: (out as NSString).appendingPathComponent("summary.xlsx"))
+
+    // 4. The store: accepted submissions (their own verdict, superseded ones included as the
+    //    earlier versions they are), oldest first.
+    let storable = all.indices.filter { all[$0].ownVerdictAccepted }
+      .sorted { (all[$0].modified, all[$0].entry.file) < (all[$1].modified, all[$1].entry.file) }
+    var newlyStored = 0
+    if !storable.isEmpty {
+      try FileManager.default.createDirectory(
+        atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      let store = try Store(path: storePath)
+      defer { try? store.close() }
+      let normalizer = Normalizer(template: configuration.template)
+      for i in storable {
+        // Normalized again here rather than held since step 1: memory stays bounded.
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: files[i])))
+        let (submission, _) = try normalizer.normalize(Workbook(bytes: bytes, limits: configuration.reader))
+        let outcome = try store.record(
+          submission, file: all[i].entry.file, sha256: all[i].entry.sha256,
+          receivedAt: all[i].modified, status: CheckEntry.Status.accepted.rawValue)
+        if outcome != .unchanged { newlyStored += 1 }
+      }
+      try store.close()
+    }
+    return Result(entries: entries, annotated: annotated.sorted(), newlyStored: newlyStored)
+  }
+
+  // MARK: - Steps
+
+  /// The inbox's workbooks, by name: `.xlsx`/`.xlsm`, not Excel's `~$` lock files or hidden files.
+  func inboxFiles() throws -> [String] {
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: inbox)
+    } catch {
+      throw XLSXError(.io, "\(inbox): \(error.localizedDescription)")
+    }
+    return names.filter { name in
+      let lower = name.lowercased()
+      return (lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm")) && !name.hasPrefix("~$")
+        && !name.hasPrefix(".")
+    }.sorted().map { (inbox as NSString).appendingPathComponent($0) }
+  }
+
+  /// What step 1 keeps of a file.
+  struct FileFacts: Sendable {
+    var entry: CheckEntry
+    var member: BatchMember
+    var modified: Date
+    var college: String?
+    var frozenRows: [String: Int]
+    var ownVerdictAccepted: Bool
+    var ioError: XLSXError?
+  }
+
+  private func examine(_ path: String, with checker: Checker) -> FileFacts {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    do {
+      let (entry, submission, modified) = try checker.examine(path: path, name: name)
+      var frozen: [String: Int] = [:]
+      for table in submission?.tables.values ?? [:].values { frozen[table.sheet] = table.headerRow }
+      return FileFacts(
+        entry: entry,
+        member: BatchMember(
+          file: name, modified: modified, submission: submission, policy: configuration.policy,
+          template: configuration.template),
+        modified: modified, college: submission?.station?.text("college"), frozenRows: frozen,
+        ownVerdictAccepted: entry.status == .accepted && submission != nil, ioError: nil)
+    } catch {
+      let entry = CheckEntry(
+        file: name, sha256: "", stationID: nil, academicYear: nil, status: .unreadable, issues: [],
+        sheetOrder: [])
+      return FileFacts(
+        entry: entry,
+        member: BatchMember(
+          file: name, modified: Date(timeIntervalSince1970: 0), submission: nil,
+          policy: configuration.policy, template: configuration.template),
+        modified: Date(timeIntervalSince1970: 0), college: nil, frozenRows: [:],
+        ownVerdictAccepted: false, ioError: error)
+    }
+  }
+
+  /// Writes the annotated copy of a submission with any issue; returns its path relative to
+  /// `out`, or nil when none is due.
+  private func annotate(_ fact: FileFacts, path: String) throws -> String? {
+    guard !fact.entry.issues.isEmpty else { return nil }
+    let folder = Self.folderName(fact.college)
+    let stem = (fact.entry.file as NSString).deletingPathExtension
+    let relative = folder + "/" + stem + ".annotated.xlsx"
+    let target = (out as NSString).appendingPathComponent(relative)
+    try FileManager.default.createDirectory(
+      atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    if fact.entry.status == .unreadable {
+      try AnnotatedWorkbook.writeUnreadable(file: fact.entry.file, issues: fact.entry.issues, to: target)
+    } else {
+      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+      try AnnotatedWorkbook.write(
+        source: Workbook(bytes: bytes, limits: configuration.reader), issues: fact.entry.issues,
+        frozenRows: fact.frozenRows, to: target)
+    }
+    return relative
+  }
+
+  /// A college's folder name: its name as submitted, made safe as one path component.
+  static func folderName(_ college: String?) -> String {
+    guard let college, !college.isEmpty else { return unknownCollege }
+    let safe = String(
+      college.map { c -> Character in
+        c == "/" || c == "\\" || c == ":" || c.unicodeScalars.contains { $0.value < 0x20 } ? "_" : c
+      })
+    return safe == "." || safe == ".." ? unknownCollege : safe
+  }
+
+  /// Removes `*.annotated.xlsx` files in the college folders that this run did not write.
+  private func removeStaleAnnotations(keeping current: Set<String>) throws {
+    let manager = FileManager.default
+    for folder in (try? manager.contentsOfDirectory(atPath: out)) ?? [] {
+      let dir = (out as NSString).appendingPathComponent(folder)
+      var isDirectory: ObjCBool = false
+      guard manager.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+      for file in (try? manager.contentsOfDirectory(atPath: dir)) ?? []
+      where file.hasSuffix(".annotated.xlsx") && !current.contains(folder + "/" + file) {
+        try manager.removeItem(atPath: (dir as NSString).appendingPathComponent(file))
+      }
+      if (try? manager.contentsOfDirectory(atPath: dir))?.isEmpty == true { try? manager.removeItem(atPath: dir) }
+    }
+  }
+
+  private func summaryRow(_ fact: FileFacts, annotated: String?) -> SummaryWorkbook.Row {
+    let e = fact.entry
+    var counts: [String: Int] = [:]
+    for issue in e.issues { counts[issue.rule, default: 0] += 1 }
+    return SummaryWorkbook.Row(
+      file: e.file, college: fact.college ?? Self.unknownCollege, stationID: e.stationID,
+      stationName: nil, academicYear: e.academicYear, status: e.status.rawValue,
+      errors: e.issues.filter { $0.severity == .error }.count,
+      warnings: e.issues.filter { $0.severity == .warning }.count, ruleCounts: counts,
+      annotated: annotated)
+  }
+}
+
+/// Writes text to `path` under a temporary name and renames it: never a partial file.
+func writeAtomically(_ text: String, to path: String) throws {
+  let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+  do {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+    guard rename(temporary, path) == 0 else {
+      throw XLSXError(.io, "\(path): \(String(cString: strerror(errno)))")
+    }
+  } catch {
+    unlink(temporary)
+    throw error
+  }
+}
+
+/// One result slot per index, filled from several threads.
+final class Slots<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Value?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ i: Int, _ value: Value) {
+    lock.lock()
+    slots[i] = value
+    lock.unlock()
+  }
+
+  /// Every slot's value (each must have been set).
+  var values: [Value] {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots.map { $0! }
+  }
+}
+
+/// A counter shared by threads.
+final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  func increment() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += 1
+    return value
+  }
+}

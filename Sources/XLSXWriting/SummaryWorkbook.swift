@@ -1,0 +1,214 @@
+import Model
+
+/// The batch summary for the admin (SPEC §6, `summary.xlsx`): one row per submission with its
+/// status and counts, and how often each rule was hit across the batch.
+///
+/// The workbook:
+/// - `汇总` first: the number of files per status at the top (row 1 the statuses, row 2 the
+///   counts, 合计 first), then from row 4 a table, its header frozen with the totals above it:
+///   文件 | 牵头培养单位 | 工作站编号 | 工作站名称 | 学年 | 状态 | 错误数 | 警告数 | 批注文件.
+///   The status is in Chinese (通过 / 未通过 / 无法读取 / 已被替代) on a fill of its own; 批注文件
+///   is a relative link to the annotated copy (a path such as `基础医学院/x.annotated.xlsx`,
+///   relative to the summary's folder), so it opens from wherever the output folder is copied.
+///   Rows come in the order given.
+/// - `规则统计`: one row per rule hit in the batch, by rule ID: 规则 | 说明 (the catalog's title) |
+///   级别 | 涉及报送数 (submissions with it) | 问题数 (issues in all).
+///
+/// The cells depend on the rows alone (no date, no time), so the same batch gives the same cells.
+public enum SummaryWorkbook {
+  /// One submission of the batch.
+  public struct Row: Sendable, Equatable {
+    /// The submitted file's name.
+    public var file: String
+    /// 牵头培养单位, as the output folder is named (`未识别` when it could not be read).
+    public var college: String
+    public var stationID: String?
+    public var stationName: String?
+    public var academicYear: String?
+    /// `accepted`, `rejected`, `unreadable` or `superseded` (the report's status).
+    public var status: String
+    public var errors: Int
+    public var warnings: Int
+    /// Rule ID → how many issues of that rule the submission has.
+    public var ruleCounts: [String: Int]
+    /// The annotated copy's path relative to the summary (`基础医学院/x.annotated.xlsx`), with
+    /// `/` between folders; nil when there is none.
+    public var annotated: String?
+
+    public init(
+      file: String, college: String, stationID: String? = nil, stationName: String? = nil,
+      academicYear: String? = nil, status: String, errors: Int, warnings: Int,
+      ruleCounts: [String: Int] = [:], annotated: String? = nil
+    ) {
+      self.file = file
+      self.college = college
+      self.stationID = stationID
+      self.stationName = stationName
+      self.academicYear = academicYear
+      self.status = status
+      self.errors = errors
+      self.warnings = warnings
+      self.ruleCounts = ruleCounts
+      self.annotated = annotated
+    }
+  }
+
+  public static let summarySheetName = "汇总"
+  public static let rulesSheetName = "规则统计"
+
+  /// The statuses in the order the totals list them, with their Chinese names and fills.
+  static let statuses: [(status: String, label: String, fill: UInt32)] = [
+    ("accepted", "通过", 0xC6EFCE),
+    ("rejected", "未通过", 0xFFC7CE),
+    ("unreadable", "无法读取", 0xF8CBAD),
+    ("superseded", "已被替代", 0xD9D9D9),
+  ]
+
+  /// The Chinese name of a status; an unknown status is shown as it is.
+  public static func label(ofStatus status: String) -> String {
+    statuses.first { $0.status == status }?.label ?? status
+  }
+
+  static let summaryHeader = ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "警告数", "批注文件"]
+  static let rulesHeader = ["规则", "说明", "级别", "涉及报送数", "问题数"]
+  /// The 0-based row of the table's header on `汇总` (rows above: the totals and a blank row).
+  static let headerRow = 3
+
+  private static let headerFill: UInt32 = 0xD9E1F2
+
+  /// Writes the summary of `rows` to `path` (atomically: the file appears complete or not at all).
+  public static func write(rows: [Row], to path: String) throws {
+    let writer = try SpreadsheetWriter(path: path)
+    try writeSummary(rows, to: try writer.addSheet(summarySheetName))
+    try writeRules(rows, to: try writer.addSheet(rulesSheetName))
+    try writer.close()
+  }
+
+  // MARK: - 汇总
+
+  private static func writeSummary(_ rows: [Row], to sheet: SheetWriter) throws {
+    let bold = CellFormat(bold: true)
+    // Totals: 合计 and each status, its count below it.
+    try sheet.write(text: "合计", row: 0, column: 0, format: CellFormat(bold: true, fill: headerFill))
+    try sheet.write(number: Double(rows.count), row: 1, column: 0, format: bold)
+    for (i, s) in statuses.enumerated() {
+      try sheet.write(text: s.label, row: 0, column: i + 1, format: CellFormat(bold: true, fill: s.fill))
+      try sheet.write(number: Double(rows.count { $0.status == s.status }), row: 1, column: i + 1)
+    }
+    // A status outside the four would otherwise make the totals not add up: counted apart.
+    let others = rows.count { row in !statuses.contains { $0.status == row.status } }
+    if others > 0 {
+      let column = statuses.count + 1
+      try sheet.write(text: "其他", row: 0, column: column, format: CellFormat(bold: true, fill: headerFill))
+      try sheet.write(number: Double(others), row: 1, column: column)
+    }
+
+    let header = CellFormat(bold: true, fill: headerFill)
+    for (column, title) in summaryHeader.enumerated() {
+      try sheet.write(text: title, row: headerRow, column: column, format: header)
+    }
+    let link = CellFormat(fontColor: 0x0563C1, underline: true)
+    for (i, entry) in rows.enumerated() {
+      let row = headerRow + 1 + i
+      let texts = [entry.file, entry.college, entry.stationID, entry.stationName, entry.academicYear]
+      for (column, text) in texts.enumerated() {
+        if let text, !text.isEmpty { try sheet.write(text: text, row: row, column: column) }
+      }
+      let fill = statuses.first { $0.status == entry.status }?.fill
+      try sheet.write(
+        text: label(ofStatus: entry.status), row: row, column: 5,
+        format: fill.map { CellFormat(fill: $0) })
+      try sheet.write(number: Double(entry.errors), row: row, column: 6)
+      try sheet.write(number: Double(entry.warnings), row: row, column: 7)
+      if let annotated = entry.annotated, !annotated.isEmpty {
+        do {
+          try sheet.write(
+            url: externalLink(annotated), text: annotated, row: row, column: 8, format: link)
+          // libxlsxwriter shows the path with its `\` too: the cell text is put back as given
+          // (the link stays; it is kept apart from the cell's value).
+          try sheet.write(text: annotated, row: row, column: 8, format: link)
+        } catch {
+          // Past libxlsxwriter's limit on a link's length (2,079 characters): the path alone.
+          try sheet.write(text: annotated, row: row, column: 8)
+        }
+      }
+    }
+
+    let columns: [[String?]] = [
+      rows.map(\.file), rows.map(\.college), rows.map(\.stationID), rows.map(\.stationName),
+      rows.map(\.academicYear), rows.map { label(ofStatus: $0.status) }, [], [],
+      rows.map(\.annotated),
+    ]
+    // The totals' labels sit in the first columns too.
+    let topLabels = ["合计"] + statuses.map(\.label) + ["其他"]
+    for (column, values) in columns.enumerated() {
+      let top = column < topLabels.count ? topLabels[column] : ""
+      let widest = ([summaryHeader[column], top] + values.compactMap { $0 }).map(displayWidth).max() ?? 0
+      try sheet.setColumns(column, column, width: min(max(Double(widest) + 2, 8), 60))
+    }
+    sheet.freeze(row: headerRow + 1)
+  }
+
+  /// The `external:` URL of a relative path. libxlsxwriter would take a `#` as the start of a
+  /// location inside the target, keeps `%` and two hex digits as an escape, and a `:` in the
+  /// first segment would read as a URI scheme: those three are escaped here (libxlsxwriter
+  /// escapes spaces and brackets itself, and writes each `/` as `\`, as Excel does on Windows).
+  static func externalLink(_ path: String) -> String {
+    var url = "external:"
+    for ch in path {
+      switch ch {
+      case "%": url += "%25"
+      case "#": url += "%23"
+      case ":": url += "%3A"
+      default: url.append(ch)
+      }
+    }
+    return url
+  }
+
+  // MARK: - 规则统计
+
+  private static func writeRules(_ rows: [Row], to sheet: SheetWriter) throws {
+    var submissions: [String: Int] = [:]
+    var issues: [String: Int] = [:]
+    for row in rows {
+      for (rule, count) in row.ruleCounts where count > 0 {
+        submissions[rule, default: 0] += 1
+        issues[rule, default: 0] += count
+      }
+    }
+    let header = CellFormat(bold: true, fill: headerFill)
+    for (column, title) in rulesHeader.enumerated() {
+      try sheet.write(text: title, row: 0, column: column, format: header)
+    }
+    let rules = issues.keys.sorted()
+    for (i, rule) in rules.enumerated() {
+      let row = i + 1
+      let severity = RuleCatalog.severity(of: rule)
+      try sheet.write(text: rule, row: row, column: 0)
+      if let title = RuleCatalog.entry(rule)?.title {
+        try sheet.write(text: title, row: row, column: 1)
+      }
+      try sheet.write(
+        text: severity == .error ? "错误" : "警告", row: row, column: 2,
+        format: CellFormat(fill: severity == .error ? 0xFFC7CE : 0xFFEB9C))
+      try sheet.write(number: Double(submissions[rule] ?? 0), row: row, column: 3)
+      try sheet.write(number: Double(issues[rule] ?? 0), row: row, column: 4)
+    }
+    let titles = rules.compactMap { RuleCatalog.entry($0)?.title }
+    let widths = [
+      ([rulesHeader[0]] + rules).map(displayWidth).max() ?? 0,
+      ([rulesHeader[1]] + titles).map(displayWidth).max() ?? 0,
+      displayWidth(rulesHeader[2]), displayWidth(rulesHeader[3]), displayWidth(rulesHeader[4]),
+    ]
+    for (column, width) in widths.enumerated() {
+      try sheet.setColumns(column, column, width: min(max(Double(width) + 2, 8), 60))
+    }
+    sheet.freeze(row: 1)
+  }
+
+  /// How many character widths a text takes (CJK and other wide characters count two).
+  static func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
+  }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Model
+import Store
+import Testing
+import XLSXTestSupport
+
+/// `pipeline run` end to end: the outputs of SPEC §6, reruns, new versions, concurrent runs.
+@Suite struct RunCommandTests {
+  /// An inbox, an out folder and a configuration pointing at them (its store inside out/).
+  struct Setup {
+    let dir: TemporaryDirectory
+    var inbox: URL { dir.url.appendingPathComponent("inbox") }
+    var out: URL { dir.url.appendingPathComponent("out") }
+    var config: URL { dir.url.appendingPathComponent("pipeline.json") }
+    var store: URL { out.appendingPathComponent("store.sqlite") }
+
+    init(_ files: [String: [UInt8]]) throws {
+      dir = try TemporaryDirectory()
+      try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+      try Data(#"{"run": {"inbox": "inbox", "out": "out", "store": "out/store.sqlite"}}"#.utf8).write(to: config)
+      for (name, bytes) in files { try put(name, bytes) }
+    }
+
+    func put(_ name: String, _ bytes: [UInt8], modified: Date? = nil) throws {
+      let url = inbox.appendingPathComponent(name)
+      try Data(bytes).write(to: url)
+      if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path) }
+    }
+
+    func run() async throws -> RunResult {
+      try await runProcess(try TestLocations.pipelineBinary.get(), ["run", "--config", config.path], timeout: 120)
+    }
+
+    func report() throws -> [[String: Any]] {
+      try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json")))
+          as? [[String: Any]])
+    }
+
+    /// Every file under out/, relative.
+    func outputs() -> [String] {
+      let base = out.path + "/"
+      return (FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String] ?? [])
+        .filter { !$0.hasPrefix("store.sqlite") && !FileManager.default.isDirectory(base + $0) }.sorted()
+    }
+  }
+
+  static func rejected() -> SubmissionWorkbook {
+    var wb = SubmissionWorkbook.valid(station: "TJMU-2022-031", studentPrefix: "3031")
+    wb.set("工作站信息", "B8", .text("口腔医学院"))
+    wb.set("进站研究生", "L3", .text("否"))  // SAF-001
+    return wb
+  }
+
+  @Test func theBatchFillsOutWithWhatTheSpecLists() async throws {
+    let setup = try Setup([
+      "ok.xlsx": SubmissionWorkbook.valid().build(), "bad.xlsx": Self.rejected().build(),
+      "broken.xlsx": Array("not a workbook".utf8), "~$ok.xlsx": [0, 1], "notes.txt": Array("hi".utf8),
+    ])
+    defer { setup.dir.remove() }
+    let result = try await setup.run()
+    #expect(result.exitCode == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
+    #expect(
+      setup.outputs() == [
+        "report.json", "summary.xlsx", "未识别/broken.annotated.xlsx", "口腔医学院/bad.annotated.xlsx",
+      ].sorted())
+    let report = try setup.report()
+    #expect(report.map { $0["file"] as? String } == ["bad.xlsx", "broken.xlsx", "ok.xlsx"])
+    #expect(report.map { $0["status"] as? String } == ["rejected", "unreadable", "accepted"])
+    let stderr = String(decoding: result.stderr, as: UTF8.self)
+    #expect(stderr.contains("[3/3]"))
+    #expect(stderr.contains("共 3 个文件"))
+    // The annotated copy reads back and lists the issue.
+    let dump = try await runProcess(
+      try TestLocations.pipelineBinary.get(),
+      ["dump", setup.out.appendingPathComponent("口腔医学院/bad.annotated.xlsx").path], timeout: 30)
+    #expect(String(decoding: dump.stdout, as: UTF8.self).contains("SAF-001"))
+  }
+
+  @Test func aRerunGivesTheSameReportAndLeavesTheStoreUnchanged() async throws {
+    let setup = try Setup(["ok.xlsx": SubmissionWorkbook.valid().build(), "bad.xlsx": Self.rejected().build()])
+    defer { setup.dir.remove() }
+    #expect(try await setup.run().exitCode == 0)
+    let first = try Data(contentsOf: setup.out.appendingPathComponent("report.json"))
+    let storeBefore = try Data(contentsOf: setup.store)
+    let again = try await setup.run()
+    #expect(again.exitCode == 0)
+    #expect(try Data(contentsOf: setup.out.appendingPathComponent("report.json")) == first)
+    #expect(String(decoding: again.stderr, as: UTF8.self).contains("新入库 0 份"))
+    #expect(try Data(contentsOf: setup.store).count == storeBefore.count)
+  }
+
+  /// A corrected resubmission supersedes the earlier file (X-003) and becomes the store's next
+  /// version; the fixed file's annotated copy disappears once it needs none.
+  @Test func aNewerFileSupersedesAndIsStoredAsTheNextVersion() async throws {
+    let setup = try Setup([:])
+    defer { setup.dir.remove() }
+    var late = SubmissionWorkbook.valid()
+    late.set("工作站信息", "B17", .text("钱老师"))  // a different file, still valid
+    try setup.put("a-first.xlsx", SubmissionWorkbook.valid().build(), modified: Date(timeIntervalSince1970: 1_720_000_000))
+    try setup.put("b-second.xlsx", late.build(), modified: Date(timeIntervalSince1970: 1_720_100_000))
+    #expect(try await setup.run().exitCode == 0)
+    let report = try setup.report()
+    #expect(report.map { $0["status"] as? String } == ["superseded", "accepted"])
+    #expect((report[0]["issues"] as? [[String: Any]])?.first?["rule"] as? String == "X-003")
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    let versions = try store.versions(station: "TJMU-2022-015", year: AcademicYear(startYear: 2023))
+    #expect(versions.map { "\($0.version):\($0.file)" } == ["1:a-first.xlsx", "2:b-second.xlsx"])
+
+    // The superseded file leaves the inbox: its annotated copy (X-003) goes too.
+    try FileManager.default.removeItem(at: setup.inbox.appendingPathComponent("a-first.xlsx"))
+    #expect(try await setup.run().exitCode == 0)
+    #expect(setup.outputs() == ["report.json", "summary.xlsx"])
+  }
+
+  /// Two runs at once on one store: both finish, nothing is lost or stored twice.
+  @Test func twoConcurrentRunsShareOneStore() async throws {
+    var files: [String: [UInt8]] = [:]
+    for i in 0..<6 {
+      files["s\(i).xlsx"] = SubmissionWorkbook.valid(station: "TJMU-2022-10\(i)", studentPrefix: "40\(i)1").build()
+    }
+    let setup = try Setup(files)
+    defer { setup.dir.remove() }
+    async let a = setup.run()
+    async let b = setup.run()
+    let (ra, rb) = try await (a, b)
+    #expect(ra.exitCode == 0, "\(String(decoding: ra.stderr, as: UTF8.self))")
+    #expect(rb.exitCode == 0, "\(String(decoding: rb.stderr, as: UTF8.self))")
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    let stations = try store.stations()
+    #expect(stations.map(\.stationID) == (0..<6).map { "TJMU-2022-10\($0)" })
+    #expect(stations.allSatisfy { $0.years.map(\.version) == [1] })
+  }
+
+  @Test func aMissingInboxIsAnIOError() async throws {
+    let setup = try Setup([:])
+    defer { setup.dir.remove() }
+    try FileManager.default.removeItem(at: setup.inbox)
+    #expect(try await setup.run().exitCode == 2)
+  }
+}
+
+extension FileManager {
+  fileprivate func isDirectory(_ path: String) -> Bool {
+    var isDir: ObjCBool = false
+    return fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+  }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import Model
+import Pipeline
+import Testing
+import XLSXReading
+import XLSXTestSupport
+
+@testable import XLSXWriting
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A real spreadsheet program opens every output without repair: LibreOffice (headless) opens
+/// the annotated workbook, the summary and the blank template and saves each again as .xlsx, and
+/// what it saved holds the same sheets, in the same order, with the same values in the same cells
+/// as what we wrote (read both with our reader: numbers within 1e-9 relative, dates compared as
+/// serials, text exactly).
+///
+/// LibreOffice must be installed: `make test` installs it (`make test-deps`,
+/// libreoffice-calc-nogui). Without `soffice` on PATH these tests fail; they never skip.
+/// One conversion per output, one after another (each LibreOffice gets its own profile).
+@Suite(.serialized) struct LibreOfficeTests {
+  @Test func theAnnotatedWorkbookOfASubmissionWithManyIssuesOpens() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let source = Self.broken().build()
+    let entry = Checker(configuration: Configuration()).check(bytes: source, name: "broken.xlsx")
+    try #require(entry.issues.count >= 10, "the submission should have many issues")
+    #expect(Set(entry.issues.map(\.severity)) == [.error, .warning])
+    let path = dir.url.appendingPathComponent("broken.annotated.xlsx").path
+    try AnnotatedWorkbook.write(
+      source: try Workbook(bytes: source), issues: entry.issues,
+      frozenRows: ["进站研究生": 1, "站长及专家": 1, "成果": 1, "补助发放": 1], to: path)
+    try expectSameAfterLibreOffice(path, in: dir)
+  }
+
+  @Test func theSummaryOpens() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.url.appendingPathComponent("summary.xlsx").path
+    try SummaryWorkbook.write(rows: SummaryWorkbookTests.rows, to: path)
+    try expectSameAfterLibreOffice(path, in: dir)
+  }
+
+  @Test func theTemplateOpens() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.url.appendingPathComponent(TemplateWriter.defaultFileName).path
+    try TemplateWriter.write(template: .standard, policy: .standard, to: path)
+    try expectSameAfterLibreOffice(path, in: dir)
+  }
+
+  // MARK: - Fixture
+
+  /// The annotated-workbook tests' broken submission with more kinds of trouble: a 学号 typed as
+  /// a number, text beginning with `=` and `+`, a line break, edge spaces, a fraction, a negative
+  /// and a huge amount, a date outside the year, a duplicate payment, a person with no role.
+  static func broken() -> SubmissionWorkbook {
+    var w = AnnotatedWorkbookTests.broken()
+    w.set("进站研究生", "A2", .number(2_022_120_345))
+    w.set("进站研究生", "B3", .text("  李四 "))
+    w.set("进站研究生", "E2", .text("刘教授\n王教授"))
+    w.set("进站研究生", "G4", .date(2025, 1, 1))
+    w.set("进站研究生", "I4", .number(1499.995))
+    w.set("站长及专家", "B5", .empty)
+    w.set("站长及专家", "C4", .text("+工程师"))
+    w.set("成果", "D3", .date(2019, 12, 31))
+    w.set("补助发放", "D3", .number(-1500))
+    w.set("补助发放", "E4", .number(1.0 / 3))
+    w.set("补助发放", "E6", .number(123_456_789_012.5))
+    w.appendRow("补助发放", w.row("补助发放", 2))
+    w.set("工作站信息", "B15", .text("二十万"))
+    return w
+  }
+}
+
+// MARK: - LibreOffice
+
+/// Where `soffice` is on PATH, if it is.
+private let soffice: String? = {
+  let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+  for directory in path.split(separator: ":") where !directory.isEmpty {
+    let candidate = directory + "/soffice"
+    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+  }
+  return nil
+}()
+
+/// The longest one conversion may take before LibreOffice is killed.
+private let conversionTimeLimit: Double = 120
+
+/// Has LibreOffice open `path` and save it again as .xlsx, then compares what it saved with the
+/// original, cell for cell.
+private func expectSameAfterLibreOffice(
+  _ path: String, in dir: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+  let resaved = try convertWithLibreOffice(path, in: dir, sourceLocation: sourceLocation)
+  let original = try sheets(of: path)
+  let again = try sheets(of: resaved)
+  #expect(
+    again.map(\.name) == original.map(\.name), "sheet names and their order",
+    sourceLocation: sourceLocation)
+  var differences: [String] = []
+  for (mine, theirs) in zip(original, again) where mine.name == theirs.name {
+    for ref in Set(mine.cells.keys).union(theirs.cells.keys).sorted() {
+      let (a, b) = (mine.cells[ref], theirs.cells[ref])
+      if let a, let b, same(a, b) { continue }
+      differences.append(
+        "\(mine.name)!\(ref.a1): ours \(a.map(String.init(describing:)) ?? "empty"), "
+          + "LibreOffice's \(b.map(String.init(describing:)) ?? "empty")")
+    }
+  }
+  #expect(original.contains { !$0.cells.isEmpty }, "the output has no cells", sourceLocation: sourceLocation)
+  #expect(
+    differences.isEmpty,
+    "\(differences.count) cells differ after LibreOffice saved \(path):\n"
+      + differences.prefix(20).joined(separator: "\n"), sourceLocation: sourceLocation)
+}
+
+/// Whether two values are the same to a spreadsheet: same kind; numbers, dates and durations
+/// within 1e-9 relative (a date by its serial), text and the rest exactly.
+private func same(_ a: CellValue, _ b: CellValue) -> Bool {
+  func close(_ x: Double, _ y: Double) -> Bool {
+    x == y || abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+  }
+  switch (a, b) {
+  case (.number(let x), .number(let y)), (.date(let x), .date(let y)),
+    (.duration(let x), .duration(let y)):
+    return close(x, y)
+  default:
+    return a == b
+  }
+}
+
+/// Every sheet of a workbook in order, with its cells.
+private func sheets(of path: String) throws -> [(name: String, cells: [CellReference: CellValue])] {
+  let workbook = try Workbook(path: path)
+  return try workbook.sheets.indices.map { index in
+    var cells: [CellReference: CellValue] = [:]
+    try workbook.forEachRow(inSheet: index) { row in
+      for cell in row.cells { cells[cell.reference] = cell.value }
+    }
+    return (workbook.sheets[index].name, cells)
+  }
+}
+
+/// Runs `soffice --headless --convert-to xlsx` on `path` with a profile of its own, killed (with
+/// everything it started) past the time limit; returns the path of the file LibreOffice saved.
+private func convertWithLibreOffice(
+  _ path: String, in dir: TemporaryDirectory, sourceLocation: SourceLocation
+) throws -> String {
+  let soffice = try #require(
+    soffice,
+    "LibreOffice (`soffice`) is not on PATH: run `make test-deps` (it installs "
+      + "libreoffice-calc-nogui); these tests open every output in a real spreadsheet program",
+    sourceLocation: sourceLocation)
+  let outDir = dir.url.appendingPathComponent("libreoffice", isDirectory: true).path
+  try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+  // A profile per conversion: two LibreOffice instances on one profile would hand the work to
+  // each other (or refuse to start).
+  let profile = "/tmp/lo-profile-\(UUID().uuidString)"
+  defer { try? FileManager.default.removeItem(atPath: profile) }
+  let log = dir.url.appendingPathComponent("soffice.log").path
+  let arguments = [
+    soffice, "-env:UserInstallation=file://\(profile)", "--headless", "--norestore",
+    "--convert-to", "xlsx", "--outdir", outDir, path,
+  ]
+  let started = Date()
+  let pid = try spawnInOwnGroup(arguments, output: log)
+  var status: Int32 = 0
+  while true {
+    let done = waitpid(pid, &status, WNOHANG)
+    if done == pid { break }
+    if done == -1 && errno != EINTR {
+      Issue.record("waitpid: \(String(cString: strerror(errno)))", sourceLocation: sourceLocation)
+      throw ConversionFailed()
+    }
+    if Date().timeIntervalSince(started) > conversionTimeLimit {
+      // The launcher and the soffice.bin it started share the group we gave them.
+      kill(-pid, SIGKILL)
+      _ = waitpid(pid, &status, 0)
+      Issue.record(
+        "LibreOffice did not finish converting \(path) within \(Int(conversionTimeLimit)) s; "
+          + "killed. Its output:\n\(contents(log))", sourceLocation: sourceLocation)
+      throw ConversionFailed()
+    }
+    usleep(20_000)
+  }
+  let exited = status & 0x7F == 0
+  let code = (status >> 8) & 0xFF
+  #expect(
+    exited && code == 0, "soffice ended with status \(status); its output:\n\(contents(log))",
+    sourceLocation: sourceLocation)
+  // LibreOffice reports a file it cannot open on its output at most, and writes nothing.
+  let resaved = URL(fileURLWithPath: outDir)
+    .appendingPathComponent(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".xlsx")
+    .path
+  try #require(
+    FileManager.default.fileExists(atPath: resaved),
+    "LibreOffice could not open \(path) (it saved nothing); its output:\n\(contents(log))",
+    sourceLocation: sourceLocation)
+  return resaved
+}
+
+private struct ConversionFailed: Error {}
+
+private func contents(_ path: String) -> String {
+  (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+}
+
+/// Starts `arguments` (the program first) in a process group of its own, stdin from /dev/null,
+/// stdout and stderr into `output`; returns its pid.
+private func spawnInOwnGroup(_ arguments: [String], output: String) throws -> pid_t {
+  #if canImport(Darwin)
+    var attributes: posix_spawnattr_t? = nil
+    var actions: posix_spawn_file_actions_t? = nil
+  #else
+    var attributes = posix_spawnattr_t()
+    var actions = posix_spawn_file_actions_t()
+  #endif
+  posix_spawnattr_init(&attributes)
+  defer { posix_spawnattr_destroy(&attributes) }
+  posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+  posix_spawnattr_setpgroup(&attributes, 0)
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  posix_spawn_file_actions_adddup2(&actions, 1, 2)
+  var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var pid: pid_t = 0
+  let error = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+  guard error == 0 else {
+    Issue.record("cannot start \(arguments[0]): \(String(cString: strerror(error)))")
+    throw ConversionFailed()
+  }
+  return pid
+}
