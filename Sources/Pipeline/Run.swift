@@ -137,6 +137,7 @@ public struct BatchRun: Sendable {
     var member: BatchMember
     var modified: Date
     var college: String?
+    var stationName: String?
     var frozenRows: [String: Int]
     var ownVerdictAccepted: Bool
     var ioError: XLSXError?
@@ -153,7 +154,8 @@ public struct BatchRun: Sendable {
         member: BatchMember(
           file: name, modified: modified, submission: submission, policy: configuration.policy,
           template: configuration.template),
-        modified: modified, college: submission?.station?.text("college"), frozenRows: frozen,
+        modified: modified, college: submission?.station?.text("college"),
+        stationName: submission?.station?.text("station_name"), frozenRows: frozen,
         ownVerdictAccepted: entry.status == .accepted && submission != nil, ioError: nil)
     } catch {
       let entry = CheckEntry(
@@ -164,7 +166,7 @@ public struct BatchRun: Sendable {
         member: BatchMember(
           file: name, modified: Date(timeIntervalSince1970: 0), submission: nil,
           policy: configuration.policy, template: configuration.template),
-        modified: Date(timeIntervalSince1970: 0), college: nil, frozenRows: [:],
+        modified: Date(timeIntervalSince1970: 0), college: nil, stationName: nil, frozenRows: [:],
         ownVerdictAccepted: false, ioError: error)
     }
   }
@@ -221,7 +223,7 @@ public struct BatchRun: Sendable {
     for issue in e.issues { counts[issue.rule, default: 0] += 1 }
     return SummaryWorkbook.Row(
       file: e.file, college: fact.college ?? Self.unknownCollege, stationID: e.stationID,
-      stationName: nil, academicYear: e.academicYear, status: e.status.rawValue,
+      stationName: fact.stationName, academicYear: e.academicYear, status: e.status.rawValue,
       errors: e.issues.filter { $0.severity == .error }.count,
       warnings: e.issues.filter { $0.severity == .warning }.count, ruleCounts: counts,
       annotated: annotated)

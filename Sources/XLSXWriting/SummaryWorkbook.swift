@@ -92,14 +92,16 @@ public enum SummaryWorkbook {
     try sheet.write(text: "合计", row: 0, column: 0, format: CellFormat(bold: true, fill: headerFill))
     try sheet.write(number: Double(rows.count), row: 1, column: 0, format: bold)
     for (i, s) in statuses.enumerated() {
-      try sheet.write(text: s.label, row: 0, column: i + 1, format: CellFormat(bold: true, fill: s.fill))
+      try sheet.write(
+        text: s.label, row: 0, column: i + 1, format: CellFormat(bold: true, fill: s.fill))
       try sheet.write(number: Double(rows.count { $0.status == s.status }), row: 1, column: i + 1)
     }
     // A status outside the four would otherwise make the totals not add up: counted apart.
     let others = rows.count { row in !statuses.contains { $0.status == row.status } }
     if others > 0 {
       let column = statuses.count + 1
-      try sheet.write(text: "其他", row: 0, column: column, format: CellFormat(bold: true, fill: headerFill))
+      try sheet.write(
+        text: "其他", row: 0, column: column, format: CellFormat(bold: true, fill: headerFill))
       try sheet.write(number: Double(others), row: 1, column: column)
     }
 
@@ -110,7 +112,9 @@ public enum SummaryWorkbook {
     let link = CellFormat(fontColor: 0x0563C1, underline: true)
     for (i, entry) in rows.enumerated() {
       let row = headerRow + 1 + i
-      let texts = [entry.file, entry.college, entry.stationID, entry.stationName, entry.academicYear]
+      let texts = [
+        entry.file, entry.college, entry.stationID, entry.stationName, entry.academicYear,
+      ]
       for (column, text) in texts.enumerated() {
         if let text, !text.isEmpty { try sheet.write(text: text, row: row, column: column) }
       }
@@ -128,7 +132,8 @@ public enum SummaryWorkbook {
           // (the link stays; it is kept apart from the cell's value).
           try sheet.write(text: annotated, row: row, column: 8, format: link)
         } catch {
-          // Past libxlsxwriter's limit on a link's length (2,079 characters): the path alone.
+          // Past Excel's limits (2,079 characters a link, 65,530 links a sheet), which
+          // libxlsxwriter refuses: the path alone.
           try sheet.write(text: annotated, row: row, column: 8)
         }
       }
@@ -143,7 +148,8 @@ public enum SummaryWorkbook {
     let topLabels = ["合计"] + statuses.map(\.label) + ["其他"]
     for (column, values) in columns.enumerated() {
       let top = column < topLabels.count ? topLabels[column] : ""
-      let widest = ([summaryHeader[column], top] + values.compactMap { $0 }).map(displayWidth).max() ?? 0
+      let widest =
+        ([summaryHeader[column], top] + values.compactMap { $0 }).map(displayWidth).max() ?? 0
       try sheet.setColumns(column, column, width: min(max(Double(widest) + 2, 8), 60))
     }
     sheet.freeze(row: headerRow + 1)

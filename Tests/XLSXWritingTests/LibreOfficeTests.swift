@@ -53,6 +53,51 @@ import XLSXTestSupport
     try expectSameAfterLibreOffice(path, in: dir)
   }
 
+  // MARK: - The comparison itself
+
+  /// What the tests above rely on: a file LibreOffice cannot open is caught (it prints an error at
+  /// most, exits 0 and writes nothing).
+  @Test func aFileLibreOfficeCannotOpenIsCaught() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let soffice = try #require(sofficePath, "\(sofficeMissing)")
+    let path = dir.url.appendingPathComponent("garbage.xlsx").path
+    try Data([0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0xFF, count: 64)).write(
+      to: URL(fileURLWithPath: path))
+    let error = #expect(throws: ConversionFailed.self) {
+      try convertWithLibreOffice(soffice, path, in: dir)
+    }
+    #expect(error?.description.contains("could not open") == true, "\(String(describing: error))")
+  }
+
+  /// …and that a changed value, a changed kind, a missing cell and renamed sheets all count.
+  @Test func theComparisonSeesEveryKindOfDifference() {
+    let a1 = { CellReference($0)! }
+    let ours: [SheetCells] = [
+      (
+        "S",
+        [
+          a1("A1"): .number(1500), a1("B1"): .date(serial: 45_000), a1("C1"): .text("x "),
+          a1("D1"): .number(1e15),
+        ]
+      )
+    ]
+    #expect(differences(between: ours, and: ours).isEmpty)
+    var theirs = ours
+    theirs[0].cells[a1("D1")] = .number(1e15 + 0.5)  // within 1e-9 relative: the same
+    #expect(differences(between: ours, and: theirs).isEmpty)
+    theirs[0].cells[a1("A1")] = .number(1500.001)
+    theirs[0].cells[a1("B1")] = .number(45_000)
+    theirs[0].cells[a1("C1")] = .text("x")
+    theirs[0].cells[a1("E9")] = .text("extra")
+    #expect(
+      differences(between: ours, and: theirs).map { String($0.prefix(4)) } == [
+        "S!A1", "S!B1", "S!C1", "S!E9",
+      ])
+    #expect(differences(between: ours, and: [("T", ours[0].cells)]).count == 1)
+    #expect(differences(between: ours, and: ours + ours).count == 1)
+  }
+
   // MARK: - Fixture
 
   /// The annotated-workbook tests' broken submission with more kinds of trouble: a 学号 typed as
@@ -80,14 +125,19 @@ import XLSXTestSupport
 // MARK: - LibreOffice
 
 /// Where `soffice` is on PATH, if it is.
-private let soffice: String? = {
+private let sofficePath: String? = {
   let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
   for directory in path.split(separator: ":") where !directory.isEmpty {
-    let candidate = directory + "/soffice"
+    let candidate = String(directory) + "/soffice"
     if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
   }
   return nil
 }()
+
+/// What a test says when there is no LibreOffice: never a skip, a failure saying what to do.
+private let sofficeMissing =
+  "LibreOffice (`soffice`) is not on PATH: run `make test-deps` (it installs "
+  + "libreoffice-calc-nogui); these tests open every output in a real spreadsheet program"
 
 /// The longest one conversion may take before LibreOffice is killed.
 private let conversionTimeLimit: Double = 120
@@ -97,27 +147,37 @@ private let conversionTimeLimit: Double = 120
 private func expectSameAfterLibreOffice(
   _ path: String, in dir: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
-  let resaved = try convertWithLibreOffice(path, in: dir, sourceLocation: sourceLocation)
+  let soffice = try #require(sofficePath, "\(sofficeMissing)", sourceLocation: sourceLocation)
+  // A failed conversion is thrown: the test fails with the reason and LibreOffice's output.
+  let resaved = try convertWithLibreOffice(soffice, path, in: dir)
   let original = try sheets(of: path)
-  let again = try sheets(of: resaved)
   #expect(
-    again.map(\.name) == original.map(\.name), "sheet names and their order",
+    original.contains { !$0.cells.isEmpty }, "the output has no cells",
     sourceLocation: sourceLocation)
+  let differences = try differences(between: original, and: sheets(of: resaved))
+  let shown = differences.prefix(20).joined(separator: "\n")
+  #expect(
+    differences.isEmpty,
+    "\(differences.count) differences after LibreOffice saved \(path):\n\(shown)",
+    sourceLocation: sourceLocation)
+}
+
+/// How `other` differs from `original`: sheet names and order, then every cell of every sheet.
+private func differences(between original: [SheetCells], and other: [SheetCells]) -> [String] {
+  guard original.map(\.name) == other.map(\.name) else {
+    return ["sheets: ours \(original.map(\.name)), theirs \(other.map(\.name))"]
+  }
   var differences: [String] = []
-  for (mine, theirs) in zip(original, again) where mine.name == theirs.name {
+  for (mine, theirs) in zip(original, other) {
     for ref in Set(mine.cells.keys).union(theirs.cells.keys).sorted() {
       let (a, b) = (mine.cells[ref], theirs.cells[ref])
       if let a, let b, same(a, b) { continue }
       differences.append(
         "\(mine.name)!\(ref.a1): ours \(a.map(String.init(describing:)) ?? "empty"), "
-          + "LibreOffice's \(b.map(String.init(describing:)) ?? "empty")")
+          + "theirs \(b.map(String.init(describing:)) ?? "empty")")
     }
   }
-  #expect(original.contains { !$0.cells.isEmpty }, "the output has no cells", sourceLocation: sourceLocation)
-  #expect(
-    differences.isEmpty,
-    "\(differences.count) cells differ after LibreOffice saved \(path):\n"
-      + differences.prefix(20).joined(separator: "\n"), sourceLocation: sourceLocation)
+  return differences
 }
 
 /// Whether two values are the same to a spreadsheet: same kind; numbers, dates and durations
@@ -135,8 +195,10 @@ private func same(_ a: CellValue, _ b: CellValue) -> Bool {
   }
 }
 
+private typealias SheetCells = (name: String, cells: [CellReference: CellValue])
+
 /// Every sheet of a workbook in order, with its cells.
-private func sheets(of path: String) throws -> [(name: String, cells: [CellReference: CellValue])] {
+private func sheets(of path: String) throws -> [SheetCells] {
   let workbook = try Workbook(path: path)
   return try workbook.sheets.indices.map { index in
     var cells: [CellReference: CellValue] = [:]
@@ -147,16 +209,16 @@ private func sheets(of path: String) throws -> [(name: String, cells: [CellRefer
   }
 }
 
+/// Why LibreOffice gave back no file.
+private struct ConversionFailed: Error, CustomStringConvertible {
+  var description: String
+}
+
 /// Runs `soffice --headless --convert-to xlsx` on `path` with a profile of its own, killed (with
 /// everything it started) past the time limit; returns the path of the file LibreOffice saved.
 private func convertWithLibreOffice(
-  _ path: String, in dir: TemporaryDirectory, sourceLocation: SourceLocation
+  _ soffice: String, _ path: String, in dir: TemporaryDirectory
 ) throws -> String {
-  let soffice = try #require(
-    soffice,
-    "LibreOffice (`soffice`) is not on PATH: run `make test-deps` (it installs "
-      + "libreoffice-calc-nogui); these tests open every output in a real spreadsheet program",
-    sourceLocation: sourceLocation)
   let outDir = dir.url.appendingPathComponent("libreoffice", isDirectory: true).path
   try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
   // A profile per conversion: two LibreOffice instances on one profile would hand the work to
@@ -175,37 +237,41 @@ private func convertWithLibreOffice(
     let done = waitpid(pid, &status, WNOHANG)
     if done == pid { break }
     if done == -1 && errno != EINTR {
-      Issue.record("waitpid: \(String(cString: strerror(errno)))", sourceLocation: sourceLocation)
-      throw ConversionFailed()
+      throw ConversionFailed(description: "waitpid: \(String(cString: strerror(errno)))")
     }
     if Date().timeIntervalSince(started) > conversionTimeLimit {
-      // The launcher and the soffice.bin it started share the group we gave them.
+      // The launcher and the soffice.bin it started share the group we gave them; its id is the
+      // launcher's pid, not yet reaped, so no other process can hold it.
       kill(-pid, SIGKILL)
       _ = waitpid(pid, &status, 0)
-      Issue.record(
-        "LibreOffice did not finish converting \(path) within \(Int(conversionTimeLimit)) s; "
-          + "killed. Its output:\n\(contents(log))", sourceLocation: sourceLocation)
-      throw ConversionFailed()
+      let limit = Int(conversionTimeLimit)
+      throw ConversionFailed(
+        description: "LibreOffice did not finish converting \(path) within \(limit) s and was "
+          + "killed; its output:\n\(contents(log))")
     }
     usleep(20_000)
   }
   let exited = status & 0x7F == 0
   let code = (status >> 8) & 0xFF
-  #expect(
-    exited && code == 0, "soffice ended with status \(status); its output:\n\(contents(log))",
-    sourceLocation: sourceLocation)
-  // LibreOffice reports a file it cannot open on its output at most, and writes nothing.
+  guard exited && code == 0 else {
+    throw ConversionFailed(
+      description:
+        "soffice ended with wait status \(status) on \(path); its output:\n\(contents(log))")
+  }
+  // A file LibreOffice cannot open is reported on its output at most, with status 0: it is known
+  // by the file it did not write.
   let resaved = URL(fileURLWithPath: outDir)
-    .appendingPathComponent(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".xlsx")
+    .appendingPathComponent(
+      URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".xlsx"
+    )
     .path
-  try #require(
-    FileManager.default.fileExists(atPath: resaved),
-    "LibreOffice could not open \(path) (it saved nothing); its output:\n\(contents(log))",
-    sourceLocation: sourceLocation)
+  guard FileManager.default.fileExists(atPath: resaved) else {
+    throw ConversionFailed(
+      description:
+        "LibreOffice could not open \(path) (it saved nothing); its output:\n\(contents(log))")
+  }
   return resaved
 }
-
-private struct ConversionFailed: Error {}
 
 private func contents(_ path: String) -> String {
   (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -231,12 +297,12 @@ private func spawnInOwnGroup(_ arguments: [String], output: String) throws -> pi
   posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
   posix_spawn_file_actions_adddup2(&actions, 1, 2)
   var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-  defer { argv.forEach { free($0) } }
+  defer { for pointer in argv { free(pointer) } }
   var pid: pid_t = 0
   let error = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
   guard error == 0 else {
-    Issue.record("cannot start \(arguments[0]): \(String(cString: strerror(error)))")
-    throw ConversionFailed()
+    throw ConversionFailed(
+      description: "cannot start \(arguments[0]): \(String(cString: strerror(error)))")
   }
   return pid
 }

@@ -52,7 +52,8 @@ import XLSXTestSupport
       ],
       [
         .text("公卫 #2 100%.xlsx"), .text("公共卫生学院"), .text("GZZ2023002"), .text("某某医院工作站"),
-        .text("2023-2024"), .text("未通过"), .number(5), .number(1), .text("公共卫生学院/公卫 #2 100%.annotated.xlsx"),
+        .text("2023-2024"), .text("未通过"), .number(5), .number(1),
+        .text("公共卫生学院/公卫 #2 100%.annotated.xlsx"),
       ],
       // Unknown station, name and year: empty cells.
       [
@@ -114,7 +115,8 @@ import XLSXTestSupport
   }
 
   @Test func anUnknownStatusIsShownAsItIsAndCountedApart() throws {
-    let row = SummaryWorkbook.Row(file: "a.xlsx", college: "X", status: "pending", errors: 0, warnings: 0)
+    let row = SummaryWorkbook.Row(
+      file: "a.xlsx", college: "X", status: "pending", errors: 0, warnings: 0)
     let written = try Written([row])
     #expect(written.cells[0]["F5"] == .text("pending"))
     #expect(written.cells[0]["F1"] == .text("其他") && written.cells[0]["F2"] == .number(1))
@@ -190,7 +192,8 @@ import XLSXTestSupport
     let second = try Written(Self.rows)
     #expect(first.cells == second.cells)
     for part in [
-      "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/sharedStrings.xml", "xl/styles.xml",
+      "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/sharedStrings.xml",
+      "xl/styles.xml",
       "xl/worksheets/_rels/sheet1.xml.rels", "xl/workbook.xml",
     ] {
       #expect(try first.part(part) == second.part(part), "\(part)")
