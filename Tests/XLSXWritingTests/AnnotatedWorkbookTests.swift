@@ -424,20 +424,8 @@ private struct Annotated {
     return rows
   }
 
-  /// A part of the package as text (`unzip -p`): what the reader does not read, such as comments.
-  func part(_ name: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-    process.arguments = ["-p", path, name]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "no part \(name)")
-    return String(decoding: data, as: UTF8.self)
-  }
+  /// A part of the package as text: what the reader does not read, such as comments.
+  func part(_ name: String) throws -> String { try packagePart(path, name) }
 
   /// The workbook as a test submission (text, numbers and whole-day dates), to edit and resubmit.
   func asSubmission() throws -> SubmissionWorkbook {
@@ -504,32 +492,4 @@ private func expectedCells(_ source: [UInt8]) throws -> [String: [String: CellVa
       }
     }
   }
-}
-
-/// Each cell's fill colour (ARGB), from the sheet part's style indexes and the styles part.
-private func fillsByCell(part: String, styles: String) throws -> [String: String] {
-  func matches(_ pattern: String, in text: String) throws -> [[String]] {
-    let regex = try NSRegularExpression(pattern: pattern)
-    return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { m in
-      (1..<m.numberOfRanges).map { String(text[Range(m.range(at: $0), in: text)!]) }
-    }
-  }
-  let fillsPart = try #require(
-    styles.range(of: "<fills.*?</fills>", options: .regularExpression).map { String(styles[$0]) })
-  let fills = fillsPart.components(separatedBy: "<fill>").dropFirst().map { fill in
-    (try? matches("fgColor rgb=\"([0-9A-F]+)\"", in: fill).first?.first) ?? nil
-  }
-  let xfsPart = try #require(
-    styles.range(of: "<cellXfs.*?</cellXfs>", options: .regularExpression).map {
-      String(styles[$0])
-    })
-  let xfFills = try matches("<xf [^>]*fillId=\"([0-9]+)\"", in: xfsPart).map { Int($0[0])! }
-  var result: [String: String] = [:]
-  for m in try matches("<c r=\"([A-Z]+[0-9]+)\" s=\"([0-9]+)\"", in: part) {
-    let xf = Int(m[1])!
-    if xf < xfFills.count, xfFills[xf] < fills.count, let color = fills[xfFills[xf]] {
-      result[m[0]] = color
-    }
-  }
-  return result
 }

@@ -229,58 +229,11 @@ private struct Written {
     path = dir.url.appendingPathComponent("summary.xlsx").path
     try SummaryWorkbook.write(rows: rows, to: path)
     workbook = try Workbook(path: path)
-    var cells: [[String: CellValue]] = []
-    for index in workbook.sheets.indices {
-      var sheet: [String: CellValue] = [:]
-      try workbook.forEachRow(inSheet: index) { row in
-        for cell in row.cells { sheet[cell.reference.a1] = cell.value }
-      }
-      cells.append(sheet)
-    }
-    self.cells = cells
+    cells = try cellsBySheet(workbook)
     // The directory goes when the test process ends; each test has its own.
   }
 
-  /// A part of the package as text (`unzip -p`).
-  func part(_ name: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-    process.arguments = ["-p", path, name]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "no part \(name)")
-    return String(decoding: data, as: UTF8.self)
-  }
-}
+  /// A part of the package as text.
+  func part(_ name: String) throws -> String { try packagePart(path, name) }
 
-/// Each cell's fill colour (ARGB), from the sheet part's style indexes and the styles part.
-private func fillsByCell(part: String, styles: String) throws -> [String: String] {
-  func matches(_ pattern: String, in text: String) throws -> [[String]] {
-    let regex = try NSRegularExpression(pattern: pattern)
-    return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { m in
-      (1..<m.numberOfRanges).map { String(text[Range(m.range(at: $0), in: text)!]) }
-    }
-  }
-  let fillsPart = try #require(
-    styles.range(of: "<fills.*?</fills>", options: .regularExpression).map { String(styles[$0]) })
-  let fills = fillsPart.components(separatedBy: "<fill>").dropFirst().map { fill in
-    (try? matches("fgColor rgb=\"([0-9A-F]+)\"", in: fill).first?.first) ?? nil
-  }
-  let xfsPart = try #require(
-    styles.range(of: "<cellXfs.*?</cellXfs>", options: .regularExpression).map {
-      String(styles[$0])
-    })
-  let xfFills = try matches("<xf [^>]*fillId=\"([0-9]+)\"", in: xfsPart).map { Int($0[0])! }
-  var result: [String: String] = [:]
-  for m in try matches("<c r=\"([A-Z]+[0-9]+)\" s=\"([0-9]+)\"", in: part) {
-    let xf = Int(m[1])!
-    if xf < xfFills.count, xfFills[xf] < fills.count, let color = fills[xfFills[xf]] {
-      result[m[0]] = color
-    }
-  }
-  return result
 }

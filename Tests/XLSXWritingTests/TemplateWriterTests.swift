@@ -29,18 +29,7 @@ import XLSXTestSupport
     }
 
     /// A part of the package, as text.
-    func part(_ name: String) throws -> String {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-      process.arguments = ["-p", path, name]
-      let pipe = Pipe()
-      process.standardOutput = pipe
-      try process.run()
-      let data = pipe.fileHandleForReading.readDataToEndOfFile()
-      process.waitUntilExit()
-      try #require(process.terminationStatus == 0, "unzip -p \(name)")
-      return String(decoding: data, as: UTF8.self)
-    }
+    func part(_ name: String) throws -> String { try packagePart(path, name) }
 
     /// The worksheet part of sheet `index` (0-based; libxlsxwriter numbers them in order).
     func sheetXML(_ index: Int) throws -> String { try part("xl/worksheets/sheet\(index + 1).xml") }
@@ -52,14 +41,7 @@ import XLSXTestSupport
     let path = dir.url.appendingPathComponent("template.xlsx").path
     try TemplateWriter.write(template: template, policy: policy, to: path)
     let workbook = try Workbook(path: path)
-    var cells: [[String: CellValue]] = []
-    for index in workbook.sheets.indices {
-      var sheet: [String: CellValue] = [:]
-      try workbook.forEachRow(inSheet: index) { row in
-        for cell in row.cells { sheet[cell.reference.a1] = cell.value }
-      }
-      cells.append(sheet)
-    }
+    let cells = try cellsBySheet(workbook)
     return Written(path: path, workbook: workbook, cells: cells)
   }
 
