@@ -166,19 +166,12 @@ public enum BatchRules {
       guard refs.contains(where: { $0.member != refs[0].member }) else { continue }
 
       // MARK: X-001 — overlapping stays in two different stations.
-      var overlapping = Array(repeating: Conflicts(), count: refs.count)
-      for (x, a) in refs.enumerated() {
-        let ma = members[a.member]
-        guard let stationA = ma.stationID, let stayA = ma.students[a.student].stay else { continue }
-        for y in (x + 1)..<refs.count {
-          let b = refs[y]
-          let mb = members[b.member]
-          guard let stationB = mb.stationID, stationB != stationA,
-            let stayB = mb.students[b.student].stay, stayA.overlaps(stayB)
-          else { continue }
-          overlapping[x].add(b)
-          overlapping[y].add(a)
-        }
+      let overlapping = pairs(of: refs) { a, b in
+        let (ma, mb) = (members[a.member], members[b.member])
+        guard let stationA = ma.stationID, let stayA = ma.students[a.student].stay,
+          let stationB = mb.stationID, stationB != stationA, let stayB = mb.students[b.student].stay
+        else { return false }
+        return stayA.overlaps(stayB)
       }
       for (x, conflicts) in overlapping.enumerated() where conflicts.count > 0 {
         let a = refs[x]
@@ -199,17 +192,11 @@ public enum BatchRules {
       }
 
       // MARK: X-002 — one 学号, different names in two workbooks.
-      var differing = Array(repeating: Conflicts(), count: refs.count)
-      for (x, a) in refs.enumerated() {
-        guard let nameA = members[a.member].students[a.student].name else { continue }
-        for y in (x + 1)..<refs.count {
-          let b = refs[y]
-          guard b.member != a.member, let nameB = members[b.member].students[b.student].name,
-            nameB != nameA
-          else { continue }
-          differing[x].add(b)
-          differing[y].add(a)
-        }
+      let differing = pairs(of: refs) { a, b in
+        guard b.member != a.member, let nameA = members[a.member].students[a.student].name,
+          let nameB = members[b.member].students[b.student].name
+        else { return false }
+        return nameA != nameB
       }
       for (x, conflicts) in differing.enumerated() where conflicts.count > 0 {
         let a = refs[x]
@@ -262,6 +249,19 @@ public enum BatchRules {
       if count > first.count { text += "等 \(count) 处" }
       return text
     }
+  }
+
+  /// For each row of `refs` (the rows sharing one 学号), the other rows in conflict with it: every
+  /// pair is tested once and recorded on both sides.
+  static func pairs(of refs: [Ref], where conflict: (Ref, Ref) -> Bool) -> [Conflicts] {
+    var result = Array(repeating: Conflicts(), count: refs.count)
+    for x in refs.indices {
+      for y in (x + 1)..<refs.count where conflict(refs[x], refs[y]) {
+        result[x].add(refs[y])
+        result[y].add(refs[x])
+      }
+    }
+    return result
   }
 
   /// Whether member `i` is newer than member `j`: later modification time, then greater file
