@@ -144,11 +144,11 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
     let errors = entry.issues.filter { $0.severity == .error }.count
     let line = "[\(done)/\(total)] \(entry.file)：\(status)\(errors > 0 ? "，错误 \(errors) 个" : "")"
     if live {
+      // Each file's line scrolls up; the bar is redrawn on the last line, and cleared at the end.
       let width = 30
       let filled = total == 0 ? width : done * width / total
       let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-      printError("\u{1B}[2K\r\(line)\n\(bar) \(done)/\(total)", newline: false)
-      if done < total { printError("\u{1B}[1A\r", newline: false) } else { printError("") }
+      printError("\r\u{1B}[2K\(line)\n" + (done < total ? "\(bar) \(done)/\(total)" : ""), newline: false)
     } else {
       printError(line)
     }
