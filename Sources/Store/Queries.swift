@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 // What `pipeline assess` reads: stations and their reported years, and the records of the current
@@ -333,4 +334,60 @@ extension Store {
   }
 
   static func money(_ row: Row, _ i: Int) -> Money? { row.int64(i).map { Money(fen: $0) } }
+}
+
+/// One verdict of `pipeline run` on a submission (schema version 2): kept for every status, so a
+/// late or rejected submission is known even when a later file was the one accepted.
+public struct StoredVerdict: Equatable, Sendable {
+  public var sha256: String
+  public var stationID: String
+  public var academicYear: AcademicYear
+  public var file: String
+  /// 报送日期 as submitted, when it was a valid date.
+  public var submittedOn: Day?
+  /// ISO 8601 UTC: when the batch read it (the file's modification time).
+  public var receivedAt: String
+  /// accepted | rejected | superseded (as in report.json).
+  public var status: String
+  /// Issues per rule ID.
+  public var rules: [String: Int]
+
+  public init(
+    sha256: String, stationID: String, academicYear: AcademicYear, file: String,
+    submittedOn: Day?, receivedAt: String, status: String, rules: [String: Int]
+  ) {
+    self.sha256 = sha256
+    self.stationID = stationID
+    self.academicYear = academicYear
+    self.file = file
+    self.submittedOn = submittedOn
+    self.receivedAt = receivedAt
+    self.status = status
+    self.rules = rules
+  }
+}
+
+extension Store {
+  /// Every verdict recorded for a station, by academic year, then as received (oldest first).
+  public func verdicts(station: String) throws(StoreError) -> [StoredVerdict] {
+    try database.query(
+      """
+      SELECT sha256, station_id, start_year, file, submitted_on, received_at, status, rules
+      FROM verdicts WHERE station_id = ?1
+      ORDER BY start_year, received_at, file
+      """, [.text(station)]
+    ).map { r in
+      var rules: [String: Int] = [:]
+      if let text = r.text(7),
+        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+      {
+        for (key, value) in object { rules[key] = (value as? NSNumber)?.intValue ?? 0 }
+      }
+      return StoredVerdict(
+        sha256: r.text(0) ?? "", stationID: r.text(1) ?? "",
+        academicYear: AcademicYear(startYear: r.int(2) ?? 0), file: r.text(3) ?? "",
+        submittedOn: Self.day(r.text(4)), receivedAt: r.text(5) ?? "", status: r.text(6) ?? "",
+        rules: rules)
+    }
+  }
 }

@@ -1,7 +1,7 @@
 /// The store of accepted submissions (SQLite): filled by `pipeline run`, read by `pipeline assess`.
 public enum StoreSchema {
   /// The schema version this build writes (`PRAGMA user_version`).
-  public static let version = 1
+  public static let version = 2
   /// `PRAGMA application_id` of a pipeline store ("WSAR", workstation annual report): tells a
   /// store from some other program's SQLite file.
   static let applicationID: Int64 = 0x5753_4152
@@ -119,5 +119,24 @@ public enum StoreSchema {
       paid_on       TEXT
     );
     CREATE INDEX payments_submission ON payments(submission_id, student_id);
+    """
+
+  /// Version 2: every verdict of `pipeline run` (accepted or not) for a submission that had a
+  /// valid station and academic year, so `pipeline assess` can tell late years and years accepted
+  /// only after a rejected submission. `rules` is a JSON object {rule ID: number of issues}.
+  /// Keyed by the file's SHA-256: a file's first verdict is kept.
+  static let v2 = """
+    CREATE TABLE verdicts (
+      sha256        TEXT    PRIMARY KEY,
+      station_id    TEXT    NOT NULL,
+      academic_year TEXT    NOT NULL,
+      start_year    INTEGER NOT NULL,
+      file          TEXT    NOT NULL,
+      submitted_on  TEXT,
+      received_at   TEXT    NOT NULL,
+      status        TEXT    NOT NULL,
+      rules         TEXT    NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX verdicts_station ON verdicts(station_id, start_year);
     """
 }

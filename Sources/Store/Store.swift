@@ -66,18 +66,23 @@ public final class Store {
           message: "the store has schema version \(version); this build knows up to "
             + "\(StoreSchema.version): use a newer pipeline", path: path)
       }
-      // version 0: a new (empty) file — or some other program's database, left alone.
-      let objects = try database.scalar("SELECT count(*) FROM sqlite_master")
-      guard objects == .integer(0) else {
-        throw StoreError(
-          .notADatabase, operation: "open",
-          message: "an SQLite database that is not a pipeline store (it has tables but no "
-            + "store schema version)", path: path)
+      if version == 0 {
+        // A new (empty) file — or some other program's database, left alone.
+        let objects = try database.scalar("SELECT count(*) FROM sqlite_master")
+        guard objects == .integer(0) else {
+          throw StoreError(
+            .notADatabase, operation: "open",
+            message: "an SQLite database that is not a pipeline store (it has tables but no "
+              + "store schema version)", path: path)
+        }
+        try database.execute(StoreSchema.v1)
+        try database.execute("PRAGMA application_id = \(StoreSchema.applicationID)")
+      } else {
+        try checkApplicationID()
       }
-      try database.execute(StoreSchema.v1)
-      try database.execute("PRAGMA application_id = \(StoreSchema.applicationID)")
+      // Each later version's step, in this transaction.
+      if version < 2 { try database.execute(StoreSchema.v2) }
       try database.execute("PRAGMA user_version = \(StoreSchema.version)")
-      // Later versions: `if version < 2 { … }` steps here, each in this transaction.
     }
   }
 
@@ -205,6 +210,35 @@ public final class Store {
 
       return version == 1 ? .inserted : .newVersion(Int(version))
     }
+  }
+
+  /// Records the batch's verdict on one submission (any status). Idempotent by `sha256`: a file
+  /// already recorded keeps its first verdict; returns whether a row was written.
+  ///
+  /// - Parameters:
+  ///   - submittedOn: its 报送日期, when valid.
+  ///   - rules: the number of issues per rule ID.
+  @discardableResult
+  public func recordVerdict(
+    sha256: String, station: String, year: AcademicYear, file: String, submittedOn: Day?,
+    receivedAt: Date, status: String, rules: [String: Int]
+  ) throws(StoreError) -> Bool {
+    let object = "{" + rules.keys.sorted().map { key in
+      let quoted = Self.json([key])
+      return String(quoted.dropFirst().dropLast()) + ":\(rules[key]!)"
+    }.joined(separator: ",") + "}"
+    let written = try database.run(
+      """
+      INSERT OR IGNORE INTO verdicts (sha256, station_id, academic_year, start_year, file,
+        submitted_on, received_at, status, rules)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+      """,
+      [
+        .text(sha256.lowercased()), .text(station), .text(year.description),
+        .integer(Int64(year.startYear)), .text(file), SQLValue(submittedOn?.description),
+        .text(Self.iso8601(receivedAt)), .text(status), .text(object),
+      ])
+    return written > 0
   }
 
   static let stationColumns = [
