@@ -34,7 +34,7 @@ let package = Package(
     .target(
       name: "Pipeline",
       dependencies: ["Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store"]),
-    .executableTarget(name: "pipeline", dependencies: ["Pipeline"]),
+    .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store"]),
 
     // MARK: - Tests
     .target(name: "XLSXTestSupport", path: "Tests/Support"),
@@ -43,7 +43,7 @@ let package = Package(
       name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
     .testTarget(name: "NormalizationTests", dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
     .testTarget(name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading"]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
     .testTarget(
       name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),

@@ -89,12 +89,22 @@ public struct BatchRun: Sendable {
       rows: zip(all, written.values).map { summaryRow($0.0, annotated: $0.1) },
       to: (out as NSString).appendingPathComponent("summary.xlsx"))
 
-    // 4. The store: accepted submissions (their own verdict, superseded ones included as the
-    //    earlier versions they are), oldest first.
-    let storable = all.indices.filter { all[$0].ownVerdictAccepted }
+    // 4. The store: accepted submissions, judged after the batch rules (an X-001 rejects), and
+    //    superseded ones with no error, as the earlier versions they are; oldest first.
+    let oldestFirst = all.indices
       .sorted { (all[$0].modified, all[$0].entry.file) < (all[$1].modified, all[$1].entry.file) }
+    let storable = oldestFirst.filter { i in
+      let e = all[i].entry
+      return all[i].ownVerdictAccepted
+        && (e.status == .accepted || (e.status == .superseded && !e.issues.contains { $0.severity == .error }))
+    }
+    // 5. Every verdict (any status) on a submission with a valid station and year, oldest first:
+    //    `pipeline assess` needs the late and the rejected ones too. Idempotent by SHA-256.
+    let judged = oldestFirst.filter { i in
+      all[i].stationID != nil && all[i].academicYear != nil && !all[i].entry.sha256.isEmpty
+    }
     var newlyStored = 0
-    if !storable.isEmpty {
+    if !storable.isEmpty || !judged.isEmpty {
       try FileManager.default.createDirectory(
         atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       let store = try Store(path: storePath)
@@ -108,6 +118,15 @@ public struct BatchRun: Sendable {
           submission, file: all[i].entry.file, sha256: all[i].entry.sha256,
           receivedAt: all[i].modified, status: CheckEntry.Status.accepted.rawValue)
         if outcome != .unchanged { newlyStored += 1 }
+      }
+      for i in judged {
+        let fact = all[i]
+        var rules: [String: Int] = [:]
+        for issue in fact.entry.issues { rules[issue.rule, default: 0] += 1 }
+        try store.recordVerdict(
+          sha256: fact.entry.sha256, station: fact.stationID!, year: fact.academicYear!,
+          file: fact.entry.file, submittedOn: fact.submittedOn, receivedAt: fact.modified,
+          status: fact.entry.status.rawValue, rules: rules)
       }
       try store.close()
     }
@@ -141,6 +160,10 @@ public struct BatchRun: Sendable {
     var frozenRows: [String: Int]
     var ownVerdictAccepted: Bool
     var ioError: XLSXError?
+    /// 工作站编号, 报送学年 and 报送日期 when valid (for the store's verdicts).
+    var stationID: String? = nil
+    var academicYear: AcademicYear? = nil
+    var submittedOn: Day? = nil
   }
 
   private func examine(_ path: String, with checker: Checker) -> FileFacts {
@@ -156,7 +179,10 @@ public struct BatchRun: Sendable {
           template: configuration.template),
         modified: modified, college: submission?.station?.text("college"),
         stationName: submission?.station?.text("station_name"), frozenRows: frozen,
-        ownVerdictAccepted: entry.status == .accepted && submission != nil, ioError: nil)
+        ownVerdictAccepted: entry.status == .accepted && submission != nil, ioError: nil,
+        stationID: submission?.station?.text("station_id"),
+        academicYear: submission?.station?.academicYear("academic_year"),
+        submittedOn: submission?.station?.day("submitted_on"))
     } catch {
       let entry = CheckEntry(
         file: name, sha256: "", stationID: nil, academicYear: nil, status: .unreadable, issues: [],
@@ -228,6 +254,11 @@ public struct BatchRun: Sendable {
       warnings: e.issues.filter { $0.severity == .warning }.count, ruleCounts: counts,
       annotated: annotated)
   }
+}
+
+/// ``writeAtomically(_:to:)`` for the executable.
+public func writeFileAtomically(_ text: String, to path: String) throws {
+  try writeAtomically(text, to: path)
 }
 
 /// Writes text to `path` under a temporary name and renames it: never a partial file.

@@ -1,5 +1,7 @@
 import Foundation
+import Model
 import Pipeline
+import Store
 import XLSXReading
 import XLSXWriting
 
@@ -34,6 +36,12 @@ let usage = """
         numbers, then every sheet with its headers (required ones in red), dropdowns for the
         fixed choices, date/month/money/code formats. Default F: ./工作站年度数据模板.xlsx.
         Exit 0 when written, 2 on a usage or I/O error.
+    pipeline assess [--config F] [--station ID] [--as-of YYYY-MM-DD] [--out DIR] [--format text|json]
+        期满验收 from the store (run.store): per station over its validity window, each
+        academic year on time / late / missing / not yet due, revocation, counted students,
+        outcomes by level, subsidy compliance, the grade with its reasons and the items a
+        person must judge. --as-of: the day to judge at (default today). --out: also write
+        DIR/assess.json. Exit 0 when assessed, 2 on a usage or I/O error.
     pipeline config [--config F]
         Print the configuration in effect (the built-in defaults equal the shipped
         pipeline.json).
@@ -191,6 +199,47 @@ func runTemplate(_ args: ArraySlice<String>) throws -> Int32 {
   return 0
 }
 
+func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(
+    args, options: ["--config", "--station", "--as-of", "--out", "--format"], switches: [])
+  guard a.positionals.isEmpty else { throw UsageError(message: "assess takes no FILE") }
+  let format = a.options["--format"] ?? "text"
+  guard format == "text" || format == "json" else {
+    throw UsageError(message: "--format must be text or json")
+  }
+  let asOf: Day
+  if let text = a.options["--as-of"] {
+    let parts = text.split(separator: "-").map { Int($0) }
+    guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2],
+      let day = Day(year: y, month: m, day: d)
+    else { throw UsageError(message: "--as-of must be a date YYYY-MM-DD") }
+    asOf = day
+  } else {
+    let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+    asOf = Day(year: now.year!, month: now.month!, day: now.day!)!
+  }
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  let storePath = config.resolve(config.run.store)
+  var assessments: [Assessment] = []
+  // No store yet: nothing to assess (and no empty store created as a side effect).
+  if FileManager.default.fileExists(atPath: storePath) {
+    let store = try Store(path: storePath)
+    defer { try? store.close() }
+    assessments = try AssessmentInput.load(from: store, station: a.options["--station"])
+      .map { Assessor.assess($0, policy: config.policy, asOf: asOf) }
+  }
+  if let station = a.options["--station"], assessments.isEmpty {
+    printError("pipeline: 数据库中没有工作站 \(station) 的已通过报送")
+  }
+  let json = AssessmentReport.json(assessments)
+  if let out = a.options["--out"] {
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    try writeFileAtomically(json, to: (out as NSString).appendingPathComponent("assess.json"))
+  }
+  writeStdout(Array((format == "json" ? json : AssessmentReport.text(assessments)).utf8))
+  return 0
+}
+
 func runConfig(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--config"], switches: [])
   guard a.positionals.isEmpty else { throw UsageError(message: "config takes no FILE") }
@@ -207,6 +256,7 @@ func main() -> Int32 {
     case "dump": return try runDump(args.dropFirst())
     case "template": return try runTemplate(args.dropFirst())
     case "config": return try runConfig(args.dropFirst())
+    case "assess": return try runAssess(args.dropFirst())
     case "--version": printOut("pipeline \(version)"); return 0
     case "--help", "-h", "help", nil: printOut(usage); return args.first == nil ? 2 : 0
     case let other?: throw UsageError(message: "unknown command \(other)")

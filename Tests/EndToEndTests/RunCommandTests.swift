@@ -134,6 +134,21 @@ import XLSXTestSupport
     #expect(stations.allSatisfy { $0.years.map(\.version) == [1] })
   }
 
+  /// A submission rejected only by a batch rule (X-001: a student also at another station) is not
+  /// stored; the other station's is not either, as X-001 is raised in both.
+  @Test func aBatchRuleRejectionIsNotStored() async throws {
+    var other = SubmissionWorkbook.valid(station: "TJMU-2022-099", studentPrefix: "3099")
+    other.replace("3099120345", with: "2022120345")  // 张三 at both stations, same stay
+    let setup = try Setup(["a.xlsx": SubmissionWorkbook.valid().build(), "b.xlsx": other.build()])
+    defer { setup.dir.remove() }
+    #expect(try await setup.run().exitCode == 0)
+    let report = try setup.report()
+    #expect(report.map { $0["status"] as? String } == ["rejected", "rejected"])
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    #expect(try store.stations().isEmpty)
+  }
+
   @Test func aMissingInboxIsAnIOError() async throws {
     let setup = try Setup([:])
     defer { setup.dir.remove() }
