@@ -249,6 +249,11 @@ func runConfig(_ args: ArraySlice<String>) throws -> Int32 {
 
 func main() -> Int32 {
   let args = CommandLine.arguments.dropFirst()
+  // `--help` anywhere (also after a command) prints the usage, which covers every command.
+  if args.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+    printOut(usage)
+    return 0
+  }
   do {
     switch args.first {
     case "run": return try runBatch(args.dropFirst())
