@@ -49,6 +49,6 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXTestSupport"]),
+      name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
   ]
 )

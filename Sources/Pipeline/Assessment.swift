@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Store
+import XLSXWriting
 
 /// 期满验收 (SPEC §6, policy 四(二)): one station's result over its validity window.
 ///
@@ -38,6 +39,29 @@ public struct Assessment: Sendable, Equatable {
   public struct Year: Sendable, Equatable {
     public var academicYear: AcademicYear
     public var status: YearStatus
+    /// Evidence (not in the JSON): the earliest 报送日期 of the year's submissions, if any.
+    public var submittedOn: Day? = nil
+  }
+  /// Evidence (not in the JSON): one 学号 listed in the current versions' 进站研究生.
+  public struct Student: Sendable, Equatable {
+    public var studentID: String
+    /// The name of its latest row that has one.
+    public var name: String?
+    /// Its first day in station within the window (nil: no stay within it).
+    public var firstDay: Day?
+    /// Days in station within the window (merged over the years, up to as-of).
+    public var days: Int
+    /// Whole calendar months those days make from `firstDay`.
+    public var months: Int
+    public var counted: Bool
+  }
+  /// Evidence (not in the JSON): one outcome counted (in the window, de-duplicated).
+  public struct Outcome: Sendable, Equatable {
+    public var academicYear: AcademicYear
+    public var kind: String?
+    public var title: String?
+    public var level: String?
+    public var achievedOn: Day?
   }
 
   public var stationID: String
@@ -54,6 +78,10 @@ public struct Assessment: Sendable, Equatable {
   public var final: Bool
   public var reasons: [String]
   public var manualReview: [String]
+  /// Evidence for the workbook (not in the JSON): every 学号 listed, in 学号 order.
+  public var students: [Student] = []
+  /// Evidence for the workbook (not in the JSON): the outcomes counted, in the store's order.
+  public var outcomeList: [Outcome] = []
 
   /// The outcome levels of the template, in the order the JSON lists them.
   public static let levels = ["国家级", "省部级", "市级", "校级", "其他"]
@@ -64,6 +92,7 @@ public struct Assessment: Sendable, Equatable {
       && a.outcomes.map { "\($0.level)\($0.count)" } == b.outcomes.map { "\($0.level)\($0.count)" }
       && a.subsidyCompliant == b.subsidyCompliant && a.grade == b.grade && a.final == b.final
       && a.reasons == b.reasons && a.manualReview == b.manualReview
+      && a.students == b.students && a.outcomeList == b.outcomeList
   }
 }
 
@@ -147,7 +176,10 @@ public enum Assessor {
       } else {
         status = .notDue
       }
-      statuses.append(Assessment.Year(academicYear: year, status: status))
+      let firstSubmitted =
+        (verdicts.compactMap(\.submittedOn) + [input.accepted[year] ?? nil].compactMap { $0 }).min()
+      statuses.append(
+        Assessment.Year(academicYear: year, status: status, submittedOn: firstSubmitted))
     }
 
     // Revocation.
@@ -167,19 +199,25 @@ public enum Assessor {
     let revoked = !revokedAt.isEmpty
 
     // Counted students.
-    let counted = countedStudents(
+    let studentEvidence = studentStays(
       input.students, from: from, to: min(to, asOf), months: p.countedStudentMonths,
       startMonth: startMonth)
+    let counted = studentEvidence.count(where: \.counted)
 
     // Outcomes.
     var seen: Set<String> = []
     var byLevel: [String: Int] = [:]
     var benefits: [String] = []
+    var outcomeList: [Assessment.Outcome] = []
     for o in input.outcomes {
       if let d = o.achievedOn, d < from || d > to { continue }
       let key = [o.kind ?? "", clean(o.title), o.level ?? ""].joined(separator: "\u{1F}")
       guard seen.insert(key).inserted else { continue }
       byLevel[o.level ?? "其他", default: 0] += 1
+      outcomeList.append(
+        Assessment.Outcome(
+          academicYear: o.academicYear, kind: o.kind, title: o.title, level: o.level,
+          achievedOn: o.achievedOn))
       if let b = o.benefit?.trimmingCharacters(in: .whitespaces), !b.isEmpty {
         benefits.append("《\(clean(o.title))》：\(b)")
       }
@@ -270,7 +308,7 @@ public enum Assessor {
       stationID: input.stationID, stationName: input.stationName, from: from, to: to,
       years: statuses, revoked: revoked, countedStudents: counted, outcomes: levels,
       subsidyCompliant: compliant, grade: grade, final: final, reasons: reasons,
-      manualReview: review)
+      manualReview: review, students: studentEvidence, outcomeList: outcomeList)
   }
 
   /// The number of distinct 学号 whose stays within [from, to] add up to at least `months`
@@ -278,8 +316,22 @@ public enum Assessor {
   public static func countedStudents(
     _ students: [StoredStudent], from: Day, to: Day, months: Int, startMonth: Int
   ) -> Int {
+    studentStays(students, from: from, to: to, months: months, startMonth: startMonth)
+      .count(where: \.counted)
+  }
+
+  /// Every 学号 of `students` with its days in station within [from, to] and whether it counts
+  /// (see ``Assessment``), in 学号 order.
+  public static func studentStays(
+    _ students: [StoredStudent], from: Day, to: Day, months: Int, startMonth: Int
+  ) -> [Assessment.Student] {
     var intervals: [String: [(Day, Day)]] = [:]
+    var names: [String: String] = [:]
     for s in students {
+      if let n = s.name?.trimmingCharacters(in: .whitespacesAndNewlines), !n.isEmpty {
+        names[s.studentID] = n  // rows come by academic year: the latest name wins
+      }
+      if intervals[s.studentID] == nil { intervals[s.studentID] = [] }
       guard let entered = s.enteredOn else { continue }
       let yearStart = s.academicYear.firstDay(startMonth: startMonth)
       let yearEnd = s.academicYear.lastDay(startMonth: startMonth)
@@ -288,8 +340,14 @@ public enum Assessor {
       guard start <= end else { continue }
       intervals[s.studentID, default: []].append((start, end))
     }
-    var count = 0
-    for (_, list) in intervals {
+    var result: [Assessment.Student] = []
+    for (id, list) in intervals.sorted(by: { $0.key < $1.key }) {
+      guard !list.isEmpty else {
+        result.append(
+          Assessment.Student(
+            studentID: id, name: names[id], firstDay: nil, days: 0, months: 0, counted: false))
+        continue
+      }
       let sorted = list.sorted { $0.0 < $1.0 }
       var days = 0
       var current = sorted[0]
@@ -303,9 +361,14 @@ public enum Assessor {
       }
       days += current.1.days - current.0.days + 1
       let first = sorted[0].0
-      if days >= addMonths(first, months).days - first.days { count += 1 }
+      var whole = 0
+      while addMonths(first, whole + 1).days - first.days <= days { whole += 1 }
+      result.append(
+        Assessment.Student(
+          studentID: id, name: names[id], firstDay: first, days: days, months: whole,
+          counted: days >= addMonths(first, months).days - first.days))
     }
-    return count
+    return result
   }
 
   /// `day` plus `n` calendar months; a day past the end of the target month becomes its last day.
@@ -364,6 +427,38 @@ public enum AssessmentReport {
     }
     w.raw(assessments.isEmpty ? "]\n" : "\n]\n")
     return String(decoding: w.bytes, as: UTF8.self)
+  }
+
+  /// The workbook's rows (``AssessmentWorkbook``): the result and its evidence per station.
+  public static func workbookStations(_ assessments: [Assessment]) -> [AssessmentWorkbook.Station] {
+    assessments.map { a in
+      let count = { (level: String) in a.outcomes.first { $0.level == level }?.count ?? 0 }
+      return AssessmentWorkbook.Station(
+        stationID: a.stationID, stationName: a.stationName, from: a.from.description,
+        to: a.to.description, grade: a.grade, final: a.final, countedStudents: a.countedStudents,
+        national: count("国家级"), provincial: count("省部级"), subsidyCompliant: a.subsidyCompliant,
+        revoked: a.revoked, reasons: a.reasons, manualReview: a.manualReview,
+        years: a.years.map {
+          AssessmentWorkbook.Year(
+            academicYear: $0.academicYear.description, status: $0.status.rawValue,
+            submittedOn: $0.submittedOn?.description)
+        },
+        students: a.students.map {
+          AssessmentWorkbook.Student(
+            studentID: $0.studentID, name: $0.name, firstDay: $0.firstDay?.description,
+            days: $0.days, months: $0.months, counted: $0.counted)
+        },
+        outcomes: a.outcomeList.map {
+          AssessmentWorkbook.Outcome(
+            academicYear: $0.academicYear.description, kind: $0.kind, title: $0.title,
+            level: $0.level, date: $0.achievedOn?.description)
+        })
+    }
+  }
+
+  /// Writes `assess.xlsx` (atomically).
+  public static func writeWorkbook(_ assessments: [Assessment], to path: String) throws {
+    try AssessmentWorkbook.write(stations: workbookStations(assessments), to: path)
   }
 
   static let statusText: [Assessment.YearStatus: String] = [

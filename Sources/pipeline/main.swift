@@ -41,7 +41,8 @@ let usage = """
         academic year on time / late / missing / not yet due, revocation, counted students,
         outcomes by level, subsidy compliance, the grade with its reasons and the items a
         person must judge. --as-of: the day to judge at (default today). --out: also write
-        DIR/assess.json. Exit 0 when assessed, 2 on a usage or I/O error.
+        DIR/assess.json and DIR/assess.xlsx (a row per station with its grade and reasons, a
+        sheet per station with its evidence: years, students with their days, outcomes). Exit 0 when assessed, 2 on a usage or I/O error.
     pipeline config [--config F]
         Print the configuration in effect (the built-in defaults equal the shipped
         pipeline.json).
@@ -235,6 +236,8 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
   if let out = a.options["--out"] {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     try writeFileAtomically(json, to: (out as NSString).appendingPathComponent("assess.json"))
+    try AssessmentReport.writeWorkbook(
+      assessments, to: (out as NSString).appendingPathComponent("assess.xlsx"))
   }
   writeStdout(Array((format == "json" ? json : AssessmentReport.text(assessments)).utf8))
   return 0

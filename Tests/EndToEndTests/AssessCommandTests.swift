@@ -1,5 +1,7 @@
 import Foundation
+import Model
 import Testing
+import XLSXReading
 import XLSXTestSupport
 
 /// `pipeline assess` end to end: `pipeline run` over generated multi-year submissions, then the
@@ -101,6 +103,20 @@ import XLSXTestSupport
     return try #require(list.first)
   }
 
+  /// A sheet's rows as display texts, each padded to its last cell (empty cells as "").
+  static func rows(_ workbook: Workbook, _ sheet: Int) throws -> [[String]] {
+    var rows: [[String]] = []
+    try workbook.forEachRow(inSheet: sheet) { row in
+      var texts: [String] = []
+      for cell in row.cells {
+        while texts.count < cell.reference.column - 1 { texts.append("") }
+        texts.append(displayText(cell.value, date1904: workbook.date1904))
+      }
+      rows.append(texts)
+    }
+    return rows
+  }
+
   static func statuses(_ a: [String: Any]) -> [String] {
     (a["years"] as? [[String: Any]] ?? []).map { "\($0["academic_year"]!):\($0["status"]!)" }
   }
@@ -191,5 +207,27 @@ import XLSXTestSupport
 
     let b = try await assess(setup, "TJMU-B-001", asOf: "2025-09-01")
     #expect(b["counted_students"] as? Int == 2)
+
+    // assess.xlsx next to assess.json (this last call's station): its row on 验收结果, and its
+    // evidence sheet listing each 学号 with its days and whether it counts.
+    let workbook = try Workbook(path: setup.out.appendingPathComponent("assess.xlsx").path)
+    #expect(workbook.sheets.map(\.name) == ["验收结果", "TJMU-B-001"])
+    let results = try Self.rows(workbook, 0)
+    #expect(results.first?.prefix(6) == ["工作站编号", "工作站名称", "验收期", "等级", "是否最终", "进站半年以上研究生人数"])
+    #expect(results.count == 2)
+    #expect(results.last?[0] == "TJMU-B-001")
+    #expect(results.last?[3] == b["grade"] as? String)
+    #expect(results.last?[5] == "2")
+    #expect(results.last?[12] == "TJMU-B-001")
+    let evidence = try Self.rows(workbook, 1)
+    let students = Dictionary(
+      evidence.filter { $0.first?.hasPrefix("5601") == true }.map { ($0[0], $0) },
+      uniquingKeysWith: { a, _ in a })
+    #expect(students.keys.sorted() == ["5601000000", "5601000001", "5601000002"])
+    #expect(students["5601000001"]?[1] == "学生乙")
+    #expect(students["5601000001"]?.suffix(3) == ["183", "6", "是"])
+    #expect(students["5601000002"]?.suffix(3) == ["182", "5", "否"])
+    #expect(students["5601000000"]?.last == "是")
+    #expect(evidence.contains { $0.prefix(3) == ["2023-2024", "按时", "2024-07-05"] })
   }
 }
