@@ -231,3 +231,43 @@ import XLSXTestSupport
     #expect(evidence.contains { $0.prefix(3) == ["2023-2024", "按时", "2024-07-05"] })
   }
 }
+
+/// 不合格 because a year's subsidies were not paid in full: its only submission was rejected with
+/// SUB-003, so the year is missing and the station is not subsidy-compliant — end to end, through
+/// `pipeline run` and `pipeline assess`.
+@Suite struct AssessSubsidyTests {
+  @Test func aYearRejectedForUnpaidSubsidiesFailsTheStation() async throws {
+    let station = "TJMU-S-001"
+    // 2022-2023: accepted, 8 students (enough for 合格 on headcount).
+    let first = AssessCommandTests.annual(
+      station: station, startYear: 2022, submitted: (2023, 7, 5),
+      stays: AssessCommandTests.students(8, prefix: "5701"))
+    // 2023-2024: the baseline for this station, one payment short (SUB-003 at 补助发放!E2, and the
+    // total at 工作站信息!B16 no longer matches the payments: SUB-006).
+    var second = SubmissionWorkbook.valid(station: station, studentPrefix: "5702")
+    second.set("补助发放", "E2", .number(1000))
+    let setup = try RunCommandTests.Setup([:])
+    defer { setup.dir.remove() }
+    try setup.put("2022-2023.xlsx", first.build(), modified: Date(timeIntervalSince1970: 1_688_000_000))
+    try setup.put("2023-2024.xlsx", second.build(), modified: Date(timeIntervalSince1970: 1_720_000_000))
+    #expect(try await setup.run().exitCode == 0)
+    let report = try setup.report()
+    #expect(report.map { $0["status"] as? String } == ["accepted", "rejected"])
+    let rules = Set((report[1]["issues"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
+    #expect(rules.contains("SUB-003"))
+
+    let result = try await runProcess(
+      try TestLocations.pipelineBinary.get(),
+      ["assess", "--config", setup.config.path, "--station", station, "--as-of", "2024-09-01", "--format", "json"],
+      timeout: 60)
+    #expect(result.exitCode == 0)
+    let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
+    let a = try #require(list.first)
+    #expect(a["subsidy_compliant"] as? Bool == false)
+    #expect(a["grade"] as? String == "不合格")
+    let years = (a["years"] as? [[String: Any]] ?? []).map { "\($0["academic_year"]!):\($0["status"]!)" }
+    #expect(years.prefix(2) == ["2022-2023:on_time", "2023-2024:missing"])
+    let reasons = (a["reasons"] as? [String] ?? []).joined()
+    #expect(reasons.contains("补助"))
+  }
+}
