@@ -35,6 +35,9 @@ let package = Package(
       name: "Pipeline",
       dependencies: ["Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store"]),
     .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store"]),
+    // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
+    // ordinary build it is a reproducer that runs the files it is given through the same code.
+    .executableTarget(name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading"]),
 
     // MARK: - Tests
     .target(name: "XLSXTestSupport", path: "Tests/Support"),

@@ -70,6 +70,7 @@ public struct BatchRun: Sendable {
 
     // 3. Outputs.
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    removeLeftoverTemporaries()
     let written = Slots<String?>(count: all.count)
     let failures = Slots<(any Error)?>(count: all.count)
     DispatchQueue.concurrentPerform(iterations: all.count) { i in
@@ -226,6 +227,18 @@ public struct BatchRun: Sendable {
         c == "/" || c == "\\" || c == ":" || c.unicodeScalars.contains { $0.value < 0x20 } ? "_" : c
       })
     return safe == "." || safe == ".." ? unknownCollege : safe
+  }
+
+  /// Removes the temporary files a run that was killed mid-write left behind (`name.tmp-…`, in
+  /// `out` and its college folders); finished outputs never carry that suffix.
+  private func removeLeftoverTemporaries() {
+    let manager = FileManager.default
+    for folder in [""] + ((try? manager.contentsOfDirectory(atPath: out)) ?? []) {
+      let dir = folder.isEmpty ? out : (out as NSString).appendingPathComponent(folder)
+      for file in (try? manager.contentsOfDirectory(atPath: dir)) ?? [] where file.contains(".tmp-") {
+        try? manager.removeItem(atPath: (dir as NSString).appendingPathComponent(file))
+      }
+    }
   }
 
   /// Removes `*.annotated.xlsx` files in the college folders that this run did not write.
