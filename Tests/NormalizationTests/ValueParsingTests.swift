@@ -15,7 +15,7 @@ func field(_ sheet: String, _ key: String) -> FieldSpec {
 func parse(_ value: CellValue, _ field: FieldSpec, date1904: Bool = false) -> Result<
   FieldValue, CellProblem
 > {
-  var parser = ValueParser(date1904: date1904)
+  let parser = ValueParser(date1904: date1904)
   return parser.parse(value, as: field)
 }
 
