@@ -53,7 +53,6 @@ public final class SpreadsheetWriter {
   private let path: String
   private let temporaryPath: String
   private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
-  private var sheets: [SheetWriter] = []
 
   /// Starts a workbook that will be written to `path`. `constantMemory` flushes each row once the
   /// next one starts (rows must then be written in order, each with its formats and comments).
@@ -82,9 +81,10 @@ public final class SpreadsheetWriter {
     guard let ws = name.withCString({ workbook_add_worksheet(wb, $0) }) else {
       throw WriteError(operation: "workbook_add_worksheet", message: "refused", context: name)
     }
-    let sheet = SheetWriter(writer: self, sheet: ws, name: name)
-    sheets.append(sheet)
-    return sheet
+    // Not kept here: a sheet holds its writer (to reach the formats), and a writer holding its
+    // sheets would make a cycle that never deinitializes — an unclosed writer would then leak the
+    // C workbook and leave its temporary file.
+    return SheetWriter(writer: self, sheet: ws, name: name)
   }
 
   /// The libxlsxwriter format for a value, created on first use.

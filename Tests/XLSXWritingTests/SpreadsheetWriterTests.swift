@@ -59,10 +59,15 @@ import XLSXTestSupport
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let path = dir.url.appendingPathComponent("out.xlsx").path
+    weak var released: SpreadsheetWriter?
     do {
       let writer = try SpreadsheetWriter(path: path)
-      try writer.addSheet("S").write(text: "x", row: 0, column: 0)
+      released = writer
+      let sheet = try writer.addSheet("S")
+      try sheet.write(text: "x", row: 0, column: 0)
     }
+    // Released (no cycle with its sheets), so its deinit discarded the C workbook.
+    #expect(released == nil)
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == [])
   }
 }
