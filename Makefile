@@ -8,7 +8,7 @@ DEPS := libzip:libzip-dev xlsxwriter:libxlsxwriter-dev sqlite3:libsqlite3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/pipeline
 
-.PHONY: all deps test-deps build release run test bench clean
+.PHONY: all deps test-deps build release run test bench fuzz clean
 
 all: build
 
@@ -52,6 +52,30 @@ bench: release
 	bash bench/check.sh
 	bash bench/batch.sh
 	bash bench/annotate.sh
+
+# libFuzzer over the reader and the checks (Sources/pipeline-fuzz), with AddressSanitizer, for
+# FUZZ_SECONDS (default 120), seeded with fixtures/ and the wild corpus. Crashes and hangs land in
+# .build/fuzz/artifacts; replay one with `.build/fuzz/release/pipeline-fuzz FILE`.
+FUZZ_SECONDS ?= 120
+FUZZ_DIR := .build/fuzz
+FUZZ_BIN := $(FUZZ_DIR)/release/pipeline-fuzz
+WILD := ../shared/corpus/wild/files
+fuzz: deps
+	$(SWIFT) build -c release --product pipeline-fuzz --scratch-path $(FUZZ_DIR) \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	find fixtures -name '*.xls[xm]' -exec cp {} $(FUZZ_DIR)/corpus/ \;
+	[ ! -d $(WILD) ] || find $(WILD) -maxdepth 1 -name '*.xls[xm]' -exec cp {} $(FUZZ_DIR)/corpus/ \;
+	! command -v python3 >/dev/null || python3 fuzz/xml_seeds.py $(FUZZ_DIR)/corpus \
+	  $$(find fixtures $(WILD) -name '*.xls[xm]' 2>/dev/null)
+	@echo "make fuzz: fuzzing for $(FUZZ_SECONDS) s (log: $(FUZZ_DIR)/fuzz.log)"
+	@$(FUZZ_BIN) $(FUZZ_DIR)/corpus -dict=fuzz/dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
+	  -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  >$(FUZZ_DIR)/fuzz.log 2>&1; status=$$?; \
+	  grep -E 'INITED|DONE' $(FUZZ_DIR)/fuzz.log; \
+	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $(FUZZ_DIR)/fuzz.log; \
+	  if [ $$status -ne 0 ]; then tail -n 60 $(FUZZ_DIR)/fuzz.log; ls -l $(FUZZ_DIR)/artifacts; fi; \
+	  exit $$status
 
 clean:
 	rm -rf .build bench/work

@@ -37,7 +37,7 @@ let package = Package(
     .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store"]),
     // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
     // ordinary build it is a reproducer that runs the files it is given through the same code.
-    .executableTarget(name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading"]),
+    .executableTarget(name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading", "XLSXTestSupport"]),
 
     // MARK: - Tests
     .target(name: "XLSXTestSupport", path: "Tests/Support"),
