@@ -77,5 +77,12 @@ fuzz: deps
 	  if [ $$status -ne 0 ]; then tail -n 60 $(FUZZ_DIR)/fuzz.log; ls -l $(FUZZ_DIR)/artifacts; fi; \
 	  exit $$status
 
+# The test suite under AddressSanitizer (leaks included, with the library leaks listed in
+# sanitize/lsan.supp) and under ThreadSanitizer (the parallel batch); separate build folders.
+sanitize: test-deps
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/sanitize/lsan.supp \
+	  $(SWIFT) test --sanitize=address --scratch-path .build/asan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --sanitize=thread --scratch-path .build/tsan
+
 clean:
 	rm -rf .build bench/work
