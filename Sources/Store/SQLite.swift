@@ -1,5 +1,11 @@
 internal import CSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Why the store failed: the operation, SQLite's own message (`sqlite3_errmsg`) and result code,
 /// the SQL being run and the store's path. Also used for the store's own refusals (a file that is
 /// not a pipeline store, a schema newer than this build, a submission without its keys), which
@@ -171,7 +177,19 @@ package final class Database {
     sqlite3_busy_timeout(db, busyTimeout)
     do throws(StoreError) {
       // The first statement that reads the file: a file that is not a database fails here.
-      try execute("PRAGMA journal_mode = WAL")
+      // Switching to WAL takes an exclusive lock, and SQLite answers a competing connection
+      // (two runs opening one new store at once) with SQLITE_BUSY without consulting the busy
+      // handler: retry for as long as the busy timeout would have waited.
+      var waited: Int32 = 0
+      while true {
+        do throws(StoreError) {
+          try execute("PRAGMA journal_mode = WAL")
+          break
+        } catch where (error.code.map { $0 & 0xFF == SQLITE_BUSY } ?? false) && waited < busyTimeout {
+          usleep(20_000)
+          waited += 20
+        }
+      }
       try execute("PRAGMA synchronous = NORMAL")
       try execute("PRAGMA foreign_keys = ON")
     } catch {
