@@ -229,13 +229,17 @@ public struct BatchRun: Sendable {
     return safe == "." || safe == ".." ? unknownCollege : safe
   }
 
-  /// Removes the temporary files a run that was killed mid-write left behind (`name.tmp-…`, in
-  /// `out` and its college folders); finished outputs never carry that suffix.
+  /// Removes the temporary files a run that was killed mid-write left behind (`name.tmp-<pid>-…`,
+  /// in `out` and its college folders) — only those whose writing process is gone: another run
+  /// working on the same out/ at this moment keeps its own.
   private func removeLeftoverTemporaries() {
     let manager = FileManager.default
     for folder in [""] + ((try? manager.contentsOfDirectory(atPath: out)) ?? []) {
       let dir = folder.isEmpty ? out : (out as NSString).appendingPathComponent(folder)
-      for file in (try? manager.contentsOfDirectory(atPath: dir)) ?? [] where file.contains(".tmp-") {
+      for file in (try? manager.contentsOfDirectory(atPath: dir)) ?? [] {
+        guard let marker = file.range(of: ".tmp-") else { continue }
+        let pid = file[marker.upperBound...].prefix { $0.isNumber }
+        if let pid = Int32(pid), pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
         try? manager.removeItem(atPath: (dir as NSString).appendingPathComponent(file))
       }
     }
