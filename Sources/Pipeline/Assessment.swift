@@ -125,7 +125,10 @@ public struct AssessmentInput: Sendable {
   public static func load(from store: Store, station: String? = nil) throws -> [AssessmentInput] {
     try store.stations().filter { station == nil || $0.stationID == station }.map { s in
       var accepted: [AcademicYear: Day?] = [:]
-      for y in s.years { accepted[y.academicYear] = y.firstSubmittedOn ?? y.submittedOn }
+      for y in s.years {
+        let day: Day? = y.firstSubmittedOn ?? y.submittedOn
+        accepted[y.academicYear] = .some(day)
+      }
       return AssessmentInput(
         stationID: s.stationID, stationName: s.stationName, recognizedOn: s.recognizedOn,
         accepted: accepted, verdicts: try store.verdicts(station: s.stationID),

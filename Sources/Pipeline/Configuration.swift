@@ -89,7 +89,8 @@ public struct Configuration: Codable, Equatable, Sendable {
       ("maxTotalInflatedBytes", reader.maxTotalInflatedBytes),
       ("maxCompressionRatio", reader.maxCompressionRatio),
       ("ratioCheckAfterBytes", reader.ratioCheckAfterBytes), ("maxCells", reader.maxCells),
-      ("maxSharedStrings", reader.maxSharedStrings), ("maxTokenBytes", reader.maxTokenBytes),
+      ("maxSharedStrings", reader.maxSharedStrings),
+      ("maxSharedStringBytes", reader.maxSharedStringBytes), ("maxTokenBytes", reader.maxTokenBytes),
       ("maxXMLDepth", reader.maxXMLDepth),
     ]
     for (key, value) in limits where value <= 0 {

@@ -182,6 +182,7 @@ public final class Workbook {
   private func loadSharedStrings() throws(XLSXError) -> [String] {
     if let sharedStrings { return sharedStrings }
     var table: [String] = []
+    var tableBytes = 0
     if let part = sharedStringsPart, let stream = try archive.open(part) {
       let tok = XMLTokenizer(part: part, source: stream, limits: limits)
       var text: [UInt8] = []
@@ -222,6 +223,12 @@ public final class Workbook {
             phonetic -= 1
           } else if tok.nameIs("si") {
             inItem = false
+            tableBytes += text.count
+            guard tableBytes <= limits.maxSharedStringBytes else {
+              throw XLSXError(
+                .limitExceeded(.sharedStringBytes),
+                "\(part): shared strings over \(limits.maxSharedStringBytes) bytes")
+            }
             table.append(decodeXString(text))
           }
         case .eof:

@@ -25,7 +25,7 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The limits of ``ReaderLimits``, by name.
   public enum Limit: String, Sendable {
     case fileBytes, entries, entryInflatedBytes, totalInflatedBytes, compressionRatio, cells,
-      sharedStrings, tokenBytes, xmlDepth, coordinates
+      sharedStrings, sharedStringBytes, tokenBytes, xmlDepth, coordinates
   }
 
   public let kind: Kind
@@ -80,6 +80,7 @@ extension XLSXError.Limit {
     case .compressionRatio: "压缩比"
     case .cells: "单元格数"
     case .sharedStrings: "共享字符串数"
+    case .sharedStringBytes: "共享字符串总长度"
     case .tokenBytes: "单个字符串或标记长度"
     case .xmlDepth: "XML 嵌套层数"
     case .coordinates: "单元格位置超出 XFD1048576"
@@ -106,6 +107,9 @@ public struct ReaderLimits: Codable, Equatable, Sendable {
   public var maxCells = 20_000_000
   /// Entries of the shared-string table.
   public var maxSharedStrings = 500_000
+  /// UTF-8 bytes of all shared strings together: the table is held in memory while a sheet is
+  /// read, so it gets a budget of its own (the part's inflate limit alone would allow 1 GiB).
+  public var maxSharedStringBytes = 256 << 20
   /// One XML token — a run of text (a cell's string) or a tag — in bytes.
   public var maxTokenBytes = 1 << 20
   /// Nesting depth of XML elements.

@@ -12,7 +12,7 @@ import XLSXTestSupport
 struct LimitTests {
   enum Case: String, CaseIterable, CustomTestStringConvertible {
     case fileBytes, entries, entryInflatedBytes, totalInflatedBytes, compressionRatio, cells,
-      sharedStrings, tokenBytes, xmlDepth
+      sharedStrings, sharedStringBytes, tokenBytes, xmlDepth
 
     var testDescription: String { rawValue }
 
@@ -25,6 +25,7 @@ struct LimitTests {
       case .compressionRatio: .compressionRatio
       case .cells: .cells
       case .sharedStrings: .sharedStrings
+      case .sharedStringBytes: .sharedStringBytes
       case .tokenBytes: .tokenBytes
       case .xmlDepth: .xmlDepth
       }
@@ -59,6 +60,12 @@ struct LimitTests {
           builder.build(),
           ["S": ["A1": .text("a"), "B1": .text("b"), "C1": .text("c"), "D1": .text("d"), "E1": .text("e")]]
         )
+      case .sharedStringBytes:
+        // 5 strings of 3 bytes each ("字" is 3 bytes in UTF-8): 15 bytes in all.
+        var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [(0..<5).map { .sharedString($0) }])])
+        builder.sharedStrings = Array(repeating: "字", count: 5)
+        let cells = Dictionary(uniqueKeysWithValues: (0..<5).map { (columnName($0) + "1", CellValue.text("字")) })
+        return (builder.build(), ["S": cells])
       case .tokenBytes:
         let huge = String(repeating: "字", count: 100_000)  // 300,000 bytes in one text token
         return (XLSXBuilder(sheets: [.init(name: "S", rows: [[.inlineString(huge)]])]).build(), ["S": ["A1": .text(huge)]])
@@ -83,6 +90,7 @@ struct LimitTests {
         limits.ratioCheckAfterBytes = 4_096
       case .cells: limits.maxCells = 9
       case .sharedStrings: limits.maxSharedStrings = 4
+      case .sharedStringBytes: limits.maxSharedStringBytes = 14
       case .tokenBytes: limits.maxTokenBytes = 100_000
       case .xmlDepth: limits.maxXMLDepth = 12
       }
@@ -180,6 +188,11 @@ struct LimitTests {
     limits = ReaderLimits()
     limits.maxSharedStrings = 5
     #expect(try read(bytes: shared.bytes, limits: limits) == shared.cells)
+
+    let sharedBytes = Case.sharedStringBytes.input
+    limits = ReaderLimits()
+    limits.maxSharedStringBytes = 15
+    #expect(try read(bytes: sharedBytes.bytes, limits: limits) == sharedBytes.cells)
 
     // <t> at depth 16: a limit of 16 allows it, 15 does not.
     let deep = Case.deepPackage(nesting: 10)
