@@ -18,6 +18,8 @@ let package = Package(
       name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
     // MARK: - Stages
     .target(name: "Model"),
@@ -34,6 +36,8 @@ let package = Package(
     .target(
       name: "Pipeline",
       dependencies: ["Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store"]),
+    // The HTTP server (libmicrohttpd) that `pipeline serve` will answer through.
+    .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
     .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store"]),
     // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
     // ordinary build it is a reproducer that runs the files it is given through the same code.
@@ -51,6 +55,7 @@ let package = Package(
       name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
+    .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
   ]

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPServer
+import Synchronization
+
+/// A value the server's threads and the test share.
+final class Shared<Value>: Sendable where Value: Sendable {
+  private let value: Mutex<Value>
+  init(_ value: Value) { self.value = Mutex(value) }
+  func update<R>(_ body: (inout Value) -> R) -> R { value.withLock { body(&$0) } }
+  var current: Value { value.withLock { $0 } }
+}
+
+/// A server started on a free loopback port; the test stops it (`defer { server.stop() }`).
+func serve(
+  _ configuration: HTTPServer.Configuration = .init(),
+  log: (@Sendable (AccessLogEntry) -> Void)? = nil,
+  handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse
+) throws -> HTTPServer {
+  let server = HTTPServer(configuration: configuration, log: log, handler: handler)
+  try server.start()
+  return server
+}
+
+/// Runs `work(i)` on `count` threads of their own, started together; returns each one's error.
+func onThreads(_ count: Int, _ work: @escaping @Sendable (Int) throws -> Void) -> [String] {
+  let errors = Shared<[String]>([])
+  let done = DispatchSemaphore(value: 0)
+  let start = DispatchSemaphore(value: 0)
+  for i in 0..<count {
+    Thread.detachNewThread {
+      start.wait()
+      do { try work(i) } catch { errors.update { $0.append("thread \(i): \(error)") } }
+      done.signal()
+    }
+  }
+  for _ in 0..<count { start.signal() }
+  for _ in 0..<count { done.wait() }
+  return errors.current
+}
+
+/// Runs `work` on a thread of its own; `wait()` on the result returns once it is done.
+func inBackground(_ work: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+  let done = DispatchSemaphore(value: 0)
+  Thread.detachNewThread {
+    work()
+    done.signal()
+  }
+  return done
+}
+
+/// Polls `condition` until it holds or `seconds` pass; returns whether it held.
+func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+  let deadline = Date().addingTimeInterval(seconds)
+  while !condition() {
+    if Date() > deadline { return false }
+    usleep(10_000)
+  }
+  return true
+}
