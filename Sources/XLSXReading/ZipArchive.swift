@@ -14,32 +14,31 @@ final class ZipArchive {
   let limits: ReaderLimits
   /// Normalized part name → entry index.
   private var index: [String: UInt64] = [:]
+  /// What libzip reads the archive through, counting the bytes it takes.
+  fileprivate let source: CountingSource
   /// Bytes inflated from every entry opened so far.
   fileprivate(set) var totalInflated = 0
+  /// Compressed bytes consumed while inflating them: with `totalInflated`, the workbook-wide
+  /// compression ratio. Parts that stay each under `ratioCheckAfterBytes` but share their data
+  /// (overlapping entries, one part listed as hundreds of sheets) still add up past it.
+  fileprivate(set) var totalConsumed = 0
 
   /// Opens the workbook file at `path`.
   convenience init(path: String, limits: ReaderLimits) throws(XLSXError) {
+    let fd = openForReading(path)
+    guard fd >= 0 else { throw XLSXError(.io, "\(path): \(String(cString: strerror(errno)))") }
     var st = stat()
-    guard stat(path, &st) == 0 else {
-      throw XLSXError(.io, "\(path): \(String(cString: strerror(errno)))")
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+      close(fd)
+      throw XLSXError(.io, "\(path): not a regular file")
     }
-    guard (st.st_mode & S_IFMT) == S_IFREG else { throw XLSXError(.io, "\(path): not a regular file") }
     guard Int(st.st_size) <= limits.maxFileBytes else {
+      close(fd)
       throw XLSXError(
         .limitExceeded(.fileBytes), "\(path): \(st.st_size) bytes, limit \(limits.maxFileBytes)")
     }
-    guard let file = fopen(path, "rb") else {
-      throw XLSXError(.io, "\(path): \(String(cString: strerror(errno)))")
-    }
-    var magic = [UInt8](repeating: 0, count: 8)
-    let n = fread(&magic, 1, 8, file)
-    fclose(file)
-    try Self.checkMagic(magic.prefix(n))
-    var code: Int32 = 0
-    guard let za = zip_open(path, ZIP_RDONLY, &code) else {
-      throw Self.openError(code, context: path, startsLikeZip: magic.starts(with: Self.localHeader))
-    }
-    try self.init(handle: za, limits: limits)
+    try self.init(
+      source: CountingSource(fileDescriptor: fd, length: Int(st.st_size)), context: path, limits: limits)
   }
 
   /// Opens a workbook held in memory (an upload).
@@ -48,27 +47,27 @@ final class ZipArchive {
       throw XLSXError(
         .limitExceeded(.fileBytes), "\(bytes.count) bytes, limit \(limits.maxFileBytes)")
     }
-    try Self.checkMagic(bytes.prefix(8))
-    // libzip frees this copy together with the source.
-    guard let copy = malloc(max(bytes.count, 1)) else { throw XLSXError(.io, "out of memory") }
-    bytes.withUnsafeBytes { _ = memcpy(copy, $0.baseAddress!, bytes.count) }
+    try self.init(source: CountingSource(bytes: bytes), context: "upload", limits: limits)
+  }
+
+  private convenience init(source: CountingSource, context: String, limits: ReaderLimits) throws(XLSXError) {
+    let magic = source.prefix(8)
+    try Self.checkMagic(magic[...])
+    let zipSource = try source.makeSource()
     var error = zip_error_t()
     zip_error_init(&error)
     defer { zip_error_fini(&error) }
-    guard let source = zip_source_buffer_create(copy, zip_uint64_t(bytes.count), 1, &error) else {
-      free(copy)
-      throw XLSXError(.io, String(cString: zip_error_strerror(&error)))
-    }
-    guard let za = zip_open_from_source(source, ZIP_RDONLY, &error) else {
-      zip_source_free(source)
+    guard let za = zip_open_from_source(zipSource, ZIP_RDONLY, &error) else {
+      zip_source_free(zipSource)
       throw Self.openError(
-        zip_error_code_zip(&error), context: "upload", startsLikeZip: bytes.starts(with: Self.localHeader))
+        zip_error_code_zip(&error), context: context, startsLikeZip: magic.starts(with: Self.localHeader))
     }
-    try self.init(handle: za, limits: limits)
+    try self.init(handle: za, source: source, limits: limits)
   }
 
-  private init(handle: OpaquePointer, limits: ReaderLimits) throws(XLSXError) {
+  private init(handle: OpaquePointer, source: CountingSource, limits: ReaderLimits) throws(XLSXError) {
     self.handle = handle
+    self.source = source
     self.limits = limits
     let count = zip_get_num_entries(handle, 0)
     guard count >= 0 else { throw XLSXError(.corruptZip, "cannot count the entries") }
@@ -98,11 +97,6 @@ final class ZipArchive {
   /// Opens a part for streaming; nil when the archive has no such part.
   func open(_ part: String) throws(XLSXError) -> ZipEntryStream? {
     guard let handle, let i = index[Self.normalize(part)] else { return nil }
-    var st = zip_stat_t()
-    zip_stat_init(&st)
-    guard zip_stat_index(handle, i, 0, &st) == 0 else {
-      throw XLSXError(.corruptZip, "\(part): \(String(cString: zip_strerror(handle)))")
-    }
     guard let file = zip_fopen_index(handle, i, 0) else {
       let code = zip_error_code_zip(zip_get_error(handle))
       let message = String(cString: zip_strerror(handle))
@@ -111,8 +105,7 @@ final class ZipArchive {
       }
       throw XLSXError(.corruptZip, "\(part): \(message)")
     }
-    let compressed = (st.valid & zip_uint64_t(ZIP_STAT_COMP_SIZE)) != 0 ? Int(clamping: st.comp_size) : 0
-    return ZipEntryStream(archive: self, file: file, part: part, compressedSize: compressed)
+    return ZipEntryStream(archive: self, file: file, part: part)
   }
 
   // MARK: - Errors
@@ -150,14 +143,14 @@ final class ZipEntryStream: ByteSource {
   private let archive: ZipArchive
   private var file: OpaquePointer?
   let part: String
-  private let compressedSize: Int
   private var inflated = 0
+  /// Compressed bytes libzip read for this part so far.
+  private var consumed = 0
 
-  fileprivate init(archive: ZipArchive, file: OpaquePointer, part: String, compressedSize: Int) {
+  fileprivate init(archive: ZipArchive, file: OpaquePointer, part: String) {
     self.archive = archive
     self.file = file
     self.part = part
-    self.compressedSize = compressedSize
   }
 
   deinit {
@@ -166,7 +159,10 @@ final class ZipEntryStream: ByteSource {
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(XLSXError) -> Int {
     guard let file, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+    let before = archive.source.delivered
     let n = zip_fread(file, base, zip_uint64_t(buffer.count))
+    consumed += archive.source.delivered - before
+    archive.totalConsumed += archive.source.delivered - before
     guard n >= 0 else {
       throw XLSXError(.corruptZip, "\(part): \(String(cString: zip_file_strerror(file)))")
     }
@@ -189,11 +185,18 @@ final class ZipEntryStream: ByteSource {
         "the parts read inflate past \(limits.maxTotalInflatedBytes) bytes")
     }
     if inflated > limits.ratioCheckAfterBytes
-      && inflated / max(compressedSize, 1) > limits.maxCompressionRatio
+      && inflated / max(consumed, 1) > limits.maxCompressionRatio
     {
       throw XLSXError(
         .limitExceeded(.compressionRatio),
-        "\(part): \(inflated) bytes from \(compressedSize) compressed, over \(limits.maxCompressionRatio):1")
+        "\(part): \(inflated) bytes from \(consumed) compressed, over \(limits.maxCompressionRatio):1")
+    }
+    if archive.totalInflated > limits.ratioCheckAfterBytes
+      && archive.totalInflated / max(archive.totalConsumed, 1) > limits.maxCompressionRatio
+    {
+      throw XLSXError(
+        .limitExceeded(.compressionRatio),
+        "the parts read: \(archive.totalInflated) bytes from \(archive.totalConsumed) compressed, over \(limits.maxCompressionRatio):1")
     }
     return Int(n)
   }
@@ -224,3 +227,6 @@ extension String {
     contains("\\") ? String(map { $0 == "\\" ? "/" : $0 }) : self
   }
 }
+
+/// `open(2)` for reading (inside ZipArchive the name means the part-opening method).
+private func openForReading(_ path: String) -> Int32 { open(path, O_RDONLY | O_CLOEXEC) }

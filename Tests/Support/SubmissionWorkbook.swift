@@ -109,13 +109,16 @@ public struct SubmissionWorkbook: Sendable {
   // MARK: - Writing
 
   /// The .xlsx bytes.
-  public func build() -> [UInt8] {
+  public func build() -> [UInt8] { builder().build() }
+
+  /// The package being built, for tests that change its parts.
+  public func builder() -> XLSXBuilder {
     var builder = XLSXBuilder(
       sheets: sheets.map { sheet in
         XLSXBuilder.Sheet(name: sheet.name, xml: sheetXML(rows: sheet.rows.map { $0.map(Self.cell) }))
       })
     builder.stylesXML = XLSXBuilder.stylesXML(numFmts: [(164, "yyyy-mm-dd")], cellXfNumFmtIds: [0, 164])
-    return builder.build()
+    return builder
   }
 
   private static func cell(_ value: Value) -> CellSpec {

@@ -58,10 +58,15 @@ public struct XLSXBuilder: Sendable {
     self.sheets = sheets
   }
 
-  /// The package as zip bytes. Entries, in order: `[Content_Types].xml`, `_rels/.rels`,
-  /// `xl/workbook.xml`, `xl/_rels/workbook.xml.rels`, `xl/worksheets/sheetN.xml`,
-  /// `xl/sharedStrings.xml` and `xl/styles.xml` when set, then `extraEntries`.
+  /// The package as zip bytes: ``entries()`` then `extraEntries`.
   public func build() -> [UInt8] {
+    ZipBuilder.archive(entries() + extraEntries)
+  }
+
+  /// The package's own entries, in order: `[Content_Types].xml`, `_rels/.rels`,
+  /// `xl/workbook.xml`, `xl/_rels/workbook.xml.rels`, `xl/worksheets/sheetN.xml`,
+  /// `xl/sharedStrings.xml` and `xl/styles.xml` when set.
+  public func entries() -> [ZipEntry] {
     let shared = sharedStringsXML ?? sharedStrings.map(Self.sharedStringsPart)
     var parts: [(name: String, xml: String)] = [
       ("[Content_Types].xml", contentTypes(hasShared: shared != nil)),
@@ -75,12 +80,11 @@ public struct XLSXBuilder: Sendable {
     if let shared { parts.append(("xl/sharedStrings.xml", shared)) }
     if let stylesXML { parts.append(("xl/styles.xml", stylesXML)) }
 
-    let entries = parts.map { part in
+    return parts.map { part in
       let options = entryOptions(part.name)
       return ZipEntry(
         part.name, part.xml, method: options.method, dataDescriptor: options.dataDescriptor)
     }
-    return ZipBuilder.archive(entries + extraEntries)
   }
 
   /// Writes ``build()`` to `url`.

@@ -21,17 +21,40 @@ public struct ZipEntry: Equatable, Sendable {
   /// and the descriptor uses 8-byte sizes, as APPNOTE 4.3.9.2 requires.
   public var zip64Extra: Bool
 
+  /// General-purpose flags to set besides bit 11 (UTF-8 names) and bit 3 (`dataDescriptor`),
+  /// e.g. bit 0 (encrypted).
+  public var flags: UInt16 = 0
+  /// The name of an earlier entry whose local header and data this entry's central-directory
+  /// record points at, as overlapping zip bombs do; this entry writes no data of its own.
+  public var sharesDataWith: String? = nil
+
   /// How an entry's bytes are stored.
   public enum Method: Equatable, Sendable {
     /// Method 0: the bytes as they are.
     case stored
     /// Method 8 (deflate), using only non-compressed blocks of at most 65,535 bytes.
     case deflateStored
+    /// Method 8, really compressed by ``Deflate/fixedHuffman(_:)``.
+    case deflated
+    /// Data compressed elsewhere (`data` is ignored): the method code, the stored bytes and the
+    /// CRC and size of what they inflate to, written as given — right or wrong.
+    case precompressed(code: UInt16, payload: [UInt8], crc: UInt32, uncompressedSize: Int)
 
     var code: UInt16 {
       switch self {
       case .stored: 0
-      case .deflateStored: 8
+      case .deflateStored, .deflated: 8
+      case .precompressed(let code, _, _, _): code
+      }
+    }
+
+    /// The bytes written for `data`, the CRC and the uncompressed size.
+    func encode(_ data: [UInt8]) -> (payload: [UInt8], crc: UInt32, size: Int) {
+      switch self {
+      case .stored: (data, CRC32.checksum(data), data.count)
+      case .deflateStored: (ZipBuilder.deflateStored(data), CRC32.checksum(data), data.count)
+      case .deflated: (Deflate.fixedHuffman(data), CRC32.checksum(data), data.count)
+      case .precompressed(_, let payload, let crc, let size): (payload, crc, size)
       }
     }
   }
@@ -65,21 +88,28 @@ public enum ZipBuilder {
   /// record, in the order of `entries`. Every entry has flag bit 11 (UTF-8 names) set and the
   /// fixed DOS timestamp 1980-01-01 00:00, so equal input gives byte-identical output.
   ///
-  /// Only the classic 32-bit format is written: entries and the archive must stay below
-  /// 4 GiB and 65,535 entries, which no test needs to exceed.
+  /// Entries and the archive must stay below 4 GiB; from 65,535 entries on, the entry count is
+  /// given by a ZIP64 end record (APPNOTE 4.3.14), as the classic field cannot hold it.
   public static func archive(_ entries: [ZipEntry]) -> [UInt8] {
-    precondition(entries.count < 0xFFFF, "too many entries for a 32-bit zip")
     var out: [UInt8] = []
     var central: [UInt8] = []
+    var written: [String: (offset: UInt32, method: UInt16, crc: UInt32, compressed: UInt32, uncompressed: UInt32)] = [:]
 
     for entry in entries {
       let name = Array(entry.name.utf8)
-      let payload = entry.method == .deflateStored ? deflateStored(entry.data) : entry.data
-      let crc = CRC32.checksum(entry.data)
+      if let original = entry.sharesDataWith {
+        let w = written[original]!
+        appendCentralRecord(
+          name: name, flags: 1 << 11 | entry.flags, method: w.method, crc: w.crc,
+          compressed: w.compressed, uncompressed: w.uncompressed, offset: w.offset, to: &central)
+        continue
+      }
+      let (payload, crc, size) = entry.method.encode(entry.data)
       let compressed = UInt32(checked: payload.count)
-      let uncompressed = UInt32(checked: entry.data.count)
+      let uncompressed = UInt32(checked: size)
       let offset = UInt32(checked: out.count)
-      var flags: UInt16 = 1 << 11
+      written[entry.name] = (offset, entry.method.code, crc, compressed, uncompressed)
+      var flags: UInt16 = 1 << 11 | entry.flags
       if entry.dataDescriptor { flags |= 1 << 3 }
 
       // With bit 3 the local header must not be trusted, so it says zero, as streaming
@@ -120,37 +150,64 @@ public enum ZipBuilder {
         }
       }
 
-      central.append(le32: 0x0201_4b50)
-      central.append(le16: versionNeeded)  // version made by: MS-DOS, 2.0
-      central.append(le16: versionNeeded)
-      central.append(le16: flags)
-      central.append(le16: entry.method.code)
-      central.append(le16: dosTime)
-      central.append(le16: dosDate)
-      central.append(le32: crc)
-      central.append(le32: compressed)
-      central.append(le32: uncompressed)
-      central.append(le16: UInt16(checked: name.count))
-      central.append(le16: 0)  // extra field length
-      central.append(le16: 0)  // comment length
-      central.append(le16: 0)  // disk number start
-      central.append(le16: 0)  // internal attributes
-      central.append(le32: 0)  // external attributes
-      central.append(le32: offset)
-      central += name
+      appendCentralRecord(
+        name: name, flags: flags, method: entry.method.code, crc: crc, compressed: compressed,
+        uncompressed: uncompressed, offset: offset, to: &central)
     }
 
     let centralOffset = UInt32(checked: out.count)
     out += central
+    if entries.count >= 0xFFFF {
+      let zip64End = UInt64(out.count)
+      out.append(le32: 0x0606_4b50)  // ZIP64 end of central directory record
+      out.append(le64: 44)  // size of the rest of this record
+      out.append(le16: 45)  // version made by: 4.5
+      out.append(le16: 45)  // version needed
+      out.append(le32: 0)  // this disk
+      out.append(le32: 0)  // disk with the central directory
+      out.append(le64: UInt64(entries.count))
+      out.append(le64: UInt64(entries.count))
+      out.append(le64: UInt64(central.count))
+      out.append(le64: UInt64(centralOffset))
+      out.append(le32: 0x0706_4b50)  // ZIP64 end of central directory locator
+      out.append(le32: 0)
+      out.append(le64: zip64End)
+      out.append(le32: 1)  // total disks
+    }
+    let classicCount = UInt16(min(entries.count, 0xFFFF))
     out.append(le32: 0x0605_4b50)
     out.append(le16: 0)  // this disk
     out.append(le16: 0)  // disk with the central directory
-    out.append(le16: UInt16(entries.count))
-    out.append(le16: UInt16(entries.count))
+    out.append(le16: classicCount)
+    out.append(le16: classicCount)
     out.append(le32: UInt32(checked: central.count))
     out.append(le32: centralOffset)
     out.append(le16: 0)  // comment length
     return out
+  }
+
+  private static func appendCentralRecord(
+    name: [UInt8], flags: UInt16, method: UInt16, crc: UInt32, compressed: UInt32,
+    uncompressed: UInt32, offset: UInt32, to central: inout [UInt8]
+  ) {
+    central.append(le32: 0x0201_4b50)
+    central.append(le16: versionNeeded)  // version made by: MS-DOS, 2.0
+    central.append(le16: versionNeeded)
+    central.append(le16: flags)
+    central.append(le16: method)
+    central.append(le16: dosTime)
+    central.append(le16: dosDate)
+    central.append(le32: crc)
+    central.append(le32: compressed)
+    central.append(le32: uncompressed)
+    central.append(le16: UInt16(checked: name.count))
+    central.append(le16: 0)  // extra field length
+    central.append(le16: 0)  // comment length
+    central.append(le16: 0)  // disk number start
+    central.append(le16: 0)  // internal attributes
+    central.append(le32: 0)  // external attributes
+    central.append(le32: offset)
+    central += name
   }
 
   /// `data` as a raw deflate stream of non-compressed blocks (RFC 1951 §3.2.4). Empty input

@@ -133,13 +133,13 @@ struct BadInputTests {
   func flippedByteInRealDeflate() throws {
     let xml = worksheet(
       "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(String(repeating: "q", count: 4000))</t></is></c></row>")
-    var entries = packageEntries(sheetXML: xml).map { RawZipEntry.deflated($0.name, $0.data) }
+    var entries = packageEntries(sheetXML: xml).map { ZipEntry($0.name, $0.data, method: .deflated) }
     let sheet = entries.removeLast()
     entries.insert(sheet, at: 0)
-    var bytes = rawZip(entries)
+    var bytes = ZipBuilder.archive(entries)
     #expect(try read(bytes: bytes)["S"] == ["A1": .text(String(repeating: "q", count: 4000))])
     let dataStart = 30 + sheet.name.utf8.count
-    bytes[dataStart + sheet.payload.count / 2] ^= 0x10
+    bytes[dataStart + Deflate.fixedHuffman(sheet.data).count / 2] ^= 0x10
     let workbook = try Workbook(bytes: bytes)
     let error = try #require(xlsxError { try workbook.forEachRow(inSheet: 0) { _ in } })
     #expect(error.kind == .corruptZip, "\(error)")  // it inflates, to the wrong bytes: a CRC error
@@ -149,11 +149,11 @@ struct BadInputTests {
   @Test("an encrypted zip entry (flag bit 0) is legacy-or-encrypted when the sheet is read")
   func encryptedEntry() throws {
     var entries = packageEntries(sheetXML: worksheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"))
-      .map { RawZipEntry.stored($0.name, $0.data) }
-    #expect(try read(bytes: rawZip(entries)) == ["S": ["A1": .number(1)]])
+      .map { ZipEntry($0.name, $0.data, method: .stored) }
+    #expect(try read(bytes: ZipBuilder.archive(entries)) == ["S": ["A1": .number(1)]])
     let sheet = try #require(entries.firstIndex { $0.name == "xl/worksheets/sheet1.xml" })
     entries[sheet].flags = 1
-    let workbook = try Workbook(bytes: rawZip(entries))
+    let workbook = try Workbook(bytes: ZipBuilder.archive(entries))
     let error = try #require(xlsxError { try workbook.forEachRow(inSheet: 0) { _ in } })
     #expect(error.kind == .legacyOrEncrypted)
     #expect(error.rule == "FILE-001")
@@ -162,10 +162,12 @@ struct BadInputTests {
   @Test("an unknown compression method is FILE-001")
   func unknownCompressionMethod() throws {
     var entries = packageEntries(sheetXML: worksheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"))
-      .map { RawZipEntry.stored($0.name, $0.data) }
+      .map { ZipEntry($0.name, $0.data, method: .stored) }
     let sheet = try #require(entries.firstIndex { $0.name == "xl/worksheets/sheet1.xml" })
-    entries[sheet].method = 77
-    let workbook = try Workbook(bytes: rawZip(entries))
+    let data = entries[sheet].data
+    entries[sheet].method = .precompressed(
+      code: 77, payload: data, crc: CRC32.checksum(data), uncompressedSize: data.count)
+    let workbook = try Workbook(bytes: ZipBuilder.archive(entries))
     let error = try #require(xlsxError { try workbook.forEachRow(inSheet: 0) { _ in } })
     #expect(error.kind == .corruptZip)
     #expect(error.rule == "FILE-001")

@@ -6,7 +6,7 @@ import XLSXTestSupport
 
 // Helpers shared by the reader's tests: read a package built in code into plain values, catch the
 // error a read throws, hand-assemble packages whose parts the tests name themselves, and make
-// truly compressed deflate data (ZipBuilder only writes stored blocks).
+// packages of really compressed parts.
 
 // MARK: - Reading
 
@@ -199,142 +199,7 @@ func offset(of needle: String, in haystack: [UInt8]) -> Int? {
   return nil
 }
 
-// MARK: - Zip entries with data ZipBuilder cannot make
-
-/// A zip entry whose stored bytes are given as they are, with its method, CRC and size.
-struct RawZipEntry {
-  var name: String
-  var payload: [UInt8]
-  var method: UInt16
-  var crc: UInt32
-  var uncompressedSize: Int
-  /// General-purpose flags besides bit 11 (UTF-8 names), e.g. bit 0 (encrypted).
-  var flags: UInt16 = 0
-
-  /// `data` stored as it is (method 0).
-  static func stored(_ name: String, _ data: [UInt8]) -> RawZipEntry {
-    RawZipEntry(name: name, payload: data, method: 0, crc: CRC32.checksum(data), uncompressedSize: data.count)
-  }
-
-  /// `data` really compressed (method 8) by ``FixedHuffmanDeflate``.
-  static func deflated(_ name: String, _ data: [UInt8]) -> RawZipEntry {
-    RawZipEntry(
-      name: name, payload: FixedHuffmanDeflate.compress(data), method: 8,
-      crc: CRC32.checksum(data), uncompressedSize: data.count)
-  }
-}
-
-/// A classic zip archive of raw entries (no descriptors, no extra fields).
-func rawZip(_ entries: [RawZipEntry]) -> [UInt8] {
-  var out: [UInt8] = []
-  var central: [UInt8] = []
-  func le16(_ v: Int, _ a: inout [UInt8]) { a += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
-  func le32(_ v: Int, _ a: inout [UInt8]) {
-    a += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)]
-  }
-  for e in entries {
-    let name = Array(e.name.utf8)
-    let offset = out.count
-    le32(0x0403_4b50, &out)
-    le16(20, &out)
-    le16(1 << 11 | Int(e.flags), &out)
-    le16(Int(e.method), &out)
-    le16(0, &out)
-    le16(0x21, &out)
-    le32(Int(e.crc), &out)
-    le32(e.payload.count, &out)
-    le32(e.uncompressedSize, &out)
-    le16(name.count, &out)
-    le16(0, &out)
-    out += name + e.payload
-
-    le32(0x0201_4b50, &central)
-    le16(20, &central)
-    le16(20, &central)
-    le16(1 << 11 | Int(e.flags), &central)
-    le16(Int(e.method), &central)
-    le16(0, &central)
-    le16(0x21, &central)
-    le32(Int(e.crc), &central)
-    le32(e.payload.count, &central)
-    le32(e.uncompressedSize, &central)
-    le16(name.count, &central)
-    for _ in 0..<4 { le16(0, &central) }
-    le32(0, &central)
-    le32(offset, &central)
-    central += name
-  }
-  let centralOffset = out.count
-  out += central
-  le32(0x0605_4b50, &out)
-  le16(0, &out)
-  le16(0, &out)
-  le16(entries.count, &out)
-  le16(entries.count, &out)
-  le32(central.count, &out)
-  le32(centralOffset, &out)
-  le16(0, &out)
-  return out
-}
-
-/// A tiny real deflate compressor (RFC 1951): one block with the fixed Huffman codes, where a
-/// run of one repeated byte becomes a literal and back-references of length 258 at distance 1.
-/// Runs are what make a zip bomb; this is enough to make a high compression ratio on purpose.
-enum FixedHuffmanDeflate {
-  static func compress(_ data: [UInt8]) -> [UInt8] {
-    var w = BitWriter()
-    w.bits(1, 1)  // BFINAL
-    w.bits(1, 2)  // BTYPE = 01, fixed Huffman codes
-    var i = 0
-    while i < data.count {
-      let b = data[i]
-      literal(b, &w)
-      i += 1
-      var run = 0
-      while i + run < data.count && data[i + run] == b { run += 1 }
-      while run >= 258 {
-        w.huffman(0xC5, 8)  // length code 285 = 258, no extra bits
-        w.huffman(0, 5)  // distance code 0 = 1
-        run -= 258
-        i += 258
-      }
-    }
-    w.huffman(0, 7)  // end of block (256)
-    return w.bytes
-  }
-
-  private static func literal(_ b: UInt8, _ w: inout BitWriter) {
-    if b < 144 {
-      w.huffman(0x30 + UInt32(b), 8)
-    } else {
-      w.huffman(0x190 + UInt32(b) - 144, 9)
-    }
-  }
-
-  private struct BitWriter {
-    var bytes: [UInt8] = []
-    var used = 8
-
-    /// `count` bits of `value`, least significant first (header fields, extra bits).
-    mutating func bits(_ value: UInt32, _ count: Int) {
-      for k in 0..<count {
-        if used == 8 {
-          bytes.append(0)
-          used = 0
-        }
-        if (value >> k) & 1 == 1 { bytes[bytes.count - 1] |= 1 << UInt8(used) }
-        used += 1
-      }
-    }
-
-    /// A Huffman code of `length` bits, most significant first.
-    mutating func huffman(_ code: UInt32, _ length: Int) {
-      for k in stride(from: length - 1, through: 0, by: -1) { bits((code >> k) & 1, 1) }
-    }
-  }
-}
-
 /// A package of really compressed parts: one sheet `S` whose part is `sheetXML`.
 func deflatedPackage(sheetXML: String) -> [UInt8] {
-  rawZip(packageEntries(sheetXML: sheetXML).map { RawZipEntry.deflated($0.name, $0.data) })
+  ZipBuilder.archive(packageEntries(sheetXML: sheetXML).map { ZipEntry($0.name, $0.data, method: .deflated) })
 }
