@@ -1,4 +1,5 @@
 import Foundation
+import XLSXTestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -183,4 +184,53 @@ func runProcess(_ executable: URL, _ arguments: [String], timeout: Double) async
           seconds: Date().timeIntervalSince(start)))
     }
   }
+}
+
+// MARK: - Running with a memory measurement
+
+/// What ``runMeasured(_:_:timeout:)`` returns: the run and the child's peak resident set.
+struct MeasuredRun {
+  var result: RunResult
+  /// `ru_maxrss` of the process as `wait4` reports it, in KiB.
+  var peakRSSKiB: Int
+}
+
+/// Runs `executable arguments` like ``runProcess(_:_:timeout:)`` (stdin closed, stdout and
+/// stderr collected, SIGKILL after `timeout` seconds) and also reports its peak memory, which
+/// only `wait4` on the child itself can tell (Foundation's `Process` reaps it out of reach).
+func runMeasured(_ executable: URL, _ arguments: [String], timeout: Double) async throws -> MeasuredRun {
+  let dir = try TemporaryDirectory()
+  defer { dir.remove() }
+  let outPath = dir.url.appendingPathComponent("stdout").path
+  let errPath = dir.url.appendingPathComponent("stderr").path
+  var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var pid: pid_t = 0
+  let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+  guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+
+  let start = Date()
+  var status: Int32 = 0
+  var usage = rusage()
+  var timedOut = false
+  while wait4(pid, &status, WNOHANG, &usage) == 0 {
+    if !timedOut && Date().timeIntervalSince(start) > timeout {
+      timedOut = true
+      kill(pid, SIGKILL)
+    }
+    try await Task.sleep(nanoseconds: 20_000_000)
+  }
+  let signaled = (status & 0x7F) != 0
+  let result = RunResult(
+    exitCode: signaled ? -1 : (status >> 8) & 0xFF, signal: signaled ? status & 0x7F : nil,
+    timedOut: timedOut, stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
+    stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(),
+    seconds: Date().timeIntervalSince(start))
+  return MeasuredRun(result: result, peakRSSKiB: Int(usage.ru_maxrss))
 }
