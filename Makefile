@@ -8,7 +8,7 @@ DEPS := libzip:libzip-dev xlsxwriter:libxlsxwriter-dev sqlite3:libsqlite3-dev li
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/pipeline
 
-.PHONY: all deps test-deps build release run test bench fuzz clean
+.PHONY: all deps test-deps build release run test bench load fuzz clean
 
 all: build
 
@@ -52,6 +52,11 @@ bench: release
 	bash bench/check.sh
 	bash bench/batch.sh
 	bash bench/annotate.sh
+
+# Load (issue 6): 2,000 submissions through `pipeline run` and a 1,000,000-row sheet through
+# `pipeline check`, time and peak RSS (bench/load.sh; minutes to generate the inputs once).
+load: release
+	bash bench/load.sh
 
 # libFuzzer over the reader and the checks (Sources/pipeline-fuzz), with AddressSanitizer, for
 # FUZZ_SECONDS (default 120), seeded with fixtures/ and the wild corpus. Crashes and hangs land in
