@@ -59,6 +59,9 @@ let package = Package(
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
     .testTarget(
+      name: "ServeTests",
+      dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"]),
+    .testTarget(
       name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
   ]
 )

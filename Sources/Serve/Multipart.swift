@@ -75,21 +75,12 @@ struct HeaderParameters {
       let name = rest[..<equals].trimmingSpaces.lowercased()
       var value = rest[rest.index(after: equals)...].drop { $0 == " " }
       if value.first == "\"" {
-        // A quoted string: up to the next unescaped quote.
+        // A quoted string, up to the next quote. Browsers send a `"` in a file name as `%22`
+        // and a backslash as it is (the HTML standard's form encoding), so `\` escapes nothing.
         value = value.dropFirst()
-        var text = ""
-        var escaped = false
-        var consumed = value.startIndex
-        for index in value.indices {
-          consumed = value.index(after: index)
-          let c = value[index]
-          if escaped { text.append(c); escaped = false }
-          else if c == "\\" { escaped = true }
-          else if c == "\"" { break }
-          else { text.append(c) }
-        }
-        if values[name] == nil { values[name] = text }
-        rest = value[consumed...]
+        let text = value.prefix { $0 != "\"" }
+        if values[name] == nil { values[name] = String(text) }
+        rest = value[text.endIndex...].dropFirst()
       } else {
         let token = value.prefix { $0 != ";" }
         if values[name] == nil { values[name] = token.trimmingSpaces }
