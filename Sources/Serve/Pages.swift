@@ -105,7 +105,7 @@ enum Pages {
         html += "<table class=\"issues\"><thead><tr><th>规则</th><th>级别</th><th>单元格</th><th>说明</th><th>当前值</th></tr></thead><tbody>"
       }
       let level = issue.severity == "error" ? "错误" : "警告"
-      html += "<tr class=\"\(issue.severity)\"><td class=\"rule\">\(escape(issue.rule))</td><td>\(level)</td>"
+      html += "<tr class=\"\(issue.severity)\"><td class=\"rule\">\(escape(issue.rule))</td><td class=\"level\">\(level)</td>"
       html += "<td class=\"cell\">\(escape(issue.cell ?? "—"))</td><td>\(escape(issue.message))</td>"
       html += "<td>\(escape(issue.value ?? ""))</td></tr>"
     }
@@ -151,6 +151,7 @@ enum Pages {
     tr.error td.rule{color:#b00020;font-weight:bold}tr.warning td.rule{color:#8a6100;font-weight:bold}
     tr.error{background:#fff1f2}tr.warning{background:#fffbe6}
     .verdict{font-size:1.15em}.verdict.accepted strong{color:#1b7f3b}.verdict.rejected strong,.verdict.unreadable strong{color:#b00020}
+    td.rule,td.level,td.cell,.issues th{white-space:nowrap}
     .note{color:#666;font-size:.9em;margin-left:.5em}.facts th{width:10em}
     """
 
