@@ -60,7 +60,8 @@ let package = Package(
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
     .testTarget(
       name: "ServeTests",
-      dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"]),
+      dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"],
+      resources: [.copy("Resources")]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
   ]

@@ -109,6 +109,16 @@ import XLSXTestSupport
     #expect(try server.send("GET", "/healthz").status == 200)
   }
 
+  @Test func aClientThatStallsIsDisconnected() async throws {
+    let server = try await ServeProcess(serve: ["connectionTimeoutSeconds": 1])
+    let connection = try LoopbackConnection(port: server.port)
+    try connection.write(server.requestHead("POST", "/api/check", headers: [:], length: 1000) + [0x50, 0x4B])
+    // The server closes the connection (the request never completed), before the test's own
+    // 30 s read limit would.
+    #expect(connection.closedByServer())
+    #expect(try server.send("GET", "/healthz").status == 200)
+  }
+
   @Test func uploadedNamesNeverBecomePaths() async throws {
     let server = try await ServeProcess(colleges: ["基础医学院"])
     let login = try server.send(

@@ -155,6 +155,17 @@ final class LoopbackConnection {
     }
   }
 
+  /// Reads until the connection ends; true when the server closed it (end of stream or reset),
+  /// false when the 30 s read limit ran out first.
+  func closedByServer() -> Bool {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+      if n > 0 { continue }
+      return n == 0 || errno == ECONNRESET
+    }
+  }
+
   /// Reads until the server closes the connection, and parses the answer.
   func readReply() throws -> HTTPReply {
     var received: [UInt8] = []
