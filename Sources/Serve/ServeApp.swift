@@ -49,7 +49,10 @@ public final class ServeApp: Sendable {
     try? FileManager.default.removeItem(atPath: templatePath)
   }
 
-  deinit { try? FileManager.default.removeItem(atPath: scratch) }
+  deinit { removeScratch() }
+
+  /// Removes the folder annotated copies pass through (empty between checks).
+  func removeScratch() { try? FileManager.default.removeItem(atPath: scratch) }
 
   /// Answers one request.
   public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -138,10 +141,9 @@ public final class ServeApp: Sendable {
     guard let checked = try check(bytes, name: uploadedName) else { return nil }
     let received = now()
     let file = try store.putInInbox(bytes, college: college, sha256: checked.entry.sha256, at: received)
-    var receipt = Receipt(
+    let receipt = Receipt(
       id: unguessableID(), college: college, file: file, uploadedName: uploadedName, entry: checked.entry,
       receivedAt: received, late: Receipt.isLate(checked.entry, received: received, policy: configuration.policy))
-    receipt.file = file
     if !checked.entry.issues.isEmpty {
       try FileManager.default.createDirectory(atPath: store.folder(college), withIntermediateDirectories: true)
       try writeFileAtomically(checked.annotated, to: store.annotatedPath(college, id: receipt.id))

@@ -31,7 +31,10 @@ public final class ServeServer: Sendable {
   public var port: UInt16 { server.port }
 
   /// Stops accepting connections, lets the requests in flight finish, and returns.
-  public func stop() { server.stop() }
+  public func stop() {
+    server.stop()
+    app.removeScratch()
+  }
 
   /// `HOST:PORT` → its parts; the host must be an IPv4 address.
   static func address(_ text: String) throws -> (String, UInt16) {
