@@ -10,7 +10,8 @@ extension ServeApp {
     let name = Self.displayName(request.query["name"])
     guard let checked = try check(request.body, name: name) else { return busy(api: true) }
     if (request.headers["accept"] ?? "").contains(Self.xlsxType) {
-      return download(checked.annotated, name: (name as NSString).deletingPathExtension + ".annotated.xlsx")
+      return download(
+        checked.annotated, name: (name as NSString).deletingPathExtension + ".annotated.xlsx")
     }
     return .json(200, Reports.json([checked.entry]))
   }
@@ -19,7 +20,10 @@ extension ServeApp {
   func apiSubmit(_ request: HTTPRequest) throws -> HTTPResponse {
     guard let college = college(bearer: request) else { return unauthorized }
     guard !request.body.isEmpty else { return apiError(400, "请求体为空：请把工作簿作为请求体发送。") }
-    guard let receipt = try submit(request.body, uploadedName: Self.displayName(request.query["name"]), college: college) else {
+    guard
+      let receipt = try submit(
+        request.body, uploadedName: Self.displayName(request.query["name"]), college: college)
+    else {
       return busy(api: true)
     }
     var response = HTTPResponse.json(201, jsonObject(receipt))
@@ -43,6 +47,7 @@ extension ServeApp {
   }
 
   var unauthorized: HTTPResponse {
-    apiError(401, "需要本单位的报送口令：Authorization: Bearer <口令>。", headers: [("WWW-Authenticate", "Bearer")])
+    apiError(
+      401, "需要本单位的报送口令：Authorization: Bearer <口令>。", headers: [("WWW-Authenticate", "Bearer")])
   }
 }

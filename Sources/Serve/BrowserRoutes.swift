@@ -7,7 +7,9 @@ extension ServeApp {
   func home(_ request: HTTPRequest) -> HTTPResponse {
     let college = college(session: request)
     let receipts = college.map { store.receipts(of: $0) } ?? []
-    return .html(200, Pages.home(college: college, receipts: receipts, maxUploadBytes: settings.maxUploadBytes))
+    return .html(
+      200, Pages.home(college: college, receipts: receipts, maxUploadBytes: settings.maxUploadBytes)
+    )
   }
 
   /// `POST /check`: the form's file is checked; nothing of it is kept but its annotated copy, in
@@ -19,8 +21,11 @@ extension ServeApp {
     let name = Self.displayName(file.fileName)
     guard let checked = try check(file.body, name: name) else { return busy(api: false) }
     let stem = (name as NSString).deletingPathExtension
-    let id = copies.insert(AnnotatedCopy(fileName: stem + ".annotated.xlsx", bytes: checked.annotated))
-    return .html(200, Pages.results(checked.entry, copyID: id, lifetimeMinutes: settings.copyLifetimeSeconds / 60))
+    let id = copies.insert(
+      AnnotatedCopy(fileName: stem + ".annotated.xlsx", bytes: checked.annotated))
+    return .html(
+      200,
+      Pages.results(checked.entry, copyID: id, lifetimeMinutes: settings.copyLifetimeSeconds / 60))
   }
 
   func copy(_ id: String) -> HTTPResponse {
@@ -31,7 +36,9 @@ extension ServeApp {
   /// `POST /login` with `token=…` (a form): a session cookie, then back to `/`.
   func login(_ request: HTTPRequest) -> HTTPResponse {
     let form = formFields(request.body)
-    guard let token = form["token"], let college = Tokens.college(for: token.trimmingSpaces, in: settings.tokens) else {
+    guard let token = form["token"],
+      let college = Tokens.college(for: token.trimmingSpaces, in: settings.tokens)
+    else {
       return .html(401, Pages.message("口令不正确", "请核对研究生院发放的报送口令后重新登录。"))
     }
     let id = sessions.insert(college)
@@ -39,14 +46,20 @@ extension ServeApp {
       status: 303,
       headers: [
         ("Location", "/"),
-        ("Set-Cookie", "sid=\(id); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(settings.sessionLifetimeSeconds)"),
+        (
+          "Set-Cookie",
+          "sid=\(id); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(settings.sessionLifetimeSeconds)"
+        ),
       ])
   }
 
   func logout(_ request: HTTPRequest) -> HTTPResponse {
     if let id = sessionID(request) { sessions.remove(id) }
     return HTTPResponse(
-      status: 303, headers: [("Location", "/"), ("Set-Cookie", "sid=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")])
+      status: 303,
+      headers: [
+        ("Location", "/"), ("Set-Cookie", "sid=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+      ])
   }
 
   /// `POST /submit`: the signed-in college's submission; its receipt as the answer.
@@ -57,7 +70,10 @@ extension ServeApp {
     guard let file = uploadedFile(request) else {
       return .html(400, Pages.message("没有收到文件", "请先选择要报送的工作簿（.xlsx），再点“正式报送”。"))
     }
-    guard let receipt = try submit(file.body, uploadedName: Self.displayName(file.fileName), college: college) else {
+    guard
+      let receipt = try submit(
+        file.body, uploadedName: Self.displayName(file.fileName), college: college)
+    else {
       return busy(api: false)
     }
     return .html(201, Pages.receipt(receipt))
@@ -89,7 +105,9 @@ extension ServeApp {
 
   /// The `file` part of a `multipart/form-data` body, when it has one with content.
   private func uploadedFile(_ request: HTTPRequest) -> MultipartForm.Part? {
-    guard let form = try? MultipartForm(body: request.body, contentType: request.headers["content-type"] ?? ""),
+    guard
+      let form = try? MultipartForm(
+        body: request.body, contentType: request.headers["content-type"] ?? ""),
       let part = form.part("file"), !part.body.isEmpty
     else { return nil }
     return part

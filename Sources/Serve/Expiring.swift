@@ -28,7 +28,9 @@ final class ExpiringTable<Value: Sendable>: Sendable {
     let time = now()
     entries.withLock { entries in
       entries = entries.filter { $0.value.expires > time }
-      while entries.count >= capacity, let oldest = entries.min(by: { $0.value.expires < $1.value.expires }) {
+      while entries.count >= capacity,
+        let oldest = entries.min(by: { $0.value.expires < $1.value.expires })
+      {
         entries[oldest.key] = nil
       }
       entries[id] = Entry(value: value, expires: time + lifetime)

@@ -37,7 +37,8 @@ struct MultipartForm: Sendable {
       guard let end = body[headerEnd.upperBound...].firstRange(of: separator) else {
         throw .malformed
       }
-      parts.append(try Self.part(headers: headers, body: Array(body[headerEnd.upperBound..<end.lowerBound])))
+      parts.append(
+        try Self.part(headers: headers, body: Array(body[headerEnd.upperBound..<end.lowerBound])))
       position = end.upperBound
     }
     self.parts = parts

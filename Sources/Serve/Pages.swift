@@ -84,8 +84,12 @@ enum Pages {
     let warnings = entry.issues.count - errors
     var text = "<p class=\"verdict \(entry.status.rawValue)\" id=\"status\">\(escape(file))："
     text += "<strong>\(statusText(entry.status.rawValue))</strong>"
-    if let station = entry.stationID { text += "（工作站 \(escape(station))" + (entry.academicYear.map { "，\(escape($0)) 学年" } ?? "") + "）" }
-    return text + "，错误 <span id=\"errors\">\(errors)</span> 个，警告 <span id=\"warnings\">\(warnings)</span> 个</p>"
+    if let station = entry.stationID {
+      text +=
+        "（工作站 \(escape(station))" + (entry.academicYear.map { "，\(escape($0)) 学年" } ?? "") + "）"
+    }
+    return text
+      + "，错误 <span id=\"errors\">\(errors)</span> 个，警告 <span id=\"warnings\">\(warnings)</span> 个</p>"
   }
 
   private static func statusText(_ status: String) -> String {
@@ -102,18 +106,22 @@ enum Pages {
         if current != nil { html += "</tbody></table>" }
         current = .some(issue.sheet)
         html += "<h2 class=\"sheet\">\(escape(issue.sheet ?? "文件"))</h2>"
-        html += "<table class=\"issues\"><thead><tr><th>规则</th><th>级别</th><th>单元格</th><th>说明</th><th>当前值</th></tr></thead><tbody>"
+        html +=
+          "<table class=\"issues\"><thead><tr><th>规则</th><th>级别</th><th>单元格</th><th>说明</th><th>当前值</th></tr></thead><tbody>"
       }
       let level = issue.severity == "error" ? "错误" : "警告"
-      html += "<tr class=\"\(issue.severity)\"><td class=\"rule\">\(escape(issue.rule))</td><td class=\"level\">\(level)</td>"
-      html += "<td class=\"cell\">\(escape(issue.cell ?? "—"))</td><td>\(escape(issue.message))</td>"
+      html +=
+        "<tr class=\"\(issue.severity)\"><td class=\"rule\">\(escape(issue.rule))</td><td class=\"level\">\(level)</td>"
+      html +=
+        "<td class=\"cell\">\(escape(issue.cell ?? "—"))</td><td>\(escape(issue.message))</td>"
       html += "<td>\(escape(issue.value ?? ""))</td></tr>"
     }
     return html + "</tbody></table>"
   }
 
   private static func receiptTable(_ receipts: [Receipt]) -> String {
-    var html = "<table class=\"issues\"><thead><tr><th>收到时间（UTC）</th><th>上传文件</th><th>工作站</th><th>学年</th><th>结论</th><th>错误/警告</th><th></th></tr></thead><tbody>"
+    var html =
+      "<table class=\"issues\"><thead><tr><th>收到时间（UTC）</th><th>上传文件</th><th>工作站</th><th>学年</th><th>结论</th><th>错误/警告</th><th></th></tr></thead><tbody>"
     for r in receipts {
       var status = statusText(r.status)
       if r.late { status += "（逾期）" }
@@ -159,7 +167,11 @@ enum Pages {
   static func escape(_ text: String) -> String {
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
-      if let entity = entities[scalar] { out.append(contentsOf: entity.unicodeScalars) } else { out.append(scalar) }
+      if let entity = entities[scalar] {
+        out.append(contentsOf: entity.unicodeScalars)
+      } else {
+        out.append(scalar)
+      }
     }
     return String(out)
   }

@@ -30,11 +30,16 @@ public struct Receipt: Codable, Sendable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case id, college, file, sha256, status, late, errors, warnings, issues, superseded
-    case uploadedName = "uploaded_name", receivedAt = "received_at", stationID = "station_id"
+    case uploadedName = "uploaded_name"
+    case receivedAt = "received_at"
+    case stationID = "station_id"
     case academicYear = "academic_year"
   }
 
-  init(id: String, college: String, file: String, uploadedName: String, entry: CheckEntry, receivedAt: Date, late: Bool) {
+  init(
+    id: String, college: String, file: String, uploadedName: String, entry: CheckEntry,
+    receivedAt: Date, late: Bool
+  ) {
     self.id = id
     self.college = college
     self.file = file
@@ -79,7 +84,9 @@ extension Receipt {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
     let parts = calendar.dateComponents([.year, .month, .day], from: received)
-    guard let y = parts.year, let m = parts.month, let d = parts.day, let day = Day(year: y, month: m, day: d) else {
+    guard let y = parts.year, let m = parts.month, let d = parts.day,
+      let day = Day(year: y, month: m, day: d)
+    else {
       return false
     }
     return day > policy.reportDeadline(for: AcademicYear(startYear: start))

@@ -24,11 +24,13 @@ struct ReceiptStore: Sendable {
 
   /// Puts `bytes` into the inbox as `<college>-<UTC time>-<sha256 prefix>.xlsx` (with `-2`, `-3`…
   /// when that name is taken: a file is never overwritten) and returns the name.
-  func putInInbox(_ bytes: [UInt8], college: String, sha256: String, at time: Date) throws -> String {
+  func putInInbox(_ bytes: [UInt8], college: String, sha256: String, at time: Date) throws -> String
+  {
     try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
     let stamp = time.formatted(
       Date.VerbatimFormatStyle(
-        format: "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)Z",
+        format:
+          "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)Z",
         timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
     let stem = "\(BatchRun.folderName(college))-\(stamp)-\(sha256.prefix(12))"
     let temporary = (inbox as NSString).appendingPathComponent(
@@ -48,10 +50,12 @@ struct ReceiptStore: Sendable {
 
   /// Saves a receipt (after its annotated copy, when it has one).
   func save(_ receipt: Receipt) throws {
-    try FileManager.default.createDirectory(atPath: folder(receipt.college), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: folder(receipt.college), withIntermediateDirectories: true)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try writeFileAtomically(Array(try encoder.encode(receipt)), to: receiptPath(receipt.college, id: receipt.id))
+    try writeFileAtomically(
+      Array(try encoder.encode(receipt)), to: receiptPath(receipt.college, id: receipt.id))
   }
 
   /// The college's receipts, newest first; an earlier one for the same station and year as a
@@ -60,15 +64,20 @@ struct ReceiptStore: Sendable {
     let dir = folder(college)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
     var receipts = names.filter { $0.hasSuffix(".json") }.compactMap { name -> Receipt? in
-      guard let data = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name)),
-        let receipt = try? JSONDecoder().decode(Receipt.self, from: data), receipt.college == college
+      guard
+        let data = FileManager.default.contents(
+          atPath: (dir as NSString).appendingPathComponent(name)),
+        let receipt = try? JSONDecoder().decode(Receipt.self, from: data),
+        receipt.college == college
       else { return nil }
       return receipt
     }
     receipts.sort { ($0.receivedAt, $0.file) > ($1.receivedAt, $1.file) }
     var seen = Set<String>()
     for i in receipts.indices {
-      guard let station = receipts[i].stationID, let year = receipts[i].academicYear else { continue }
+      guard let station = receipts[i].stationID, let year = receipts[i].academicYear else {
+        continue
+      }
       if !seen.insert(station + "\u{0}" + year).inserted { receipts[i].superseded = true }
     }
     return receipts
@@ -76,7 +85,8 @@ struct ReceiptStore: Sendable {
 
   /// The college's receipt `id`; nil when it has none of that id (another college's included).
   func receipt(of college: String, id: String) -> Receipt? {
-    guard isWellFormedID(id), let data = FileManager.default.contents(atPath: receiptPath(college, id: id)),
+    guard isWellFormedID(id),
+      let data = FileManager.default.contents(atPath: receiptPath(college, id: id)),
       let receipt = try? JSONDecoder().decode(Receipt.self, from: data), receipt.college == college
     else { return nil }
     return receipt
@@ -87,6 +97,8 @@ struct ReceiptStore: Sendable {
 enum ServeError: Error, CustomStringConvertible {
   case io(String)
   var description: String {
-    switch self { case .io(let detail): "I/O: \(detail)" }
+    switch self {
+    case .io(let detail): "I/O: \(detail)"
+    }
   }
 }

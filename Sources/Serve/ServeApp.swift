@@ -27,24 +27,30 @@ public final class ServeApp: Sendable {
   static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
   /// Checks the configuration's folders and writes the template; throws when that fails.
-  public init(configuration: Configuration, now: @escaping @Sendable () -> Date = { Date() }) throws {
+  public init(configuration: Configuration, now: @escaping @Sendable () -> Date = { Date() }) throws
+  {
     self.configuration = configuration
     settings = configuration.serve
     checker = Checker(configuration: configuration)
-    gate = CheckGate(concurrent: settings.maxConcurrentChecks, waitSeconds: settings.queueWaitSeconds)
+    gate = CheckGate(
+      concurrent: settings.maxConcurrentChecks, waitSeconds: settings.queueWaitSeconds)
     copies = ExpiringTable(lifetimeSeconds: settings.copyLifetimeSeconds, capacity: 512, now: now)
-    sessions = ExpiringTable(lifetimeSeconds: settings.sessionLifetimeSeconds, capacity: 10_000, now: now)
+    sessions = ExpiringTable(
+      lifetimeSeconds: settings.sessionLifetimeSeconds, capacity: 10_000, now: now)
     store = ReceiptStore(
-      root: configuration.resolve(settings.receipts), inbox: configuration.resolve(configuration.run.inbox))
+      root: configuration.resolve(settings.receipts),
+      inbox: configuration.resolve(configuration.run.inbox))
     self.now = now
-    scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("pipeline-serve-\(getpid())-\(unguessableID())")
+    scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+      "pipeline-serve-\(getpid())-\(unguessableID())")
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: store.inbox, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
     // Uploads a killed server was writing when it died (hidden, never taken for submissions).
     removeAbandonedTemporaries(in: store.inbox)
     let templatePath = (scratch as NSString).appendingPathComponent("template.xlsx")
-    try TemplateWriter.write(template: configuration.template, policy: configuration.policy, to: templatePath)
+    try TemplateWriter.write(
+      template: configuration.template, policy: configuration.policy, to: templatePath)
     template = [UInt8](try Data(contentsOf: URL(fileURLWithPath: templatePath)))
     try? FileManager.default.removeItem(atPath: templatePath)
   }
@@ -59,7 +65,8 @@ public final class ServeApp: Sendable {
     do {
       return try route(request)
     } catch {
-      FileHandle.standardError.write(Data("pipeline serve: \(request.method) \(request.path): \(error)\n".utf8))
+      FileHandle.standardError.write(
+        Data("pipeline serve: \(request.method) \(request.path): \(error)\n".utf8))
       return request.path.hasPrefix("/api/")
         ? apiError(500, "服务器内部错误，请稍后重试。")
         : .html(500, Pages.message("服务器内部错误", "处理请求时出错，请稍后重试；如仍出错请联系研究生院。"))
@@ -75,24 +82,34 @@ public final class ServeApp: Sendable {
   private static let routes: [Route] = [
     ("GET", [""], { app, r, _ in app.home(r) }),
     ("GET", ["healthz"], { _, _, _ in .text(200, "ok\n") }),
-    ("GET", ["template.xlsx"], { app, _, _ in app.download(app.template, name: TemplateWriter.defaultFileName) }),
+    (
+      "GET", ["template.xlsx"],
+      { app, _, _ in app.download(app.template, name: TemplateWriter.defaultFileName) }
+    ),
     ("POST", ["check"], { app, r, _ in try app.selfCheck(r) }),
     ("GET", ["copies", "*"], { app, _, ids in app.copy(ids[0]) }),
     ("POST", ["login"], { app, r, _ in app.login(r) }),
     ("POST", ["logout"], { app, r, _ in app.logout(r) }),
     ("POST", ["submit"], { app, r, _ in try app.submitForm(r) }),
     ("GET", ["submissions", "*"], { app, r, ids in app.receiptPage(r, id: ids[0]) }),
-    ("GET", ["submissions", "*", "annotated.xlsx"], { app, r, ids in app.annotatedOfSubmission(r, id: ids[0], api: false) }),
+    (
+      "GET", ["submissions", "*", "annotated.xlsx"],
+      { app, r, ids in app.annotatedOfSubmission(r, id: ids[0], api: false) }
+    ),
     ("POST", ["api", "check"], { app, r, _ in try app.apiCheck(r) }),
     ("POST", ["api", "submit"], { app, r, _ in try app.apiSubmit(r) }),
     ("GET", ["api", "submissions"], { app, r, _ in app.apiSubmissions(r) }),
     ("GET", ["api", "submissions", "*"], { app, r, ids in app.apiSubmission(r, id: ids[0]) }),
-    ("GET", ["api", "submissions", "*", "annotated.xlsx"], { app, r, ids in app.annotatedOfSubmission(r, id: ids[0], api: true) }),
+    (
+      "GET", ["api", "submissions", "*", "annotated.xlsx"],
+      { app, r, ids in app.annotatedOfSubmission(r, id: ids[0], api: true) }
+    ),
   ]
 
   private func route(_ request: HTTPRequest) throws -> HTTPResponse {
     let method = request.method == "HEAD" ? "GET" : request.method
-    let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+    let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+      .map(String.init)
     var pathKnown = false
     for route in Self.routes {
       guard let captures = Self.match(parts, route.pattern) else { continue }
@@ -101,7 +118,8 @@ public final class ServeApp: Sendable {
     }
     let api = request.path.hasPrefix("/api/")
     if pathKnown {
-      return api ? apiError(405, "不支持的请求方法。") : .html(405, Pages.message("不支持的请求方法", request.method))
+      return api
+        ? apiError(405, "不支持的请求方法。") : .html(405, Pages.message("不支持的请求方法", request.method))
     }
     return api ? apiError(404, "没有这个资源。") : notFoundPage
   }
@@ -131,7 +149,8 @@ public final class ServeApp: Sendable {
       let path = (scratch as NSString).appendingPathComponent(unguessableID() + ".xlsx")
       defer { unlink(path) }
       let entry = try checker.checkAnnotating(bytes: bytes, name: name, to: path)
-      return Checked(entry: entry, annotated: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+      return Checked(
+        entry: entry, annotated: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
     }
   }
 
@@ -140,12 +159,16 @@ public final class ServeApp: Sendable {
   func submit(_ bytes: [UInt8], uploadedName: String, college: String) throws -> Receipt? {
     guard let checked = try check(bytes, name: uploadedName) else { return nil }
     let received = now()
-    let file = try store.putInInbox(bytes, college: college, sha256: checked.entry.sha256, at: received)
+    let file = try store.putInInbox(
+      bytes, college: college, sha256: checked.entry.sha256, at: received)
     let receipt = Receipt(
-      id: unguessableID(), college: college, file: file, uploadedName: uploadedName, entry: checked.entry,
-      receivedAt: received, late: Receipt.isLate(checked.entry, received: received, policy: configuration.policy))
+      id: unguessableID(), college: college, file: file, uploadedName: uploadedName,
+      entry: checked.entry,
+      receivedAt: received,
+      late: Receipt.isLate(checked.entry, received: received, policy: configuration.policy))
     if !checked.entry.issues.isEmpty {
-      try FileManager.default.createDirectory(atPath: store.folder(college), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        atPath: store.folder(college), withIntermediateDirectories: true)
       try writeFileAtomically(checked.annotated, to: store.annotatedPath(college, id: receipt.id))
     }
     try store.save(receipt)
@@ -156,7 +179,8 @@ public final class ServeApp: Sendable {
 
   /// The college a `Bearer` token signs in as.
   func college(bearer request: HTTPRequest) -> String? {
-    guard let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer ") else { return nil }
+    guard let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer ")
+    else { return nil }
     let token = header.dropFirst(7).trimmingSpaces
     guard !token.isEmpty else { return nil }
     return Tokens.college(for: token, in: settings.tokens)
@@ -184,16 +208,24 @@ public final class ServeApp: Sendable {
   /// An uploaded file's name made safe to show and to put in a header: its last path component,
   /// without control characters, at most 120 characters; `upload.xlsx` when nothing is left.
   static func displayName(_ raw: String?) -> String {
-    let last = (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-    let clean = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-      .trimmingCharacters(in: .whitespaces)
+    let last =
+      (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+    let clean = String(
+      last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init)
+    )
+    .trimmingCharacters(in: .whitespaces)
     let name = String(clean.prefix(120))
     return name.isEmpty || name == "." || name == ".." ? "upload.xlsx" : name
   }
 
   func download(_ bytes: [UInt8], name: String) -> HTTPResponse {
-    let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
-    let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ascii
+    let ascii = String(
+      name.unicodeScalars.map {
+        $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_"
+      })
+    let encoded =
+      name.addingPercentEncoding(
+        withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ascii
     return HTTPResponse(
       status: 200,
       headers: [
@@ -203,7 +235,9 @@ public final class ServeApp: Sendable {
       ], body: bytes)
   }
 
-  func apiError(_ status: Int, _ message: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+  func apiError(_ status: Int, _ message: String, headers: [(name: String, value: String)] = [])
+    -> HTTPResponse
+  {
     var response = HTTPResponse.json(status, jsonObject(["error": message]))
     response.headers += headers
     return response

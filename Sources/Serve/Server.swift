@@ -11,7 +11,9 @@ public final class ServeServer: Sendable {
   public let host: String
 
   /// `listen` (`HOST:PORT`) overrides `serve.listen`; `log` receives each access-log line.
-  public init(configuration: Configuration, listen: String? = nil, log: @escaping @Sendable (String) -> Void) throws {
+  public init(
+    configuration: Configuration, listen: String? = nil, log: @escaping @Sendable (String) -> Void
+  ) throws {
     let (host, port) = try Self.address(listen ?? configuration.serve.listen)
     let settings = configuration.serve
     app = try ServeApp(configuration: configuration)
@@ -40,7 +42,10 @@ public final class ServeServer: Sendable {
   static func address(_ text: String) throws -> (String, UInt16) {
     guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]),
       !text[..<colon].isEmpty
-    else { throw ConfigurationError(path: "--listen", problem: "\(text) is not HOST:PORT (e.g. 127.0.0.1:8080)") }
+    else {
+      throw ConfigurationError(
+        path: "--listen", problem: "\(text) is not HOST:PORT (e.g. 127.0.0.1:8080)")
+    }
     return (String(text[..<colon]), port)
   }
 

@@ -19,7 +19,9 @@ public enum Tokens {
     var found: String?
     for (college, entry) in stored.sorted(by: { $0.key < $1.key }) {
       let fields = entry.split(separator: ":", omittingEmptySubsequences: false)
-      guard fields.count == 3, fields[0] == "sha256", let salt = bytes(hex: fields[1]) else { continue }
+      guard fields.count == 3, fields[0] == "sha256", let salt = bytes(hex: fields[1]) else {
+        continue
+      }
       let actual = Array(SHA256.hex(salt + Array(token.utf8)).utf8)
       if constantTimeEqual(actual, Array(fields[2].utf8)) && found == nil { found = college }
     }
@@ -38,9 +40,12 @@ public enum Tokens {
   /// (as `pipeline config` prints it) under a temporary name and renamed.
   public static func add(college: String, configPath path: String) throws -> String {
     let trimmed = college.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty else { throw ConfigurationError(path: path, problem: "the college name is empty") }
+    guard !trimmed.isEmpty else {
+      throw ConfigurationError(path: path, problem: "the college name is empty")
+    }
     var configuration =
-      FileManager.default.fileExists(atPath: path) ? try Configuration.load(path: path) : Configuration()
+      FileManager.default.fileExists(atPath: path)
+      ? try Configuration.load(path: path) : Configuration()
     let token = generate()
     configuration.serve.tokens[trimmed] = hash(token)
     try writeFileAtomically(try configuration.json(), to: path)

@@ -27,7 +27,8 @@ import XLSXTestSupport
   /// What `pipeline check --format json FILE` prints.
   static func checkJSON(_ fixture: String) async throws -> String {
     let path = TestLocations.packageRoot.appendingPathComponent(fixture).path
-    let result = try await runProcess(try TestLocations.pipelineBinary.get(), ["check", "--format", "json", path], timeout: 60)
+    let result = try await runProcess(
+      try TestLocations.pipelineBinary.get(), ["check", "--format", "json", path], timeout: 60)
     return String(decoding: result.stdout, as: UTF8.self)
   }
 
@@ -50,7 +51,8 @@ import XLSXTestSupport
   func theAnnotatedDownloadReadsBackWithTheSameCells(fixture: String) async throws {
     let server = try await ServeProcess()
     let upload = try Self.bytes(fixture)
-    let reply = try server.send("POST", "/api/check", headers: ["Accept": Self.xlsxType], body: upload)
+    let reply = try server.send(
+      "POST", "/api/check", headers: ["Accept": Self.xlsxType], body: upload)
     #expect(reply.status == 200)
     #expect(reply.headers["content-type"] == Self.xlsxType)
     // Error values (#N/A) come back as their text: libxlsxwriter cannot write an error cell
@@ -82,7 +84,10 @@ import XLSXTestSupport
     let server = try await ServeProcess(colleges: ["基础医学院", "第二医院"])
     let workbook = SubmissionWorkbook.valid().build()
     #expect(try server.send("POST", "/api/submit", body: workbook).status == 401)
-    #expect(try server.send("POST", "/api/submit", headers: ["Authorization": "Bearer wrong"], body: workbook).status == 401)
+    #expect(
+      try server.send(
+        "POST", "/api/submit", headers: ["Authorization": "Bearer wrong"], body: workbook
+      ).status == 401)
     #expect(try server.send("GET", "/api/submissions").status == 401)
     let own = ["Authorization": "Bearer \(server.token("基础医学院"))"]
     let submitted = try server.send("POST", "/api/submit", headers: own, body: workbook)
@@ -91,7 +96,8 @@ import XLSXTestSupport
     let list = try server.send("GET", "/api/submissions", headers: own)
     #expect((list.json as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
     let other = ["Authorization": "Bearer \(server.token("第二医院"))"]
-    #expect((try server.send("GET", "/api/submissions", headers: other).json as? [Any])?.isEmpty == true)
+    #expect(
+      (try server.send("GET", "/api/submissions", headers: other).json as? [Any])?.isEmpty == true)
     #expect(try server.send("GET", "/api/submissions/\(id)", headers: other).status == 404)
     #expect(try server.send("GET", "/api/submissions/\(id)", headers: own).status == 200)
     #expect(server.stop() == 0)
@@ -112,7 +118,8 @@ import XLSXTestSupport
   @Test func aClientThatStallsIsDisconnected() async throws {
     let server = try await ServeProcess(serve: ["connectionTimeoutSeconds": 1])
     let connection = try LoopbackConnection(port: server.port)
-    try connection.write(server.requestHead("POST", "/api/check", headers: [:], length: 1000) + [0x50, 0x4B])
+    try connection.write(
+      server.requestHead("POST", "/api/check", headers: [:], length: 1000) + [0x50, 0x4B])
     // The server closes the connection (the request never completed), before the test's own
     // 30 s read limit would.
     #expect(connection.closedByServer())
@@ -125,15 +132,21 @@ import XLSXTestSupport
       "POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
       body: Array("token=\(server.token("基础医学院"))".utf8))
     #expect(login.status == 303)
-    let cookie = try #require(login.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+    let cookie = try #require(
+      login.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
     let boundary = "----traversal"
-    var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../pipeline.json\"\r\n\r\n".utf8)
+    var body = Array(
+      "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../pipeline.json\"\r\n\r\n"
+        .utf8)
     body += SubmissionWorkbook.valid().build() + Array("\r\n--\(boundary)--\r\n".utf8)
     let reply = try server.send(
-      "POST", "/submit", headers: ["Cookie": cookie, "Content-Type": "multipart/form-data; boundary=\(boundary)"], body: body)
+      "POST", "/submit",
+      headers: ["Cookie": cookie, "Content-Type": "multipart/form-data; boundary=\(boundary)"],
+      body: body)
     #expect(reply.status == 201)
     let api = try server.send(
-      "POST", "/api/submit?name=..%2F..%2Fpipeline.json", headers: ["Authorization": "Bearer \(server.token("基础医学院"))"],
+      "POST", "/api/submit?name=..%2F..%2Fpipeline.json",
+      headers: ["Authorization": "Bearer \(server.token("基础医学院"))"],
       body: SubmissionWorkbook.valid().build())
     #expect(api.status == 201)
     let files = try FileManager.default.contentsOfDirectory(atPath: server.inbox.path)
@@ -156,7 +169,8 @@ import XLSXTestSupport
       Thread {
         let name = URL(fileURLWithPath: chosen[i % chosen.count]).lastPathComponent
         guard let connection = try? LoopbackConnection(port: port) else { return }
-        let head = "POST /api/check?name=\(name) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: \(uploads[i % uploads.count].count)\r\n\r\n"
+        let head =
+          "POST /api/check?name=\(name) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: \(uploads[i % uploads.count].count)\r\n\r\n"
         guard (try? connection.write(Array(head.utf8) + uploads[i % uploads.count])) != nil,
           let reply = try? connection.readReply()
         else { return }
@@ -164,7 +178,9 @@ import XLSXTestSupport
       }
     }
     threads.forEach { $0.start() }
-    while replies.value.withLock({ $0.count }) < 50 && threads.contains(where: { !$0.isFinished }) { usleep(20_000) }
+    while replies.value.withLock({ $0.count }) < 50 && threads.contains(where: { !$0.isFinished }) {
+      usleep(20_000)
+    }
     let answered = replies.value.withLock { $0 }
     #expect(answered.count == 50)
     for (i, reply) in answered {
@@ -183,7 +199,10 @@ import XLSXTestSupport
     let threads = (0..<12).map { _ in
       Thread {
         guard let connection = try? LoopbackConnection(port: port),
-          (try? connection.write(Array("POST /api/check?name=valid-TJMU-2021-008-2023-2024.xlsx HTTP/1.1\r\nConnection: close\r\nContent-Length: \(upload.count)\r\n\r\n".utf8) + upload)) != nil,
+          (try? connection.write(
+            Array(
+              "POST /api/check?name=valid-TJMU-2021-008-2023-2024.xlsx HTTP/1.1\r\nConnection: close\r\nContent-Length: \(upload.count)\r\n\r\n"
+                .utf8) + upload)) != nil,
           let reply = try? connection.readReply()
         else { return }
         replies.value.withLock { $0.append(reply) }
@@ -213,7 +232,8 @@ import XLSXTestSupport
     let finishing = try LoopbackConnection(port: server.port)
     var abandoned: LoopbackConnection? = try LoopbackConnection(port: server.port)
     for connection in [finishing, abandoned].compactMap({ $0 }) {
-      try connection.write(server.requestHead("POST", "/api/submit", headers: auth, length: workbook.count))
+      try connection.write(
+        server.requestHead("POST", "/api/submit", headers: auth, length: workbook.count))
       try connection.write(Array(workbook.prefix(workbook.count / 2)))
     }
     // Both requests are in flight once their heads are in (the log has no line for them yet).

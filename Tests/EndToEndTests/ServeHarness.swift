@@ -25,17 +25,25 @@ final class ServeProcess: @unchecked Sendable {
   /// get a token through `pipeline token add` (read back with ``token(_:)``).
   init(serve: [String: Any] = [:], colleges: [String] = []) async throws {
     folder = try TemporaryDirectory()
-    let config: [String: Any] = ["run": ["inbox": "inbox", "out": "out", "store": "out/store.sqlite"], "serve": serve]
-    try JSONSerialization.data(withJSONObject: config).write(to: folder.url.appendingPathComponent("pipeline.json"))
+    let config: [String: Any] = [
+      "run": ["inbox": "inbox", "out": "out", "store": "out/store.sqlite"], "serve": serve,
+    ]
+    try JSONSerialization.data(withJSONObject: config).write(
+      to: folder.url.appendingPathComponent("pipeline.json"))
     let binary = try TestLocations.pipelineBinary.get()
     var tokens: [String: String] = [:]
     for college in colleges {
-      let made = try await runProcess(binary, ["token", "add", college, "--config", folder.url.path + "/pipeline.json"], timeout: 60)
-      tokens[college] = String(decoding: made.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      let made = try await runProcess(
+        binary, ["token", "add", college, "--config", folder.url.path + "/pipeline.json"],
+        timeout: 60)
+      tokens[college] = String(decoding: made.stdout, as: UTF8.self).trimmingCharacters(
+        in: .whitespacesAndNewlines)
     }
     self.tokens = tokens
     process.executableURL = binary
-    process.arguments = ["serve", "--config", folder.url.path + "/pipeline.json", "--listen", "127.0.0.1:0"]
+    process.arguments = [
+      "serve", "--config", folder.url.path + "/pipeline.json", "--listen", "127.0.0.1:0",
+    ]
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -56,7 +64,8 @@ final class ServeProcess: @unchecked Sendable {
     }
     let text = String(decoding: line, as: UTF8.self)
     guard text.hasPrefix("listening on http://127.0.0.1:"),
-      let port = UInt16(text.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+      let port = UInt16(
+        text.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
     else {
       process.terminate()
       throw HarnessError("serve printed \(text.debugDescription) instead of its address")
@@ -94,7 +103,9 @@ final class ServeProcess: @unchecked Sendable {
     return try connection.readReply()
   }
 
-  func requestHead(_ method: String, _ path: String, headers: [String: String], length: Int) -> [UInt8] {
+  func requestHead(_ method: String, _ path: String, headers: [String: String], length: Int)
+    -> [UInt8]
+  {
     var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
     for (name, value) in headers { head += "\(name): \(value)\r\n" }
     head += "Content-Length: \(length)\r\n\r\n"
@@ -133,10 +144,13 @@ final class LoopbackConnection {
     var limit = timeval(tv_sec: 30, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     var target = sockaddr_in(
-      sin_family: sa_family_t(AF_INET), sin_port: port.bigEndian, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
+      sin_family: sa_family_t(AF_INET), sin_port: port.bigEndian,
+      sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
       sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
     let status = withUnsafePointer(to: &target) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
     if status != 0 {
       close(descriptor)
@@ -149,7 +163,9 @@ final class LoopbackConnection {
   func write(_ bytes: [UInt8]) throws {
     var offset = 0
     while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      let written = bytes[offset...].withUnsafeBytes {
+        Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+      }
       guard written > 0 else { throw HarnessError("send: errno \(errno)") }
       offset += written
     }
@@ -178,13 +194,17 @@ final class LoopbackConnection {
     guard let split = received.firstRange(of: Array("\r\n\r\n".utf8)) else {
       throw HarnessError("no HTTP answer (\(received.count) bytes)")
     }
-    let lines = String(decoding: received[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+    let lines = String(decoding: received[..<split.lowerBound], as: UTF8.self).components(
+      separatedBy: "\r\n")
     let statusWords = lines[0].split(separator: " ")
-    guard statusWords.count >= 2, let status = Int(statusWords[1]) else { throw HarnessError("bad status line \(lines[0])") }
+    guard statusWords.count >= 2, let status = Int(statusWords[1]) else {
+      throw HarnessError("bad status line \(lines[0])")
+    }
     var headers: [String: String] = [:]
     for line in lines.dropFirst() {
       guard let colon = line.firstIndex(of: ":") else { continue }
-      headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+        in: .whitespaces)
     }
     return HTTPReply(status: status, headers: headers, body: Array(received[split.upperBound...]))
   }

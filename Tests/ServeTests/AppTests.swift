@@ -8,23 +8,31 @@ import XLSXTestSupport
 @testable import Serve
 
 @Suite struct AppTests {
-  @Test(arguments: ["invalid-cells.xlsx", "invalid-station.xlsx", "unreadable.xlsx", "valid-TJMU-2022-021-2023-2024.xlsx"])
+  @Test(arguments: [
+    "invalid-cells.xlsx", "invalid-station.xlsx", "unreadable.xlsx",
+    "valid-TJMU-2022-021-2023-2024.xlsx",
+  ])
   func apiCheckAnswersWhatCheckFormatJSONPrints(name: String) throws {
     let f = try AppFixture()
     let bytes = try fixture(name)
     let answer = f.send("POST", "/api/check", query: ["name": name], body: bytes)
     #expect(answer.status == 200)
     #expect(answer.header("Content-Type") == "application/json")
-    let expected = Reports.json([Checker(configuration: f.app.configuration).check(bytes: bytes, name: name)])
+    let expected = Reports.json([
+      Checker(configuration: f.app.configuration).check(bytes: bytes, name: name)
+    ])
     #expect(answer.text == expected)
   }
 
   @Test func theSelfCheckPageListsTheIssuesAndKeepsNothingButTheCopyInMemory() throws {
     let f = try AppFixture()
-    let (body, type) = multipart(fileName: "C:\\Users\\x\\invalid-cells.xlsx", try fixture("invalid-cells.xlsx"))
+    let (body, type) = multipart(
+      fileName: "C:\\Users\\x\\invalid-cells.xlsx", try fixture("invalid-cells.xlsx"))
     let page = f.send("POST", "/check", headers: ["content-type": type], body: body)
     #expect(page.status == 200)
-    #expect(page.text.contains("invalid-cells.xlsx") && page.text.contains("未通过") && page.text.contains("CELL-002"))
+    #expect(
+      page.text.contains("invalid-cells.xlsx") && page.text.contains("未通过")
+        && page.text.contains("CELL-002"))
     let link = try #require(page.text.firstRange(of: /\/copies\/[0-9a-f]{32}/))
     let copy = f.send("GET", String(page.text[link]))
     #expect(copy.status == 200)
@@ -66,7 +74,8 @@ import XLSXTestSupport
   @Test func theTemplateAndThePageAreThere() throws {
     let f = try AppFixture()
     let home = f.send("GET", "/")
-    #expect(home.status == 200 && home.text.contains("下载《工作站年度数据模板》") && home.text.contains("<form"))
+    #expect(
+      home.status == 200 && home.text.contains("下载《工作站年度数据模板》") && home.text.contains("<form"))
     #expect(!home.text.contains("<script"))
     let template = f.send("GET", "/template.xlsx")
     #expect(template.status == 200)
@@ -85,17 +94,21 @@ import XLSXTestSupport
     let f = try AppFixture()
     let routes = [
       ("GET", "/"), ("POST", "/"), ("POST", "/check"), ("GET", "/copies/%00"), ("POST", "/login"),
-      ("POST", "/logout"), ("POST", "/submit"), ("GET", "/submissions/x"), ("GET", "/submissions/x/annotated.xlsx"),
-      ("POST", "/api/check"), ("POST", "/api/submit"), ("GET", "/api/submissions"), ("GET", "/api/submissions/../x"),
+      ("POST", "/logout"), ("POST", "/submit"), ("GET", "/submissions/x"),
+      ("GET", "/submissions/x/annotated.xlsx"),
+      ("POST", "/api/check"), ("POST", "/api/submit"), ("GET", "/api/submissions"),
+      ("GET", "/api/submissions/../x"),
       ("PUT", "/api/check"), ("GET", "/template.xlsx/../../x"),
     ]
     let headerSets: [[String: String]] = [
-      [:], ["content-type": "multipart/form-data; boundary=x"], ["content-type": "multipart/form-data; boundary=\"\""],
+      [:], ["content-type": "multipart/form-data; boundary=x"],
+      ["content-type": "multipart/form-data; boundary=\"\""],
       ["cookie": "sid=\u{0}; sid=../../x"], ["authorization": "Bearer \u{7F}\u{FF}"],
     ]
     for (method, path) in routes {
       for headers in headerSets {
-        let answer = f.send(method, path, query: ["name": "../\u{0}\r\n.xlsx"], headers: headers, body: body)
+        let answer = f.send(
+          method, path, query: ["name": "../\u{0}\r\n.xlsx"], headers: headers, body: body)
         #expect((200..<500).contains(answer.status), "\(method) \(path) \(headers)")
         #expect(answer.headers.allSatisfy { !$0.value.contains("\r") && !$0.value.contains("\n") })
       }
@@ -108,8 +121,12 @@ import XLSXTestSupport
     [],
     Array("not a workbook at all".utf8),
     [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0xFF, count: 64),
-    Array("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../x.xlsx\"\r\n\r\nPK\r\n--x--\r\n".utf8),
-    XLSXBuilder(sheets: [.init(name: "S", xml: "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet>&a;</worksheet>")]).build(),
+    Array(
+      "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../x.xlsx\"\r\n\r\nPK\r\n--x--\r\n"
+        .utf8),
+    XLSXBuilder(sheets: [
+      .init(name: "S", xml: "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet>&a;</worksheet>")
+    ]).build(),
     HostileUploadTests.zipBomb,
   ]
 }

@@ -34,7 +34,8 @@ struct AppFixture {
   }
 
   func send(
-    _ method: String, _ path: String, query: [String: String] = [:], headers: [String: String] = [:],
+    _ method: String, _ path: String, query: [String: String] = [:],
+    headers: [String: String] = [:],
     body: [UInt8] = []
   ) -> HTTPResponse {
     app.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: body))
@@ -51,11 +52,17 @@ struct AppFixture {
 }
 
 /// A `multipart/form-data` body with one file field, as a browser sends it.
-func multipart(field: String = "file", fileName: String, _ bytes: [UInt8], boundary: String = "----pipelineTestBoundary7MA4YWxk")
+func multipart(
+  field: String = "file", fileName: String, _ bytes: [UInt8],
+  boundary: String = "----pipelineTestBoundary7MA4YWxk"
+)
   -> (body: [UInt8], contentType: String)
 {
-  var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(fileName)\"\r\n".utf8)
-  body += Array("Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n".utf8)
+  var body = Array(
+    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(fileName)\"\r\n"
+      .utf8)
+  body += Array(
+    "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n".utf8)
   body += bytes
   body += Array("\r\n--\(boundary)--\r\n".utf8)
   return (body, "multipart/form-data; boundary=\(boundary)")
@@ -63,7 +70,9 @@ func multipart(field: String = "file", fileName: String, _ bytes: [UInt8], bound
 
 extension HTTPResponse {
   var text: String { String(decoding: body, as: UTF8.self) }
-  func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+  func header(_ name: String) -> String? {
+    headers.first { $0.name.lowercased() == name.lowercased() }?.value
+  }
   var json: Any? { try? JSONSerialization.jsonObject(with: Data(body)) }
 }
 

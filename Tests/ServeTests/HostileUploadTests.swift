@@ -7,7 +7,9 @@ import XLSXTestSupport
   /// A workbook whose one sheet inflates 1.6 MB from 2.8 KB (ratio ~570, over the limit of 200
   /// once 1 MiB has inflated: AppFixture's `ratioCheckAfterBytes`), made with Python's zipfile.
   static let zipBomb: [UInt8] = {
-    guard let url = Bundle.module.url(forResource: "zip-bomb-ratio-570", withExtension: "xlsx", subdirectory: "Resources"),
+    guard
+      let url = Bundle.module.url(
+        forResource: "zip-bomb-ratio-570", withExtension: "xlsx", subdirectory: "Resources"),
       let data = try? Data(contentsOf: url)
     else { return [] }
     return [UInt8](data)
@@ -18,7 +20,11 @@ import XLSXTestSupport
     (
       "XML entity expansion",
       XLSXBuilder(sheets: [
-        .init(name: "S", xml: #"<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><worksheet><sheetData>&b;</sheetData></worksheet>"#)
+        .init(
+          name: "S",
+          xml:
+            #"<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><worksheet><sheetData>&b;</sheetData></worksheet>"#
+        )
       ]).build(),
       "FILE-002"
     ),
@@ -36,7 +42,10 @@ import XLSXTestSupport
     #expect(entry["status"] as? String == "unreadable")
     #expect((entry["issues"] as? [[String: Any]])?.map { $0["rule"] as? String } == [rule])
     // Its annotated copy is the small 审核结果-only workbook.
-    let copy = f.send("POST", "/api/check", headers: ["accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], body: bytes)
+    let copy = f.send(
+      "POST", "/api/check",
+      headers: ["accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+      body: bytes)
     #expect(copy.status == 200 && copy.body.starts(with: [0x50, 0x4B]))
     #expect(f.send("GET", "/healthz").status == 200)
   }

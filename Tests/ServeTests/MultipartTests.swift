@@ -24,7 +24,10 @@ import Testing
 
   @Test(arguments: [
     ("", "multipart/form-data; boundary=b"),
-    ("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "multipart/form-data; boundary=b"),
+    (
+      "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end",
+      "multipart/form-data; boundary=b"
+    ),
     ("--b\r\nNo-Disposition: x\r\n\r\nv\r\n--b--", "multipart/form-data; boundary=b"),
     ("--b\r\nContent-Disposition: form-data\r\n\r\nv\r\n--b--", "multipart/form-data; boundary=b"),
     ("--bXX", "multipart/form-data; boundary=b"),
@@ -33,7 +36,9 @@ import Testing
     ("anything", "multipart/form-data"),
   ])
   func aBodyThatIsNotAFormIsAnErrorNotATrap(body: String, contentType: String) {
-    #expect(throws: MultipartError.self) { try MultipartForm(body: Array(body.utf8), contentType: contentType) }
+    #expect(throws: MultipartError.self) {
+      try MultipartForm(body: Array(body.utf8), contentType: contentType)
+    }
   }
 
   @Test func headerParametersQuotedEscapedAndBare() {

@@ -21,10 +21,13 @@ import XLSXTestSupport
     #expect(a != b)
     #expect(!a.contains("secret-token"))
     #expect(a.hasPrefix("sha256:"))
-    #expect(Tokens.hash("t", salt: [1, 2]) == "sha256:0102:" + SHA256.hex([1, 2] + Array("t".utf8)))
+    #expect(
+      Tokens.hash("t", salt: [1, 2]) == "sha256:0102:" + SHA256.hex([1, 2] + Array("t".utf8)))
   }
 
-  @Test(arguments: [("abc", "abc", true), ("abc", "abd", false), ("abc", "ab", false), ("", "", true)])
+  @Test(arguments: [
+    ("abc", "abc", true), ("abc", "abd", false), ("abc", "ab", false), ("", "", true),
+  ])
   func constantTimeEquality(a: String, b: String, equal: Bool) {
     #expect(Tokens.constantTimeEqual(Array(a.utf8), Array(b.utf8)) == equal)
   }
@@ -39,7 +42,8 @@ import XLSXTestSupport
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let path = directory.url.appendingPathComponent("pipeline.json").path
-    try Data(#"{"run": {"inbox": "in"}, "serve": {"listen": "0.0.0.0:9000"}}"#.utf8).write(to: URL(fileURLWithPath: path))
+    try Data(#"{"run": {"inbox": "in"}, "serve": {"listen": "0.0.0.0:9000"}}"#.utf8).write(
+      to: URL(fileURLWithPath: path))
     let first = try Tokens.add(college: "基础医学院", configPath: path)
     let second = try Tokens.add(college: "第二医院", configPath: path)
     let loaded = try Configuration.load(path: path)
@@ -54,6 +58,7 @@ import XLSXTestSupport
     let reloaded = try Configuration.load(path: path).serve.tokens
     #expect(Tokens.college(for: first, in: reloaded) == nil)
     #expect(Tokens.college(for: third, in: reloaded) == "基础医学院")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["pipeline.json"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["pipeline.json"])
   }
 }
