@@ -8,7 +8,7 @@ DEPS := libzip:libzip-dev xlsxwriter:libxlsxwriter-dev sqlite3:libsqlite3-dev li
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/pipeline
 
-.PHONY: all deps test-deps build release run test bench load fuzz clean
+.PHONY: all deps test-deps build release run test e2e e2e-deps bench load fuzz clean
 
 all: build
 
@@ -43,15 +43,38 @@ test-deps: deps
 
 test: test-deps
 	$(SWIFT) test
+	$(MAKE) e2e
+
+# The upload page in a real browser: Debian's chromium through chromium-driver, driven by Selenium
+# (pip-installed into a venv with openpyxl) (e2e/browser_test.py). The screenshot of the results
+# page goes to .build/e2e/ so a test run leaves the tree clean; `make e2e
+# SCREENSHOT=docs/serve-results.png` refreshes the README's.
+E2E_VENV := .build/e2e-venv
+SCREENSHOT ?= .build/e2e/serve-results.png
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
+	  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || { \
+	  echo "make e2e-deps: installing chromium chromium-driver fonts-noto-cjk python3-venv"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver fonts-noto-cjk python3-venv; }
+	@[ -x $(E2E_VENV)/bin/python ] && $(E2E_VENV)/bin/python -c 'import selenium, openpyxl' 2>/dev/null || { \
+	  python3 -m venv $(E2E_VENV) && $(E2E_VENV)/bin/pip install -q selenium openpyxl; }
+
+e2e: release e2e-deps
+	@mkdir -p $(dir $(SCREENSHOT))
+	$(E2E_VENV)/bin/python e2e/browser_test.py --binary $(BIN) --screenshot $(SCREENSHOT)
 
 # Reader speed against python-calamine, fastexcel and openpyxl (pip-installed into a venv);
 # check against the plain read of a 50,000-payment submission; pipeline run over 500 submissions;
-# the annotated copy of a 200,000-row submission against a plain C libxlsxwriter write.
+# the annotated copy of a 200,000-row submission against a plain C libxlsxwriter write;
+# pipeline serve's self-checks under wrk against pipeline check on the same file.
 bench: release
 	bash bench/run.sh
 	bash bench/check.sh
 	bash bench/batch.sh
 	bash bench/annotate.sh
+	bash bench/serve.sh
 
 # Load (issue 6): 2,000 submissions through `pipeline run` and a 1,000,000-row sheet through
 # `pipeline check`, time and peak RSS (bench/load.sh; minutes to generate the inputs once).

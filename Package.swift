@@ -38,7 +38,9 @@ let package = Package(
       dependencies: ["Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store"]),
     // The HTTP server (libmicrohttpd) that `pipeline serve` will answer through.
     .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
-    .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store"]),
+    // The web application of `pipeline serve`: the page, the JSON API, tokens and receipts.
+    .target(name: "Serve", dependencies: ["Pipeline", "HTTPServer", "XLSXWriting", "Model"]),
+    .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store", "Serve"]),
     // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
     // ordinary build it is a reproducer that runs the files it is given through the same code.
     .executableTarget(name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading", "XLSXTestSupport"]),
@@ -56,6 +58,10 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+    .testTarget(
+      name: "ServeTests",
+      dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"],
+      resources: [.copy("Resources")]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
   ]

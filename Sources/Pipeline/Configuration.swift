@@ -16,12 +16,14 @@ public struct Configuration: Codable, Equatable, Sendable {
   public var template = Template.standard
   /// Where `pipeline run` reads and writes (relative to the configuration file's folder).
   public var run = RunSettings()
+  /// How `pipeline serve` listens, what it accepts, and the colleges' token hashes.
+  public var serve = ServeSettings()
   /// The folder relative paths are resolved against: the configuration file's, else the current.
   public var baseDirectory = FileManager.default.currentDirectoryPath
 
   public init() {}
 
-  private enum CodingKeys: String, CodingKey { case reader, policy, template, run }
+  private enum CodingKeys: String, CodingKey { case reader, policy, template, run, serve }
 
   /// A path of the configuration, resolved against ``baseDirectory``.
   public func resolve(_ path: String) -> String {
@@ -96,6 +98,18 @@ public struct Configuration: Codable, Equatable, Sendable {
     for (key, value) in limits where value <= 0 {
       throw ConfigurationError(path: path, problem: "reader.\(key) must be a positive whole number")
     }
+    let serveNumbers: [(String, Int)] = [
+      ("maxUploadBytes", serve.maxUploadBytes), ("maxConcurrentChecks", serve.maxConcurrentChecks),
+      ("threads", serve.threads), ("copyLifetimeSeconds", serve.copyLifetimeSeconds),
+      ("sessionLifetimeSeconds", serve.sessionLifetimeSeconds),
+    ]
+    for (key, value) in serveNumbers where value <= 0 {
+      throw ConfigurationError(path: path, problem: "serve.\(key) must be a positive whole number")
+    }
+    for (key, value) in [("queueWaitSeconds", serve.queueWaitSeconds), ("connectionTimeoutSeconds", serve.connectionTimeoutSeconds)]
+    where value < 0 {
+      throw ConfigurationError(path: path, problem: "serve.\(key) must be 0 or more")
+    }
     guard (1...12).contains(policy.academicYearStartMonth) else {
       throw ConfigurationError(path: path, problem: "policy.academicYearStartMonth must be 1…12")
     }
@@ -122,6 +136,34 @@ public struct RunSettings: Codable, Equatable, Sendable {
   public var out = "out"
   /// The SQLite store of accepted submissions.
   public var store = "out/store.sqlite"
+
+  public init() {}
+}
+
+/// `pipeline serve`'s settings (README "Admins"): where it listens, its limits, and per college
+/// the salted SHA-256 hash of its token (`pipeline token add COLLEGE` writes one).
+public struct ServeSettings: Codable, Equatable, Sendable {
+  /// `HOST:PORT` to listen on; loopback unless told otherwise (`0.0.0.0:8080`: every interface).
+  public var listen = "127.0.0.1:8080"
+  /// The largest upload accepted (bytes); a larger body is answered 413 before it is read whole.
+  public var maxUploadBytes = 20 << 20
+  /// Checks (self-checks and submissions) run at once; the others wait their turn.
+  public var maxConcurrentChecks = 4
+  /// How long a check waits for its turn before the answer is 503 with `Retry-After`.
+  public var queueWaitSeconds = 10
+  /// The server's threads: requests answered at once (a waiting check holds one).
+  public var threads = 16
+  /// A connection on which nothing arrives or leaves for this long is closed.
+  public var connectionTimeoutSeconds = 30
+  /// How long a self-check's annotated copy can be downloaded before it is deleted.
+  public var copyLifetimeSeconds = 1800
+  /// How long a college stays signed in on the page.
+  public var sessionLifetimeSeconds = 28800
+  /// Where receipts and the annotated copies of submissions are kept, one folder per college
+  /// (relative to the configuration file's folder). Submissions themselves go to `run.inbox`.
+  public var receipts = "receipts"
+  /// College → `sha256:<salt hex>:<hash hex>` of its token; never the token itself.
+  public var tokens: [String: String] = [:]
 
   public init() {}
 }
@@ -224,4 +266,9 @@ public struct ConfigurationError: Error, CustomStringConvertible {
   public var path: String
   public var problem: String
   public var description: String { "\(path): \(problem)" }
+
+  public init(path: String, problem: String) {
+    self.path = path
+    self.problem = problem
+  }
 }

@@ -208,19 +208,15 @@ public struct BatchRun: Sendable {
     let target = (out as NSString).appendingPathComponent(relative)
     try FileManager.default.createDirectory(
       atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    if fact.entry.status == .unreadable {
-      try AnnotatedWorkbook.writeUnreadable(file: fact.entry.file, issues: fact.entry.issues, to: target)
-    } else {
-      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-      try AnnotatedWorkbook.write(
-        source: Workbook(bytes: bytes, limits: configuration.reader), issues: fact.entry.issues,
-        frozenRows: fact.frozenRows, to: target)
-    }
+    let bytes =
+      fact.entry.status == .unreadable ? [] : try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    try Checker(configuration: configuration).writeAnnotated(
+      fact.entry, bytes: bytes, frozenRows: fact.frozenRows, to: target)
     return relative
   }
 
   /// A college's folder name: its name as submitted, made safe as one path component.
-  static func folderName(_ college: String?) -> String {
+  public static func folderName(_ college: String?) -> String {
     guard let college, !college.isEmpty else { return unknownCollege }
     let safe = String(
       college.map { c -> Character in
@@ -233,15 +229,8 @@ public struct BatchRun: Sendable {
   /// in `out` and its college folders) — only those whose writing process is gone: another run
   /// working on the same out/ at this moment keeps its own.
   private func removeLeftoverTemporaries() {
-    let manager = FileManager.default
-    for folder in [""] + ((try? manager.contentsOfDirectory(atPath: out)) ?? []) {
-      let dir = folder.isEmpty ? out : (out as NSString).appendingPathComponent(folder)
-      for file in (try? manager.contentsOfDirectory(atPath: dir)) ?? [] {
-        guard let marker = file.range(of: ".tmp-") else { continue }
-        let pid = file[marker.upperBound...].prefix { $0.isNumber }
-        if let pid = Int32(pid), pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
-        try? manager.removeItem(atPath: (dir as NSString).appendingPathComponent(file))
-      }
+    for folder in [""] + ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []) {
+      removeAbandonedTemporaries(in: folder.isEmpty ? out : (out as NSString).appendingPathComponent(folder))
     }
   }
 
@@ -280,15 +269,34 @@ public func writeFileAtomically(_ text: String, to path: String) throws {
 
 /// Writes text to `path` under a temporary name and renames it: never a partial file.
 func writeAtomically(_ text: String, to path: String) throws {
+  try writeFileAtomically(Array(text.utf8), to: path)
+}
+
+/// Writes `bytes` to `path` under a temporary name in the same folder (`name.tmp-<pid>-<random>`,
+/// which no reader of the folder takes for a workbook) and renames it: never a partial file.
+public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
   let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
   do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+    try Data(bytes).write(to: URL(fileURLWithPath: temporary))
     guard rename(temporary, path) == 0 else {
       throw XLSXError(.io, "\(path): \(String(cString: strerror(errno)))")
     }
   } catch {
     unlink(temporary)
     throw error
+  }
+}
+
+/// Removes the temporary files (`name.tmp-<pid>-…`) in `directory` that a process killed
+/// mid-write left behind — only those whose writing process is gone: one still writing keeps its
+/// own.
+public func removeAbandonedTemporaries(in directory: String) {
+  let manager = FileManager.default
+  for file in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {
+    guard let marker = file.range(of: ".tmp-") else { continue }
+    let pid = file[marker.upperBound...].prefix { $0.isNumber }
+    if let pid = Int32(pid), pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
+    try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(file))
   }
 }
 

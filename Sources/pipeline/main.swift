@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Pipeline
+import Serve
 import Store
 import XLSXReading
 import XLSXWriting
@@ -43,6 +44,17 @@ let usage = """
         person must judge. --as-of: the day to judge at (default today). --out: also write
         DIR/assess.json and DIR/assess.xlsx (a row per station with its grade and reasons, a
         sheet per station with its evidence: years, students with their days, outcomes). Exit 0 when assessed, 2 on a usage or I/O error.
+    pipeline serve [--config F] [--listen HOST:PORT]
+        The upload page and JSON API for colleges (README "Admins"): self-check a workbook and
+        download its annotated copy; signed in with the college's token, submit it into the
+        inbox (run.inbox) with a receipt. Listens on serve.listen (127.0.0.1:8080); port 0 picks
+        a free one. The first line on stdout is the address listened on; one line per request
+        on stderr. SIGINT/SIGTERM stop it once the requests in flight are answered. Exit 0
+        when stopped, 2 when it cannot start (a usage error, the address taken).
+    pipeline token add COLLEGE [--config F]
+        Make a new token for COLLEGE, store its salted hash in serve.tokens of F (default
+        ./pipeline.json, created when missing; rewritten whole, atomically) and print the token
+        once: it cannot be shown again. A college's earlier token stops working. Exit 0.
     pipeline config [--config F]
         Print the configuration in effect (the built-in defaults equal the shipped
         pipeline.json).
@@ -243,6 +255,38 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
   return 0
 }
 
+func runServe(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--config", "--listen"], switches: [])
+  guard a.positionals.isEmpty else { throw UsageError(message: "serve takes no FILE") }
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  // Blocked before any thread starts, so every thread inherits the mask and sigwait gets them.
+  var signals = sigset_t()
+  sigemptyset(&signals)
+  sigaddset(&signals, SIGINT)
+  sigaddset(&signals, SIGTERM)
+  pthread_sigmask(SIG_BLOCK, &signals, nil)
+  let server = try ServeServer(configuration: config, listen: a.options["--listen"]) { printError($0) }
+  try server.start()
+  printOut("listening on http://\(server.host):\(server.port)")
+  var received: Int32 = 0
+  sigwait(&signals, &received)
+  printError("pipeline serve: 收到信号 \(received)，处理完进行中的请求后停止")
+  server.stop()
+  return 0
+}
+
+func runToken(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--config"], switches: [])
+  guard a.positionals.count == 2, a.positionals[0] == "add" else {
+    throw UsageError(message: "token takes: add COLLEGE")
+  }
+  let path = a.options["--config"] ?? FileManager.default.currentDirectoryPath + "/pipeline.json"
+  let token = try Tokens.add(college: a.positionals[1], configPath: path)
+  printOut(token)
+  printError("已为「\(a.positionals[1])」生成新口令（仅显示这一次），其哈希已写入 \(path)。")
+  return 0
+}
+
 func runConfig(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--config"], switches: [])
   guard a.positionals.isEmpty else { throw UsageError(message: "config takes no FILE") }
@@ -265,6 +309,8 @@ func main() -> Int32 {
     case "template": return try runTemplate(args.dropFirst())
     case "config": return try runConfig(args.dropFirst())
     case "assess": return try runAssess(args.dropFirst())
+    case "serve": return try runServe(args.dropFirst())
+    case "token": return try runToken(args.dropFirst())
     case "--version": printOut("pipeline \(version)"); return 0
     case "--help", "-h", "help", nil: printOut(usage); return args.first == nil ? 2 : 0
     case let other?: throw UsageError(message: "unknown command \(other)")

@@ -1,0 +1,104 @@
+import Foundation
+import Pipeline
+
+/// Submissions: each goes into the inbox under a name the server chooses, and its receipt and
+/// annotated copy into the college's own folder of `serve.receipts` (`<id>.json`,
+/// `<id>.annotated.xlsx`). Every file is written under a temporary name and renamed, so neither
+/// the inbox nor a list ever shows a half-written one, and one file per receipt needs no lock.
+struct ReceiptStore: Sendable {
+  let root: String
+  let inbox: String
+
+  /// The college's folder of receipts (its name made safe as one path component).
+  func folder(_ college: String) -> String {
+    (root as NSString).appendingPathComponent(BatchRun.folderName(college))
+  }
+
+  func receiptPath(_ college: String, id: String) -> String {
+    (folder(college) as NSString).appendingPathComponent(id + ".json")
+  }
+
+  func annotatedPath(_ college: String, id: String) -> String {
+    (folder(college) as NSString).appendingPathComponent(id + ".annotated.xlsx")
+  }
+
+  /// Puts `bytes` into the inbox as `<college>-<UTC time>-<sha256 prefix>.xlsx` (with `-2`, `-3`…
+  /// when that name is taken: a file is never overwritten) and returns the name.
+  func putInInbox(_ bytes: [UInt8], college: String, sha256: String, at time: Date) throws -> String
+  {
+    try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+    let stamp = time.formatted(
+      Date.VerbatimFormatStyle(
+        format:
+          "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)Z",
+        timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
+    let stem = "\(BatchRun.folderName(college))-\(stamp)-\(sha256.prefix(12))"
+    let temporary = (inbox as NSString).appendingPathComponent(
+      ".\(unguessableID()).upload.tmp-\(getpid())-0")
+    try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+    defer { unlink(temporary) }
+    for attempt in 1...1000 {
+      let name = stem + (attempt == 1 ? "" : "-\(attempt)") + ".xlsx"
+      // link() never replaces an existing file: the name is ours or the next one is tried.
+      if link(temporary, (inbox as NSString).appendingPathComponent(name)) == 0 { return name }
+      guard errno == EEXIST else {
+        throw ServeError.io("\(inbox): \(String(cString: strerror(errno)))")
+      }
+    }
+    throw ServeError.io("\(inbox): no free name for \(stem)")
+  }
+
+  /// Saves a receipt (after its annotated copy, when it has one).
+  func save(_ receipt: Receipt) throws {
+    try FileManager.default.createDirectory(
+      atPath: folder(receipt.college), withIntermediateDirectories: true)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    try writeFileAtomically(
+      Array(try encoder.encode(receipt)), to: receiptPath(receipt.college, id: receipt.id))
+  }
+
+  /// The college's receipts, newest first; an earlier one for the same station and year as a
+  /// later one is marked superseded.
+  func receipts(of college: String) -> [Receipt] {
+    let dir = folder(college)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    var receipts = names.filter { $0.hasSuffix(".json") }.compactMap { name -> Receipt? in
+      guard
+        let data = FileManager.default.contents(
+          atPath: (dir as NSString).appendingPathComponent(name)),
+        let receipt = try? JSONDecoder().decode(Receipt.self, from: data),
+        receipt.college == college
+      else { return nil }
+      return receipt
+    }
+    receipts.sort { ($0.receivedAt, $0.file) > ($1.receivedAt, $1.file) }
+    var seen = Set<String>()
+    for i in receipts.indices {
+      guard let station = receipts[i].stationID, let year = receipts[i].academicYear else {
+        continue
+      }
+      if !seen.insert(station + "\u{0}" + year).inserted { receipts[i].superseded = true }
+    }
+    return receipts
+  }
+
+  /// The college's receipt `id`; nil when it has none of that id (another college's included).
+  func receipt(of college: String, id: String) -> Receipt? {
+    guard isWellFormedID(id),
+      let data = FileManager.default.contents(atPath: receiptPath(college, id: id)),
+      let receipt = try? JSONDecoder().decode(Receipt.self, from: data), receipt.college == college
+    else { return nil }
+    return receipt
+  }
+}
+
+/// A failure of the server's own storage (not of a request): answered 500 and logged.
+enum ServeError: Error, CustomStringConvertible {
+  case io(String)
+  var description: String {
+    switch self {
+    case .io(let detail): "I/O: \(detail)"
+    }
+  }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import HTTPServer
+import Model
+import Pipeline
+import XLSXWriting
+
+/// The web application of `pipeline serve`: the page (`/`, self-check, sign-in, submissions) and
+/// the JSON API, answering ``HTTPRequest`` values with ``HTTPResponse`` values (so tests can call
+/// ``handle(_:)`` directly). Every error is mapped to an answer: nothing a request holds reaches
+/// a trap, and a failure of the server's own storage is a 500 for that request alone.
+public final class ServeApp: Sendable {
+  let configuration: Configuration
+  let settings: ServeSettings
+  let checker: Checker
+  let gate: CheckGate
+  /// Self-checks' annotated copies, in memory for `copyLifetimeSeconds`.
+  let copies: ExpiringTable<AnnotatedCopy>
+  /// Signed-in browsers: session id (a cookie) → college.
+  let sessions: ExpiringTable<String>
+  let store: ReceiptStore
+  /// The blank template, written once at start.
+  let template: [UInt8]
+  /// Where annotated copies are written before they are read into memory and deleted.
+  let scratch: String
+  let now: @Sendable () -> Date
+
+  static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+  /// Checks the configuration's folders and writes the template; throws when that fails.
+  public init(configuration: Configuration, now: @escaping @Sendable () -> Date = { Date() }) throws
+  {
+    self.configuration = configuration
+    settings = configuration.serve
+    checker = Checker(configuration: configuration)
+    gate = CheckGate(
+      concurrent: settings.maxConcurrentChecks, waitSeconds: settings.queueWaitSeconds)
+    copies = ExpiringTable(lifetimeSeconds: settings.copyLifetimeSeconds, capacity: 512, now: now)
+    sessions = ExpiringTable(
+      lifetimeSeconds: settings.sessionLifetimeSeconds, capacity: 10_000, now: now)
+    store = ReceiptStore(
+      root: configuration.resolve(settings.receipts),
+      inbox: configuration.resolve(configuration.run.inbox))
+    self.now = now
+    scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+      "pipeline-serve-\(getpid())-\(unguessableID())")
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: store.inbox, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
+    // Uploads a killed server was writing when it died (hidden, never taken for submissions).
+    removeAbandonedTemporaries(in: store.inbox)
+    let templatePath = (scratch as NSString).appendingPathComponent("template.xlsx")
+    try TemplateWriter.write(
+      template: configuration.template, policy: configuration.policy, to: templatePath)
+    template = [UInt8](try Data(contentsOf: URL(fileURLWithPath: templatePath)))
+    try? FileManager.default.removeItem(atPath: templatePath)
+  }
+
+  deinit { removeScratch() }
+
+  /// Removes the folder annotated copies pass through (empty between checks).
+  func removeScratch() { try? FileManager.default.removeItem(atPath: scratch) }
+
+  /// Answers one request.
+  public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    do {
+      return try route(request)
+    } catch {
+      FileHandle.standardError.write(
+        Data("pipeline serve: \(request.method) \(request.path): \(error)\n".utf8))
+      return request.path.hasPrefix("/api/")
+        ? apiError(500, "服务器内部错误，请稍后重试。")
+        : .html(500, Pages.message("服务器内部错误", "处理请求时出错，请稍后重试；如仍出错请联系研究生院。"))
+    }
+  }
+
+  /// A route: a method, a path pattern (`*` matches one segment, passed to the handler).
+  private typealias Route = (
+    method: String, pattern: [String],
+    handler: @Sendable (ServeApp, HTTPRequest, [String]) throws -> HTTPResponse
+  )
+
+  private static let routes: [Route] = [
+    ("GET", [""], { app, r, _ in app.home(r) }),
+    ("GET", ["healthz"], { _, _, _ in .text(200, "ok\n") }),
+    (
+      "GET", ["template.xlsx"],
+      { app, _, _ in app.download(app.template, name: TemplateWriter.defaultFileName) }
+    ),
+    ("POST", ["check"], { app, r, _ in try app.selfCheck(r) }),
+    ("GET", ["copies", "*"], { app, _, ids in app.copy(ids[0]) }),
+    ("POST", ["login"], { app, r, _ in app.login(r) }),
+    ("POST", ["logout"], { app, r, _ in app.logout(r) }),
+    ("POST", ["submit"], { app, r, _ in try app.submitForm(r) }),
+    ("GET", ["submissions", "*"], { app, r, ids in app.receiptPage(r, id: ids[0]) }),
+    (
+      "GET", ["submissions", "*", "annotated.xlsx"],
+      { app, r, ids in app.annotatedOfSubmission(r, id: ids[0], api: false) }
+    ),
+    ("POST", ["api", "check"], { app, r, _ in try app.apiCheck(r) }),
+    ("POST", ["api", "submit"], { app, r, _ in try app.apiSubmit(r) }),
+    ("GET", ["api", "submissions"], { app, r, _ in app.apiSubmissions(r) }),
+    ("GET", ["api", "submissions", "*"], { app, r, ids in app.apiSubmission(r, id: ids[0]) }),
+    (
+      "GET", ["api", "submissions", "*", "annotated.xlsx"],
+      { app, r, ids in app.annotatedOfSubmission(r, id: ids[0], api: true) }
+    ),
+  ]
+
+  private func route(_ request: HTTPRequest) throws -> HTTPResponse {
+    let method = request.method == "HEAD" ? "GET" : request.method
+    let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+      .map(String.init)
+    var pathKnown = false
+    for route in Self.routes {
+      guard let captures = Self.match(parts, route.pattern) else { continue }
+      pathKnown = true
+      if route.method == method { return try route.handler(self, request, captures) }
+    }
+    let api = request.path.hasPrefix("/api/")
+    if pathKnown {
+      return api
+        ? apiError(405, "不支持的请求方法。") : .html(405, Pages.message("不支持的请求方法", request.method))
+    }
+    return api ? apiError(404, "没有这个资源。") : notFoundPage
+  }
+
+  /// The segments `*` matched, or nil when `parts` does not fit `pattern`.
+  private static func match(_ parts: [String], _ pattern: [String]) -> [String]? {
+    guard parts.count == pattern.count else { return nil }
+    var captures: [String] = []
+    for (part, expected) in zip(parts, pattern) {
+      if expected == "*" { captures.append(part) } else if part != expected { return nil }
+    }
+    return captures
+  }
+
+  // MARK: - Checking
+
+  /// What a check gives: the entry and the annotated copy's bytes.
+  struct Checked {
+    var entry: CheckEntry
+    var annotated: [UInt8]
+  }
+
+  /// Checks an upload in a slot of the gate and writes its annotated copy (read into memory, the
+  /// file deleted); nil when no slot came free in time.
+  func check(_ bytes: [UInt8], name: String) throws -> Checked? {
+    try gate.run {
+      let path = (scratch as NSString).appendingPathComponent(unguessableID() + ".xlsx")
+      defer { unlink(path) }
+      let entry = try checker.checkAnnotating(bytes: bytes, name: name, to: path)
+      return Checked(
+        entry: entry, annotated: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+  }
+
+  /// Checks a submission of `college`, puts it in the inbox and saves its receipt (and its
+  /// annotated copy when it has issues); nil when no slot came free in time.
+  func submit(_ bytes: [UInt8], uploadedName: String, college: String) throws -> Receipt? {
+    guard let checked = try check(bytes, name: uploadedName) else { return nil }
+    let received = now()
+    let file = try store.putInInbox(
+      bytes, college: college, sha256: checked.entry.sha256, at: received)
+    let receipt = Receipt(
+      id: unguessableID(), college: college, file: file, uploadedName: uploadedName,
+      entry: checked.entry,
+      receivedAt: received,
+      late: Receipt.isLate(checked.entry, received: received, policy: configuration.policy))
+    if !checked.entry.issues.isEmpty {
+      try FileManager.default.createDirectory(
+        atPath: store.folder(college), withIntermediateDirectories: true)
+      try writeFileAtomically(checked.annotated, to: store.annotatedPath(college, id: receipt.id))
+    }
+    try store.save(receipt)
+    return receipt
+  }
+
+  // MARK: - Identity
+
+  /// The college a `Bearer` token signs in as.
+  func college(bearer request: HTTPRequest) -> String? {
+    guard let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer ")
+    else { return nil }
+    let token = header.dropFirst(7).trimmingSpaces
+    guard !token.isEmpty else { return nil }
+    return Tokens.college(for: token, in: settings.tokens)
+  }
+
+  /// The college of the browser's session cookie.
+  func college(session request: HTTPRequest) -> String? {
+    guard let id = sessionID(request) else { return nil }
+    return sessions.value(id)
+  }
+
+  func sessionID(_ request: HTTPRequest) -> String? {
+    for pair in (request.headers["cookie"] ?? "").split(separator: ";") {
+      let kv = pair.split(separator: "=", maxSplits: 1)
+      if kv.count == 2, kv[0].trimmingSpaces == "sid" {
+        let id = kv[1].trimmingSpaces
+        if isWellFormedID(id) { return id }
+      }
+    }
+    return nil
+  }
+
+  // MARK: - Answers
+
+  /// An uploaded file's name made safe to show and to put in a header: its last path component,
+  /// without control characters, at most 120 characters; `upload.xlsx` when nothing is left.
+  static func displayName(_ raw: String?) -> String {
+    let last =
+      (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+    let clean = String(
+      last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init)
+    )
+    .trimmingCharacters(in: .whitespaces)
+    let name = String(clean.prefix(120))
+    return name.isEmpty || name == "." || name == ".." ? "upload.xlsx" : name
+  }
+
+  func download(_ bytes: [UInt8], name: String) -> HTTPResponse {
+    let ascii = String(
+      name.unicodeScalars.map {
+        $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_"
+      })
+    let encoded =
+      name.addingPercentEncoding(
+        withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ascii
+    return HTTPResponse(
+      status: 200,
+      headers: [
+        ("Content-Type", Self.xlsxType),
+        ("Content-Disposition", "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"),
+        ("Cache-Control", "no-store"),
+      ], body: bytes)
+  }
+
+  func apiError(_ status: Int, _ message: String, headers: [(name: String, value: String)] = [])
+    -> HTTPResponse
+  {
+    var response = HTTPResponse.json(status, jsonObject(["error": message]))
+    response.headers += headers
+    return response
+  }
+
+  /// 503 with `Retry-After`: every check slot stayed busy for the whole queue wait.
+  func busy(api: Bool) -> HTTPResponse {
+    let retry = [(name: "Retry-After", value: "\(max(1, settings.queueWaitSeconds))")]
+    if api { return apiError(503, "服务器繁忙，请稍后重试。", headers: retry) }
+    var response = HTTPResponse.html(503, Pages.message("服务器繁忙", "当前审核的文件较多，请稍后重试。"))
+    response.headers += retry
+    return response
+  }
+
+  var notFoundPage: HTTPResponse { .html(404, Pages.message("页面不存在", "没有这个页面，或下载已过期。")) }
+
+  func jsonObject<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+  }
+}
