@@ -55,9 +55,9 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
     .testTarget(
       name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Model", "XLSXTestSupport"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
-    .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+    .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "XLSXTestSupport"]),
     .testTarget(
       name: "ServeTests",
       dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"],

@@ -21,22 +21,6 @@ func serve(
   return server
 }
 
-/// Runs `work(i)` on `count` threads of their own, started together; returns each one's error.
-func onThreads(_ count: Int, _ work: @escaping @Sendable (Int) throws -> Void) -> [String] {
-  let errors = Shared<[String]>([])
-  let done = DispatchSemaphore(value: 0)
-  let start = DispatchSemaphore(value: 0)
-  for i in 0..<count {
-    Thread.detachNewThread {
-      start.wait()
-      do { try work(i) } catch { errors.update { $0.append("thread \(i): \(error)") } }
-      done.signal()
-    }
-  }
-  for _ in 0..<count { start.signal() }
-  for _ in 0..<count { done.wait() }
-  return errors.current
-}
 
 /// Runs `work` on a thread of its own; `wait()` on the result returns once it is done.
 func inBackground(_ work: @escaping @Sendable () -> Void) -> DispatchSemaphore {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Testing
+import XLSXTestSupport
 
 /// Starting, stopping, concurrency and the access log.
 @Suite struct LifecycleTests {
