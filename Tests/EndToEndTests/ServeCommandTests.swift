@@ -174,14 +174,14 @@ import XLSXTestSupport
         guard (try? connection.write(Array(head.utf8) + uploads[i % uploads.count])) != nil,
           let reply = try? connection.readReply()
         else { return }
-        replies.value.withLock { $0[i] = reply }
+        replies.withLock { $0[i] = reply }
       }
     }
     threads.forEach { $0.start() }
-    while replies.value.withLock({ $0.count }) < 50 && threads.contains(where: { !$0.isFinished }) {
+    while replies.withLock({ $0.count }) < 50 && threads.contains(where: { !$0.isFinished }) {
       usleep(20_000)
     }
-    let answered = replies.value.withLock { $0 }
+    let answered = replies.withLock { $0 }
     #expect(answered.count == 50)
     for (i, reply) in answered {
       #expect(reply.status == 200)
@@ -205,12 +205,12 @@ import XLSXTestSupport
                 .utf8) + upload)) != nil,
           let reply = try? connection.readReply()
         else { return }
-        replies.value.withLock { $0.append(reply) }
+        replies.withLock { $0.append(reply) }
       }
     }
     threads.forEach { $0.start() }
     while threads.contains(where: { !$0.isFinished }) { usleep(20_000) }
-    let answered = replies.value.withLock { $0 }
+    let answered = replies.withLock { $0 }
     #expect(answered.count == 12)
     for reply in answered {
       if reply.status == 503 {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import XLSXTestSupport
 
 #if canImport(Glibc)
@@ -19,7 +18,7 @@ final class ServeProcess: @unchecked Sendable {
   var configPath: String { folder.url.appendingPathComponent("pipeline.json").path }
   var inbox: URL { folder.url.appendingPathComponent("inbox") }
   /// What the server wrote to stderr so far (the access log).
-  var stderr: String { String(decoding: log.value.withLock { $0 }, as: UTF8.self) }
+  var stderr: String { String(decoding: log.withLock { $0 }, as: UTF8.self) }
 
   /// Starts the server with `serve` settings merged into the configuration; `tokens` colleges
   /// get a token through `pipeline token add` (read back with ``token(_:)``).
@@ -53,7 +52,7 @@ final class ServeProcess: @unchecked Sendable {
     let log = log
     err.fileHandleForReading.readabilityHandler = { handle in
       let data = handle.availableData
-      log.value.withLock { $0.append(data) }
+      log.withLock { $0.append(data) }
     }
     // The first stdout line: `listening on http://127.0.0.1:PORT`.
     var line = Data()
@@ -113,11 +112,6 @@ final class ServeProcess: @unchecked Sendable {
   }
 }
 
-/// A value threads share.
-final class Shared<Value: Sendable>: Sendable {
-  let value: Mutex<Value>
-  init(_ value: Value) { self.value = Mutex(value) }
-}
 
 struct HarnessError: Error, CustomStringConvertible {
   let description: String
