@@ -165,6 +165,19 @@ public enum BatchRules {
       // Rows of one workbook only: nothing to compare across the batch.
       guard refs.contains(where: { $0.member != refs[0].member }) else { continue }
 
+      /// One issue on each row with conflicts: `place` names each other row, `issue` words the
+      /// issue from the row's member, its student and that list.
+      func report(
+        _ conflicts: [Conflicts], place: (BatchMember, BatchMember.Student) -> String,
+        issue: (BatchMember, BatchMember.Student, String) -> Issue
+      ) {
+        for (x, found) in conflicts.enumerated() where found.count > 0 {
+          let member = members[refs[x].member]
+          let list = found.describe { o in place(members[o.member], members[o.member].students[o.student]) }
+          verdicts[refs[x].member].issues.append(issue(member, member.students[refs[x].student], list))
+        }
+      }
+
       // MARK: X-001 — overlapping stays in two different stations.
       let overlapping = pairs(of: refs) { a, b in
         let (ma, mb) = (members[a.member], members[b.member])
@@ -173,23 +186,18 @@ public enum BatchRules {
         else { return false }
         return stayA.overlaps(stayB)
       }
-      for (x, conflicts) in overlapping.enumerated() where conflicts.count > 0 {
-        let a = refs[x]
-        let member = members[a.member]
-        let student = member.students[a.student]
-        let list = conflicts.describe { o in
-          let om = members[o.member]
-          let os = om.students[o.student]
-          return
-            "工作站 \(om.stationID ?? "")（文件「\(om.file)」「\(om.studentSheet)」第 \(os.row) 行）填报的在站时间 \(os.span)"
-        }
-        verdicts[a.member].issues.append(
+      report(
+        overlapping,
+        place: { om, os in
+          "工作站 \(om.stationID ?? "")（文件「\(om.file)」「\(om.studentSheet)」第 \(os.row) 行）填报的在站时间 \(os.span)"
+        },
+        issue: { member, student, list in
           Issue(
             "X-001", sheet: member.studentSheet, cell: student.idCell,
             message:
               "\(idLabel) \(id) 的研究生在本表（工作站 \(member.stationID ?? "")）的在站时间为 \(student.span)，与\(list)重叠；同一研究生同一时间只能在一个工作站。请与对方工作站核对该生的\(idLabel)、\(enteredLabel)和\(leftLabel)，改正有误的一方。",
-            value: student.idText))
-      }
+            value: student.idText)
+        })
 
       // MARK: X-002 — one 学号, different names in two workbooks.
       let differing = pairs(of: refs) { a, b in
@@ -198,23 +206,18 @@ public enum BatchRules {
         else { return false }
         return nameA != nameB
       }
-      for (x, conflicts) in differing.enumerated() where conflicts.count > 0 {
-        let a = refs[x]
-        let member = members[a.member]
-        let student = member.students[a.student]
-        let list = conflicts.describe { o in
-          let om = members[o.member]
-          let os = om.students[o.student]
-          return
-            "工作站 \(om.stationID ?? "（编号未识别）")（文件「\(om.file)」「\(om.studentSheet)」第 \(os.row) 行）中为「\(os.name ?? "")」"
-        }
-        verdicts[a.member].issues.append(
+      report(
+        differing,
+        place: { om, os in
+          "工作站 \(om.stationID ?? "（编号未识别）")（文件「\(om.file)」「\(om.studentSheet)」第 \(os.row) 行）中为「\(os.name ?? "")」"
+        },
+        issue: { member, student, list in
           Issue(
             "X-002", sheet: member.studentSheet, cell: student.nameCell,
             message:
               "\(idLabel) \(id) 在本表中的\(nameLabel)为「\(student.name ?? "")」，但在\(list)。同一学号应为同一人。请核对该生的\(idLabel)和\(nameLabel)，改正有误的一方。",
-            value: student.nameText))
-      }
+            value: student.nameText)
+        })
     }
     for i in verdicts.indices where verdicts[i].issues.count > 1 {
       verdicts[i].issues.sort {
