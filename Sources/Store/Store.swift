@@ -293,26 +293,14 @@ public final class Store {
 
   /// A JSON array of strings.
   static func json(_ strings: [String]) -> String {
-    var out = "["
+    var out = JSONWriter()
+    out.raw("[")
     for (i, s) in strings.enumerated() {
-      if i > 0 { out += "," }
-      out += "\""
-      for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-      }
-      out += "\""
+      if i > 0 { out.raw(",") }
+      out.string(s)
     }
-    return out + "]"
+    out.raw("]")
+    return String(decoding: out.bytes, as: UTF8.self)
   }
 
   /// `2024-07-12T08:30:05Z`: UTC, to the second.

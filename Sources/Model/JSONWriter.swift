@@ -1,11 +1,14 @@
 /// Writes JSON text in the order it is given (reports are read by people too, and the truth
-/// format lists cells in row-major order), escaping strings per RFC 8259.
-struct JSONWriter {
-  private(set) var bytes: [UInt8] = []
+/// format lists cells in row-major order), escaping strings per RFC 8259. The reports, the dump
+/// and the store's list columns all write through it.
+public struct JSONWriter {
+  public private(set) var bytes: [UInt8] = []
 
-  mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+  public init() {}
 
-  mutating func string(_ s: String) {
+  public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+  public mutating func string(_ s: String) {
     bytes.append(UInt8(ascii: "\""))
     for b in s.utf8 {
       switch b {
@@ -26,7 +29,7 @@ struct JSONWriter {
   }
 
   /// A number: integral values without `.0`, others in the shortest form that reads back exactly.
-  mutating func number(_ v: Double) {
+  public mutating func number(_ v: Double) {
     if v == v.rounded(), abs(v) < 9_007_199_254_740_992 {
       raw(String(Int64(v)))
     } else {
@@ -34,10 +37,10 @@ struct JSONWriter {
     }
   }
 
-  mutating func bool(_ v: Bool) { raw(v ? "true" : "false") }
+  public mutating func bool(_ v: Bool) { raw(v ? "true" : "false") }
 
   /// Takes the bytes written so far, leaving the writer empty (for streaming large output).
-  mutating func take() -> [UInt8] {
+  public mutating func take() -> [UInt8] {
     defer { bytes.removeAll(keepingCapacity: true) }
     return bytes
   }
