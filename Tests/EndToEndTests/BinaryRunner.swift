@@ -118,74 +118,11 @@ final class Shared<Value>: @unchecked Sendable {
   }
 }
 
-/// `Process` is not `Sendable`; it is only touched from the callbacks below, which never race on it
-/// (the timer reads `isRunning`/`processIdentifier`, which Foundation guards).
-private struct ProcessBox: @unchecked Sendable {
-  let process: Process
-}
-
 /// Runs `executable arguments` with stdin closed, collecting stdout and stderr; after `timeout`
 /// seconds the process is killed (SIGKILL) and the result says `timedOut`.
 func runProcess(_ executable: URL, _ arguments: [String], timeout: Double) async throws -> RunResult
 {
-  let process = Process()
-  process.executableURL = executable
-  process.arguments = arguments
-  let outPipe = Pipe()
-  let errPipe = Pipe()
-  process.standardOutput = outPipe
-  process.standardError = errPipe
-  process.standardInput = FileHandle.nullDevice
-
-  let box = ProcessBox(process: process)
-  let outData = Shared(Data())
-  let errData = Shared(Data())
-  let timedOut = Shared(false)
-  let group = DispatchGroup()
-  let start = Date()
-
-  return try await withCheckedThrowingContinuation { continuation in
-    group.enter()  // termination
-    group.enter()  // stdout drained
-    group.enter()  // stderr drained
-    process.terminationHandler = { _ in group.leave() }
-    do {
-      try process.run()
-    } catch {
-      continuation.resume(throwing: error)
-      return
-    }
-    let pid = process.processIdentifier
-    // Drain both pipes on their own threads so a large stdout cannot block the child.
-    DispatchQueue.global().async {
-      let d = outPipe.fileHandleForReading.readDataToEndOfFile()
-      outData.withLock { $0 = d }
-      group.leave()
-    }
-    DispatchQueue.global().async {
-      let d = errPipe.fileHandleForReading.readDataToEndOfFile()
-      errData.withLock { $0 = d }
-      group.leave()
-    }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-      if box.process.isRunning {
-        timedOut.withLock { $0 = true }
-        kill(pid, SIGKILL)
-      }
-    }
-    group.notify(queue: .global()) {
-      let p = box.process
-      let signaled = p.terminationReason == .uncaughtSignal
-      continuation.resume(
-        returning: RunResult(
-          exitCode: signaled ? -1 : p.terminationStatus,
-          signal: signaled ? p.terminationStatus : nil,
-          timedOut: timedOut.withLock { $0 },
-          stdout: outData.withLock { $0 },
-          stderr: errData.withLock { $0 },
-          seconds: Date().timeIntervalSince(start)))
-    }
-  }
+  try await runMeasured(executable, arguments, timeout: timeout).result
 }
 
 // MARK: - Running with a memory measurement
@@ -197,9 +134,9 @@ struct MeasuredRun {
   var peakRSSKiB: Int
 }
 
-/// Runs `executable arguments` like ``runProcess(_:_:timeout:)`` (stdin closed, stdout and
-/// stderr collected, SIGKILL after `timeout` seconds) and also reports its peak memory, which
-/// only `wait4` on the child itself can tell (Foundation's `Process` reaps it out of reach).
+/// Runs `executable arguments` with stdin closed and stdout and stderr collected (through files),
+/// SIGKILL after `timeout` seconds, and also reports its peak memory, which only `wait4` on the
+/// child itself can tell (Foundation's `Process` reaps it out of reach).
 func runMeasured(_ executable: URL, _ arguments: [String], timeout: Double) async throws -> MeasuredRun {
   let dir = try TemporaryDirectory()
   defer { dir.remove() }
