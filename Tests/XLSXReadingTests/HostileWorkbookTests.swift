@@ -8,6 +8,9 @@ import XLSXTestSupport
 /// the limit or error meant for it, long before it can cost what it was built to cost.
 @Suite("Hostile workbooks")
 struct HostileWorkbookTests {
+  /// Every hostile workbook, built once (the bombs take seconds to build in a debug build).
+  static let packages = Dictionary(uniqueKeysWithValues: HostileWorkbook.allCases.map { ($0, $0.bytes()) })
+
   static func expectedKind(_ hostile: HostileWorkbook) -> XLSXError.Kind {
     switch hostile {
     case .deflateBomb, .overlappingBomb: .limitExceeded(.compressionRatio)
@@ -21,7 +24,7 @@ struct HostileWorkbookTests {
 
   @Test("each is refused under the default limits", arguments: HostileWorkbook.allCases)
   func refused(_ hostile: HostileWorkbook) throws {
-    let error = try #require(readError(bytes: hostile.bytes()))
+    let error = try #require(readError(bytes: Self.packages[hostile]!))
     #expect(error.kind == Self.expectedKind(hostile), "\(error)")
     #expect(error.rule == hostile.rule)
     #expect(!error.description.contains("root:"))
@@ -29,14 +32,14 @@ struct HostileWorkbookTests {
 
   @Test("the bombs are small on disk: about 1,000:1 in one stream, far more by overlapping")
   func bombSizes() {
-    #expect(HostileWorkbook.deflateBomb.bytes().count < 4 << 20)  // for 3 GiB
-    #expect(HostileWorkbook.overlappingBomb.bytes().count < 250_000)  // for 3.2 GiB
-    #expect(HostileWorkbook.millionSharedStrings.bytes().count < 100_000)
+    #expect(Self.packages[.deflateBomb]!.count < 4 << 20)  // for 3 GiB
+    #expect(Self.packages[.overlappingBomb]!.count < 250_000)  // for 3.2 GiB
+    #expect(Self.packages[.millionSharedStrings]!.count < 100_000)
   }
 
   @Test("the overlapping bomb is stopped by the ratio over all the parts read, not by one part")
   func overlappingStoppedEarly() throws {
-    let error = try #require(readError(bytes: HostileWorkbook.overlappingBomb.bytes()))
+    let error = try #require(readError(bytes: Self.packages[.overlappingBomb]!))
     #expect(error.detail.hasPrefix("the parts read"), "\(error)")
   }
 
