@@ -24,7 +24,16 @@ import re
 import subprocess
 import sys
 
-ERROR_FILL, WARNING_FILL, HEADER_FILL, LINK_COLOR = "FFC7CE", "FFEB9C", "D9E1F2", "0563C1"
+HEADER_FILL, LINK_COLOR = "D9E1F2", "0563C1"
+# severity → (fill, word), worst first, as Sources/XLSXWriting/SeverityFill.swift and Model's labels.
+SEVERITIES = {"error": ("FFC7CE", "错误"), "finding": ("F4B084", "政策问题"), "warning": ("FFEB9C", "警告")}
+LEGEND = [  # AnnotatedWorkbook.legend
+    ("error", "必须改正：数据缺失、格式不符或前后不一致，报送因此未通过。请改正后重新报送。"),
+    ("finding", "如实反映了未达到办法要求的情况（如补助未按时、足额发放，未进行安全教育，兼职导师不符合条件）："
+                "不影响报送通过，将记入期满验收。请如实填报，不要为通过审核改动实际情况。"),
+    ("warning", "提醒：请核实，不影响报送通过。"),
+]
+HEADER_ROW = 1 + len(LEGEND)
 RESULTS = "审核结果"
 TABLE_SHEETS = {"进站研究生", "站长及专家", "成果", "补助发放"}
 EPOCH = dt.datetime(1899, 12, 30)
@@ -92,21 +101,25 @@ def main():
     out = body.append
 
     # 审核结果
-    errors = sum(i["severity"] == "error" for i in issues)
-    summary = (f"审核结论：{'未通过' if errors else '通过'}。错误 {errors} 项，警告 {len(issues) - errors} 项，"
-               f"共 {len(issues)} 项。请按批注改正各数据表中标红的单元格后重新报送（本表和批注不影响审核，可保留）。")
+    counts = {k: sum(i["severity"] == k for i in issues) for k in SEVERITIES}
+    summary = (f"审核结论：{'未通过' if counts['error'] else '通过'}。"
+               + "，".join(f"{SEVERITIES[k][1]} {n} 项" for k, n in counts.items())
+               + f"，共 {len(issues)} 项。请按批注改正各数据表中标红的单元格后重新报送（本表和批注不影响审核，可保留）。")
     sheets = [s for s in dump["sheets"] if s["kind"] == "worksheet" and s["name"] != RESULTS]
     linkable = {s["name"] for s in sheets}
-    out(f"S\t{esc(RESULTS)}\t0\t2\n")
+    out(f"S\t{esc(RESULTS)}\t0\t{HEADER_ROW + 1}\n")
     out(f"c\t0\t0\ts\t{fmt(bold=True)}\t{esc(summary)}\n")
+    for r, (k, meaning) in enumerate(LEGEND, start=1):
+        out(f"c\t{r}\t0\ts\t{fmt(fill=SEVERITIES[k][0])}\t{SEVERITIES[k][1]}\n")
+        out(f"c\t{r}\t1\ts\t-\t{meaning}\n")
     header = fmt(bold=True, fill=HEADER_FILL)
     for c, title in enumerate(["序号", "级别", "规则", "工作表", "单元格", "说明", "当前值"]):
-        out(f"c\t1\t{c}\ts\t{header}\t{title}\n")
+        out(f"c\t{HEADER_ROW}\t{c}\ts\t{header}\t{title}\n")
     link, wrap = fmt(font=LINK_COLOR, underline=True), fmt(wrap=True)
-    sev = {"error": (fmt(fill=ERROR_FILL), "错误"), "warning": (fmt(fill=WARNING_FILL), "警告")}
+    sev = {k: (fmt(fill=fill), word) for k, (fill, word) in SEVERITIES.items()}
     links = 0
     for i, issue in enumerate(issues):
-        r = i + 2
+        r = HEADER_ROW + 1 + i
         f, word = sev[issue["severity"]]
         out(f"c\t{r}\t0\tn\t-\t{i + 1}\n")
         out(f"c\t{r}\t1\ts\t{f}\t{word}\n")
@@ -147,9 +160,10 @@ def main():
 
         def mark(rc, kind, num, value):
             issues_here = sheet_marks[rc]
-            fill = ERROR_FILL if any(i["severity"] == "error" for i in issues_here) else WARNING_FILL
+            worst = min(issues_here, key=lambda i: list(SEVERITIES).index(i["severity"]))
+            fill = SEVERITIES[worst["severity"]][0]
             out(f"c\t{rc[0]}\t{rc[1]}\t{kind}\t{fmt(num=num, fill=fill)}\t{value}\n")
-            text = "\n".join(f"{i['rule']}（{'错误' if i['severity'] == 'error' else '警告'}）：{i['message']}"
+            text = "\n".join(f"{i['rule']}（{SEVERITIES[i['severity']][1]}）：{i['message']}"
                              for i in issues_here)
             out(f"m\t{rc[0]}\t{rc[1]}\t{esc(text)}\n")
 

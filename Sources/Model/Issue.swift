@@ -1,8 +1,71 @@
-/// How much an issue matters: an error blocks acceptance, a warning does not.
-public enum Severity: String, Sendable, Codable, Comparable {
-  case error, warning
+/// How much an issue matters (SPEC §5): an error blocks acceptance; a finding (政策问题) is a
+/// shortfall against the policy that the data truthfully shows — accepted, marked, stored and
+/// weighed in 期满验收, never something to edit away; a warning is a reminder.
+public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+  case error, finding, warning
 
-  public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
+  /// Worst first: error, finding, warning.
+  public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+  private var rank: Int {
+    switch self {
+    case .error: 0
+    case .finding: 1
+    case .warning: 2
+    }
+  }
+
+  /// The Chinese word every output uses for it.
+  public var label: String {
+    switch self {
+    case .error: "错误"
+    case .finding: "政策问题"
+    case .warning: "警告"
+    }
+  }
+}
+
+/// How many issues of each severity a list holds.
+public struct IssueCounts: Sendable, Equatable {
+  public var errors = 0
+  public var findings = 0
+  public var warnings = 0
+
+  public init(errors: Int = 0, findings: Int = 0, warnings: Int = 0) {
+    self.errors = errors
+    self.findings = findings
+    self.warnings = warnings
+  }
+
+  public init(_ issues: some Sequence<Issue>) {
+    for issue in issues { add(issue.severity) }
+  }
+
+  /// From issue counts per rule ID (a verdict's `rules`), each rule's severity from the catalog.
+  public init(rules: [String: Int]) {
+    for (rule, n) in rules { add(RuleCatalog.severity(of: rule), n) }
+  }
+
+  public mutating func add(_ severity: Severity, _ n: Int = 1) {
+    switch severity {
+    case .error: errors += n
+    case .finding: findings += n
+    case .warning: warnings += n
+    }
+  }
+
+  public subscript(_ severity: Severity) -> Int {
+    switch severity {
+    case .error: errors
+    case .finding: findings
+    case .warning: warnings
+    }
+  }
+
+  /// `错误 2 个，政策问题 1 个，警告 0 个` (the unit word given: 个 or 项).
+  public func text(unit: String) -> String {
+    Severity.allCases.map { "\($0.label) \(self[$0]) \(unit)" }.joined(separator: "，")
+  }
 }
 
 /// One problem found in a submission: which rule, where (sheet and cell as they stand in the
@@ -17,7 +80,9 @@ public struct Issue: Equatable, Hashable, Sendable {
   public var value: String?
 
   /// An issue under a catalogued rule; its severity comes from the catalog.
-  public init(_ rule: String, sheet: String?, cell: CellReference?, message: String, value: String? = nil) {
+  public init(
+    _ rule: String, sheet: String?, cell: CellReference?, message: String, value: String? = nil
+  ) {
     self.rule = rule
     self.severity = RuleCatalog.severity(of: rule)
     self.sheet = sheet

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Store
+import Validation
 import XLSXWriting
 
 /// 期满验收 (SPEC §6, policy 四(二)): one station's result over its validity window.
@@ -234,41 +235,70 @@ public enum Assessor {
     let outcomesMeet =
       national >= p.excellentNationalOutcomes || provincial >= p.excellentProvincialOutcomes
 
-    // Subsidy.
+    // Subsidy (合格2/优秀2) and the findings a person weighs, from the accepted reports.
     var compliant = true
     for year in years {
       let verdicts = input.verdicts.filter { $0.academicYear == year }
-      let subRules = { (v: StoredVerdict) in v.rules.keys.filter { $0.hasPrefix("SUB-") }.sorted() }
-      if input.accepted[year] == nil {
-        let rules = Set(verdicts.flatMap(subRules)).sorted()
-        if !rules.isEmpty {
-          compliant = false
-          reasons.append("\(year) 学年报送因补助发放问题（\(rules.joined(separator: "、"))）未通过审核，生活补助未能证明按时、足额发放。")
+      let accepted = verdicts.filter(\.acceptedOnItsOwn)
+      let subsidy = Set(accepted.flatMap { $0.rules(among: Self.subsidyFindings) }).sorted()
+      if !subsidy.isEmpty {
+        compliant = false
+        let counted = subsidy.map { rule in
+          "\(rule) \(RuleCatalog.entry(rule)?.title ?? "") \(accepted.map { $0.rules[rule] ?? 0 }.max() ?? 0) 项"
         }
-      } else {
-        let rejected = verdicts.filter { $0.status != "accepted" && !subRules($0).isEmpty }
-        if let first = rejected.first {
-          let rules = Set(rejected.flatMap(subRules)).sorted().joined(separator: "、")
-          review.append("\(year) 学年首次报送（\(first.file)）存在补助发放问题（\(rules)），更正后通过审核；请核实补助是否已实际补发到位。")
+        reasons.append(
+          "\(year) 学年报送显示生活补助未按时、足额发放（\(counted.joined(separator: "、"))），不符合合格标准2“按时、足额发放进站研究生生活补贴”（四(二)合格2）。")
+      } else if input.accepted[year] != nil {
+        // The facts a rejected report showed are gone from the one accepted later.
+        let earlier = verdicts.filter { !$0.acceptedOnItsOwn && !$0.rules(among: Self.subsidyFindings).isEmpty }
+        if let first = earlier.first {
+          let rules = Set(earlier.flatMap { $0.rules(among: Self.subsidyFindings) }).sorted()
+          review.append(
+            "\(year) 学年首次报送（\(first.file)）显示补助发放问题（\(rules.joined(separator: "、"))），通过审核的报送中已无此问题；请核实补助发放的实际情况。")
+        }
+      }
+      for v in accepted {
+        let listed = v.findings.filter { Self.personFindings.contains($0.rule) }
+        if !listed.isEmpty {
+          for f in listed {
+            review.append("\(year) 学年（\(v.file)）\(f.rule)：\(Self.withoutFindingNote(f.message))")
+          }
+        } else {
+          // A verdict stored before its findings were: the counts alone.
+          for rule in v.rules(among: Self.personFindings) {
+            review.append(
+              "\(year) 学年（\(v.file)）\(rule) \(RuleCatalog.entry(rule)?.title ?? "")：\(v.rules[rule]!) 项，需人工核实。")
+          }
         }
       }
     }
 
-    // Grade.
+    // Grade (SPEC §6 "The grade, exactly"): 合格 and 优秀 both need every due year reported on
+    // time (their criterion 1), the subsidies paid on time and in full (2), and the headcount (3).
     let grade: String
-    let onTimeSoFar = statuses.allSatisfy { $0.status == .onTime || $0.status == .notDue }
+    let notOnTime = statuses.filter { $0.status == .late || $0.status == .missing }
+    let onTimeSoFar = notOnTime.isEmpty
     if revoked {
       grade = "撤销"
       reasons.append(
         "连续 \(p.revocationConsecutiveYears) 个学年（\(revokedAt.map(\.description).joined(separator: "、"))）未按时报送，依办法四(一)予以撤销。")
-    } else if counted < p.qualifiedHeadcount || !compliant {
+    } else if !onTimeSoFar || counted < p.qualifiedHeadcount || !compliant {
       grade = "不合格"
+      if !onTimeSoFar {
+        let named = notOnTime.map {
+          "\($0.academicYear) 学年\($0.status == .late ? "逾期报送" : "未报送")"
+        }
+        reasons.append(
+          "\(named.joined(separator: "、"))，不符合合格标准1“每年按时上报基本数据”（四(二)合格1）。")
+      }
       if counted < p.qualifiedHeadcount {
         reasons.append("进站培养半年以上研究生 \(counted) 人，少于合格标准 \(p.qualifiedHeadcount) 人（四(二)合格3）。")
       }
-      if !compliant { reasons.append("未按时、足额发放进站研究生生活补助（四(二)合格2）。") }
-      reasons.append("验收不合格：不再作为研究生工作站，且三年内不得重新申报（四(二)）。")
-    } else if counted >= p.excellentHeadcount && outcomesMeet && onTimeSoFar {
+      reasons.append(
+        final
+          ? "验收不合格：不再作为研究生工作站，且三年内不得重新申报（四(二)）。"
+          : "预评为不合格：验收期结束时如仍为不合格，将不再作为研究生工作站，且三年内不得重新申报（四(二)）。")
+    } else if counted >= p.excellentHeadcount && outcomesMeet {
       grade = "优秀"
       reasons.append("进站培养半年以上研究生 \(counted) 人，达到优秀标准 \(p.excellentHeadcount) 人（四(二)优秀3）。")
       reasons.append("成果：国家级 \(national) 项、省部级 \(provincial) 项，达到优秀标准（四(二)优秀5）。")
@@ -283,11 +313,7 @@ public enum Assessor {
         reasons.append(
           "未达优秀：成果国家级 \(national) 项、省部级 \(provincial) 项，不足 \(p.excellentNationalOutcomes) 项国家级或 \(p.excellentProvincialOutcomes) 项省部级（四(二)优秀5）。")
       }
-      if !onTimeSoFar {
-        reasons.append("未达优秀：有学年未按时报送（四(二)优秀1）。")
-        review.append("有学年未按时报送：合格标准1“每年按时上报基本数据”是否满足，需人工认定。")
-      }
-      if !outcomesMeet && counted >= p.excellentHeadcount && onTimeSoFar && !benefits.isEmpty {
+      if !outcomesMeet && counted >= p.excellentHeadcount && !benefits.isEmpty {
         review.append("成果声明了经济社会效益（优秀5的另一条件），如经认定为重要效益可评为优秀：" + benefits.joined(separator: "；"))
       }
     }
@@ -312,6 +338,17 @@ public enum Assessor {
       years: statuses, revoked: revoked, countedStudents: counted, outcomes: levels,
       subsidyCompliant: compliant, grade: grade, final: final, reasons: reasons,
       manualReview: review, students: studentEvidence, outcomeList: outcomeList)
+  }
+
+  /// The findings that make 合格2/优秀2 fail (subsidies not paid on time and in full).
+  static let subsidyFindings: Set<String> = ["SUB-001", "SUB-002", "SUB-003", "SUB-004"]
+  /// The findings listed for a person to weigh (safety training, the mentors).
+  static let personFindings: Set<String> = ["SAF-001", "MEN-001", "MEN-002"]
+
+  /// A finding's message without the closing words addressed to the submitter.
+  static func withoutFindingNote(_ message: String) -> String {
+    message.hasSuffix(RuleContext.findingNote)
+      ? String(message.dropLast(RuleContext.findingNote.count)) : message
   }
 
   /// The number of distinct 学号 whose stays within [from, to] add up to at least `months`

@@ -54,11 +54,9 @@ public enum Reports {
   public static func text(_ entries: [CheckEntry]) -> String {
     var lines: [String] = []
     for e in entries {
-      let errors = e.issues.filter { $0.severity == .error }.count
-      let warnings = e.issues.count - errors
       var head = "\(e.file)：\(statusText[e.status]!)"
       if let id = e.stationID { head += "（工作站 \(id)\(e.academicYear.map { "，\($0) 学年" } ?? "")）" }
-      head += "，错误 \(errors) 个，警告 \(warnings) 个"
+      head += "，" + IssueCounts(e.issues).text(unit: "个")
       lines.append(head)
       var currentSheet: String?? = .none
       for issue in e.issues {
@@ -66,8 +64,7 @@ public enum Reports {
           currentSheet = .some(issue.sheet)
           lines.append(issue.sheet.map { "  【\($0)】" } ?? "  【文件】")
         }
-        let level = issue.severity == .error ? "错误" : "警告"
-        var line = "    \(issue.cell?.a1 ?? "-")\t\(level) \(issue.rule)\t\(issue.message)"
+        var line = "    \(issue.cell?.a1 ?? "-")\t\(issue.severity.label) \(issue.rule)\t\(issue.message)"
         if let value = issue.value, !value.isEmpty { line += "（当前值：\(value)）" }
         lines.append(line)
       }

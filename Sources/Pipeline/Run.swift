@@ -127,7 +127,8 @@ public struct BatchRun: Sendable {
         try store.recordVerdict(
           sha256: fact.entry.sha256, station: fact.stationID!, year: fact.academicYear!,
           file: fact.entry.file, submittedOn: fact.submittedOn, receivedAt: fact.modified,
-          status: fact.entry.status.rawValue, rules: rules)
+          status: fact.entry.status.rawValue, rules: rules,
+          findings: fact.entry.issues.filter { $0.severity == .finding })
       }
       try store.close()
     }
@@ -256,9 +257,7 @@ public struct BatchRun: Sendable {
     return SummaryWorkbook.Row(
       file: e.file, college: fact.college ?? Self.unknownCollege, stationID: e.stationID,
       stationName: fact.stationName, academicYear: e.academicYear, status: e.status.rawValue,
-      errors: e.issues.filter { $0.severity == .error }.count,
-      warnings: e.issues.filter { $0.severity == .warning }.count, ruleCounts: counts,
-      annotated: annotated)
+      counts: IssueCounts(e.issues), ruleCounts: counts, annotated: annotated)
   }
 }
 

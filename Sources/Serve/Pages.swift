@@ -60,7 +60,7 @@ enum Pages {
       ("报送单位", r.college), ("上传文件", r.uploadedName), ("收件文件名", r.file), ("SHA-256", r.sha256),
       ("收到时间（UTC）", r.receivedAt), ("审核结论", statusText(r.status) + (r.late ? "（逾期报送）" : "")),
       ("工作站编号", r.stationID ?? "—"), ("报送学年", r.academicYear ?? "—"),
-      ("错误 / 警告", "\(r.errors) / \(r.warnings)"),
+      ("错误 / 政策问题 / 警告", "\(r.errors) / \(r.findings) / \(r.warnings)"),
     ]
     for (label, value) in facts { body += "<tr><th>\(label)</th><td>\(escape(value))</td></tr>" }
     body += "</table>"
@@ -80,17 +80,22 @@ enum Pages {
   // MARK: - Pieces
 
   private static func verdict(_ entry: CheckEntry, file: String) -> String {
-    let errors = entry.issues.count { $0.severity == .error }
-    let warnings = entry.issues.count - errors
+    let counts = IssueCounts(entry.issues)
     var text = "<p class=\"verdict \(entry.status.rawValue)\" id=\"status\">\(escape(file))："
     text += "<strong>\(statusText(entry.status.rawValue))</strong>"
     if let station = entry.stationID {
       text +=
         "（工作站 \(escape(station))" + (entry.academicYear.map { "，\(escape($0)) 学年" } ?? "") + "）"
     }
+    text +=
+      "，错误 <span id=\"errors\">\(counts.errors)</span> 个，政策问题 <span id=\"findings\">\(counts.findings)</span> 个，警告 <span id=\"warnings\">\(counts.warnings)</span> 个</p>"
+    if counts.findings > 0 { text += "<p class=\"note\">\(escape(findingsNote))</p>" }
     return text
-      + "，错误 <span id=\"errors\">\(errors)</span> 个，警告 <span id=\"warnings\">\(warnings)</span> 个</p>"
   }
+
+  /// What a finding means for the submitter, under the verdict.
+  static let findingsNote =
+    "“政策问题”如实反映了未达到办法要求的情况（如补助未按时、足额发放）：不影响报送通过，将记入期满验收。请如实填报，不要为通过审核改动实际情况。"
 
   private static func statusText(_ status: String) -> String {
     CheckEntry.Status(rawValue: status).flatMap { Reports.statusText[$0] } ?? status
@@ -109,7 +114,7 @@ enum Pages {
         html +=
           "<table class=\"issues\"><thead><tr><th>规则</th><th>级别</th><th>单元格</th><th>说明</th><th>当前值</th></tr></thead><tbody>"
       }
-      let level = issue.severity == "error" ? "错误" : "警告"
+      let level = Severity(rawValue: issue.severity)?.label ?? issue.severity
       html +=
         "<tr class=\"\(issue.severity)\"><td class=\"rule\">\(escape(issue.rule))</td><td class=\"level\">\(level)</td>"
       html +=
@@ -121,14 +126,14 @@ enum Pages {
 
   private static func receiptTable(_ receipts: [Receipt]) -> String {
     var html =
-      "<table class=\"issues\"><thead><tr><th>收到时间（UTC）</th><th>上传文件</th><th>工作站</th><th>学年</th><th>结论</th><th>错误/警告</th><th></th></tr></thead><tbody>"
+      "<table class=\"issues\"><thead><tr><th>收到时间（UTC）</th><th>上传文件</th><th>工作站</th><th>学年</th><th>结论</th><th>错误/政策问题/警告</th><th></th></tr></thead><tbody>"
     for r in receipts {
       var status = statusText(r.status)
       if r.late { status += "（逾期）" }
       if r.superseded == true { status += "（已被取代）" }
       html += "<tr><td>\(escape(r.receivedAt))</td><td>\(escape(r.uploadedName))</td>"
       html += "<td>\(escape(r.stationID ?? "—"))</td><td>\(escape(r.academicYear ?? "—"))</td>"
-      html += "<td>\(escape(status))</td><td>\(r.errors)/\(r.warnings)</td>"
+      html += "<td>\(escape(status))</td><td>\(r.errors)/\(r.findings)/\(r.warnings)</td>"
       html += "<td><a href=\"/submissions/\(r.id)\">回执</a></td></tr>"
     }
     return html + "</tbody></table>"
@@ -156,8 +161,8 @@ enum Pages {
     table{border-collapse:collapse;width:100%;background:#fff;margin:.5em 0}
     th,td{border:1px solid #ccd;padding:.35em .5em;text-align:left;vertical-align:top}
     th{background:#e8edf6}
-    tr.error td.rule{color:#b00020;font-weight:bold}tr.warning td.rule{color:#8a6100;font-weight:bold}
-    tr.error{background:#fff1f2}tr.warning{background:#fffbe6}
+    tr.error td.rule{color:#b00020;font-weight:bold}tr.finding td.rule{color:#b35900;font-weight:bold}tr.warning td.rule{color:#8a6100;font-weight:bold}
+    tr.error{background:#fff1f2}tr.finding{background:#fff0e0}tr.warning{background:#fffbe6}
     .verdict{font-size:1.15em}.verdict.accepted strong{color:#1b7f3b}.verdict.rejected strong,.verdict.unreadable strong{color:#b00020}
     td.rule,td.level,td.cell,.issues th{white-space:nowrap}
     .note{color:#666;font-size:.9em;margin-left:.5em}.facts th{width:10em}

@@ -22,6 +22,8 @@ public struct Receipt: Codable, Sendable, Equatable {
   public var stationID: String?
   public var academicYear: String?
   public var errors: Int
+  /// 政策问题 (SPEC §5 `finding`); a receipt written before findings existed has none.
+  public var findings: Int
   public var warnings: Int
   public var issues: [ReceiptIssue]
   /// A later submission of this college for the same station and year supersedes this one (X-003
@@ -29,7 +31,7 @@ public struct Receipt: Codable, Sendable, Equatable {
   public var superseded: Bool?
 
   enum CodingKeys: String, CodingKey {
-    case id, college, file, sha256, status, late, errors, warnings, issues, superseded
+    case id, college, file, sha256, status, late, errors, findings, warnings, issues, superseded
     case uploadedName = "uploaded_name"
     case receivedAt = "received_at"
     case stationID = "station_id"
@@ -50,9 +52,30 @@ public struct Receipt: Codable, Sendable, Equatable {
     self.late = late
     stationID = entry.stationID
     academicYear = entry.academicYear
-    errors = entry.issues.count { $0.severity == .error }
-    warnings = entry.issues.count - errors
+    let counts = IssueCounts(entry.issues)
+    errors = counts.errors
+    findings = counts.findings
+    warnings = counts.warnings
     issues = entry.issues.map(ReceiptIssue.init)
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    id = try c.decode(String.self, forKey: .id)
+    college = try c.decode(String.self, forKey: .college)
+    file = try c.decode(String.self, forKey: .file)
+    uploadedName = try c.decode(String.self, forKey: .uploadedName)
+    sha256 = try c.decode(String.self, forKey: .sha256)
+    receivedAt = try c.decode(String.self, forKey: .receivedAt)
+    status = try c.decode(String.self, forKey: .status)
+    late = try c.decode(Bool.self, forKey: .late)
+    stationID = try c.decodeIfPresent(String.self, forKey: .stationID)
+    academicYear = try c.decodeIfPresent(String.self, forKey: .academicYear)
+    errors = try c.decode(Int.self, forKey: .errors)
+    findings = try c.decodeIfPresent(Int.self, forKey: .findings) ?? 0
+    warnings = try c.decode(Int.self, forKey: .warnings)
+    issues = try c.decode([ReceiptIssue].self, forKey: .issues)
+    superseded = try c.decodeIfPresent(Bool.self, forKey: .superseded)
   }
 }
 

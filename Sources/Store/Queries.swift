@@ -333,6 +333,19 @@ extension Store {
     return Month(year: y, month: m)
   }
 
+  /// The issues of a verdict's `findings` column (``Store/json(findings:)``).
+  static func findings(_ text: String?) -> [Issue] {
+    guard let text,
+      let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
+    else { return [] }
+    return list.compactMap { o in
+      guard let rule = o["rule"] as? String, let message = o["message"] as? String else { return nil }
+      return Issue(
+        rule, sheet: o["sheet"] as? String, cell: (o["cell"] as? String).flatMap(CellReference.init),
+        message: message, value: o["value"] as? String)
+    }
+  }
+
   static func money(_ row: Row, _ i: Int) -> Money? { row.int64(i).map { Money(fen: $0) } }
 }
 
@@ -351,10 +364,13 @@ public struct StoredVerdict: Equatable, Sendable {
   public var status: String
   /// Issues per rule ID.
   public var rules: [String: Int]
+  /// Its findings (SPEC §5 `finding`), in report order (schema version 3; none before).
+  public var findings: [Issue]
 
   public init(
     sha256: String, stationID: String, academicYear: AcademicYear, file: String,
-    submittedOn: Day?, receivedAt: String, status: String, rules: [String: Int]
+    submittedOn: Day?, receivedAt: String, status: String, rules: [String: Int],
+    findings: [Issue] = []
   ) {
     self.sha256 = sha256
     self.stationID = stationID
@@ -364,6 +380,19 @@ public struct StoredVerdict: Equatable, Sendable {
     self.receivedAt = receivedAt
     self.status = status
     self.rules = rules
+    self.findings = findings
+  }
+
+  /// Whether the report was accepted by its own checks: `accepted`, or `superseded` by a newer
+  /// file with no error of its own.
+  public var acceptedOnItsOwn: Bool {
+    status == "accepted"
+      || (status == "superseded" && !rules.keys.contains { RuleCatalog.severity(of: $0) == .error })
+  }
+
+  /// The rule IDs of `set` that it has issues under, sorted.
+  public func rules(among set: Set<String>) -> [String] {
+    rules.filter { set.contains($0.key) && $0.value > 0 }.keys.sorted()
   }
 }
 
@@ -372,7 +401,8 @@ extension Store {
   public func verdicts(station: String) throws(StoreError) -> [StoredVerdict] {
     try database.query(
       """
-      SELECT sha256, station_id, start_year, file, submitted_on, received_at, status, rules
+      SELECT sha256, station_id, start_year, file, submitted_on, received_at, status, rules,
+        findings
       FROM verdicts WHERE station_id = ?1
       ORDER BY start_year, received_at, file
       """, [.text(station)]
@@ -387,7 +417,7 @@ extension Store {
         sha256: r.text(0) ?? "", stationID: r.text(1) ?? "",
         academicYear: AcademicYear(startYear: r.int(2) ?? 0), file: r.text(3) ?? "",
         submittedOn: Self.day(r.text(4)), receivedAt: r.text(5) ?? "", status: r.text(6) ?? "",
-        rules: rules)
+        rules: rules, findings: Self.findings(r.text(8)))
     }
   }
 }

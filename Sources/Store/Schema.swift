@@ -1,7 +1,7 @@
 /// The store of accepted submissions (SQLite): filled by `pipeline run`, read by `pipeline assess`.
 public enum StoreSchema {
   /// The schema version this build writes (`PRAGMA user_version`).
-  public static let version = 2
+  public static let version = 3
   /// `PRAGMA application_id` of a pipeline store ("WSAR", workstation annual report): tells a
   /// store from some other program's SQLite file.
   static let applicationID: Int64 = 0x5753_4152
@@ -138,5 +138,12 @@ public enum StoreSchema {
       rules         TEXT    NOT NULL DEFAULT '{}'
     );
     CREATE INDEX verdicts_station ON verdicts(station_id, start_year);
+    """
+
+  /// Version 3 (findings): each verdict keeps its findings (SPEC §5 `finding`, the 政策问题 of an
+  /// accepted report), a JSON array of `{rule, sheet, cell, message, value}` in report order, so
+  /// `pipeline assess` can weigh them and list them for a person.
+  static let v3Findings = """
+    ALTER TABLE verdicts ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
     """
 }

@@ -82,6 +82,7 @@ public final class Store {
       }
       // Each later version's step, in this transaction.
       if version < 2 { try database.execute(StoreSchema.v2) }
+      if version < 3 { try database.execute(StoreSchema.v3Findings) }
       try database.execute("PRAGMA user_version = \(StoreSchema.version)")
     }
   }
@@ -221,7 +222,7 @@ public final class Store {
   @discardableResult
   public func recordVerdict(
     sha256: String, station: String, year: AcademicYear, file: String, submittedOn: Day?,
-    receivedAt: Date, status: String, rules: [String: Int]
+    receivedAt: Date, status: String, rules: [String: Int], findings: [Issue] = []
   ) throws(StoreError) -> Bool {
     let object = "{" + rules.keys.sorted().map { key in
       let quoted = Self.json([key])
@@ -230,13 +231,14 @@ public final class Store {
     let written = try database.run(
       """
       INSERT OR IGNORE INTO verdicts (sha256, station_id, academic_year, start_year, file,
-        submitted_on, received_at, status, rules)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        submitted_on, received_at, status, rules, findings)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
       """,
       [
         .text(sha256.lowercased()), .text(station), .text(year.description),
         .integer(Int64(year.startYear)), .text(file), SQLValue(submittedOn?.description),
         .text(Self.iso8601(receivedAt)), .text(status), .text(object),
+        .text(Self.json(findings: findings)),
       ])
     return written > 0
   }
@@ -292,6 +294,26 @@ public final class Store {
   }
 
   /// A JSON array of strings.
+  /// Issues as a JSON array of `{rule, sheet, cell, message, value}` objects.
+  static func json(findings: [Issue]) -> String {
+    var out = JSONWriter()
+    out.raw("[")
+    for (i, issue) in findings.enumerated() {
+      out.raw(i == 0 ? "{" : ",{")
+      let fields: [(String, String?)] = [
+        ("rule", issue.rule), ("sheet", issue.sheet), ("cell", issue.cell?.a1),
+        ("message", issue.message), ("value", issue.value),
+      ]
+      for (j, (key, value)) in fields.enumerated() {
+        out.raw(j == 0 ? "\"\(key)\":" : ",\"\(key)\":")
+        if let value { out.string(value) } else { out.raw("null") }
+      }
+      out.raw("}")
+    }
+    out.raw("]")
+    return String(decoding: out.bytes, as: UTF8.self)
+  }
+
   static func json(_ strings: [String]) -> String {
     var out = JSONWriter()
     out.raw("[")

@@ -4,7 +4,8 @@ import XLSXReading
 /// The copy of a submission given back to its submitter (SPEC §6): a first sheet `审核结果`
 /// listing every issue, then every worksheet of the submission with the same names and cell
 /// positions, each value with its type, and each cell an issue points to filled (errors red,
-/// warnings yellow) and commented with its rule IDs and messages.
+/// findings orange, warnings yellow: the worst of the cell's issues) and commented with its rule
+/// IDs and messages. `审核结果` opens with the verdict and one legend line per severity.
 ///
 /// What is not carried over: formulas (their cached values are written, as the checker read
 /// them), merged ranges, the submitter's own formats, fonts, row heights, comments, validation
@@ -92,27 +93,40 @@ public enum AnnotatedWorkbook {
   }
 
   private static func summary(_ issues: [Issue]) -> String {
-    let errors = issues.count { $0.severity == .error }
-    let warnings = issues.count - errors
+    let counts = IssueCounts(issues)
     let verdict =
       issues.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" }
       ? "无法读取"
       : issues.contains { $0.rule == "X-003" }
         ? "已被同一工作站同一学年较新的报送取代"
-        : errors > 0 ? "未通过" : "通过"
-    var text = "审核结论：\(verdict)。错误 \(errors) 项，警告 \(warnings) 项，共 \(issues.count) 项。"
-    if errors > 0 {
+        : counts.errors > 0 ? "未通过" : "通过"
+    var text = "审核结论：\(verdict)。\(counts.text(unit: "项"))，共 \(issues.count) 项。"
+    if counts.errors > 0 {
       text += "请按批注改正各数据表中标红的单元格后重新报送（本表和批注不影响审核，可保留）。"
-    } else if warnings > 0 {
+    } else if counts.findings > 0 {
+      text += "标橙的单元格为政策问题：报送已通过，将记入期满验收。"
+    } else if counts.warnings > 0 {
       text += "标黄的单元格为提醒，不影响通过。"
     }
     return text
   }
 
+  /// One line per severity under the verdict: what its colour means and what to do.
+  static let legend: [(Severity, String)] = [
+    (.error, "必须改正：数据缺失、格式不符或前后不一致，报送因此未通过。请改正后重新报送。"),
+    (
+      .finding,
+      "如实反映了未达到办法要求的情况（如补助未按时、足额发放，未进行安全教育，兼职导师不符合条件）：不影响报送通过，将记入期满验收。请如实填报，不要为通过审核改动实际情况。"
+    ),
+    (.warning, "提醒：请核实，不影响报送通过。"),
+  ]
+
+  /// The 0-based row of the issue table's header in `审核结果` (above it: the verdict and the
+  /// legend lines).
+  public static let resultsHeaderRow = 1 + legend.count
+
   // MARK: - 审核结果
 
-  private static let errorFill: UInt32 = 0xFFC7CE
-  private static let warningFill: UInt32 = 0xFFEB9C
   private static let headerFill: UInt32 = 0xD9E1F2
   /// Excel's limit of hyperlinks per worksheet (libxlsxwriter refuses the 65,531st).
   private static let maxLinks = 65_530
@@ -122,19 +136,24 @@ public enum AnnotatedWorkbook {
   ) throws {
     let sheet = try writer.addSheet(resultsSheetName)
     try sheet.write(text: summary, row: 0, column: 0, format: CellFormat(bold: true))
+    for (i, (severity, meaning)) in legend.enumerated() {
+      try sheet.write(
+        text: severity.label, row: 1 + i, column: 0, format: CellFormat(fill: severity.fill))
+      try sheet.write(text: meaning, row: 1 + i, column: 1)
+    }
     let header = CellFormat(bold: true, fill: headerFill)
     for (column, title) in ["序号", "级别", "规则", "工作表", "单元格", "说明", "当前值"].enumerated() {
-      try sheet.write(text: title, row: 1, column: column, format: header)
+      try sheet.write(text: title, row: resultsHeaderRow, column: column, format: header)
     }
     let link = CellFormat(fontColor: 0x0563C1, underline: true)
     let wrap = CellFormat(wrap: true)
     var links = 0
     for (i, issue) in issues.enumerated() {
-      let row = i + 2
+      let row = resultsHeaderRow + 1 + i
       try sheet.write(number: Double(i + 1), row: row, column: 0)
       try sheet.write(
-        text: issue.severity == .error ? "错误" : "警告", row: row, column: 1,
-        format: CellFormat(fill: fill(issue.severity)))
+        text: issue.severity.label, row: row, column: 1,
+        format: CellFormat(fill: issue.severity.fill))
       try sheet.write(text: issue.rule, row: row, column: 2)
       try sheet.write(text: excelText(issue.sheet ?? "—"), row: row, column: 3)
       if let cell = issue.cell {
@@ -158,16 +177,12 @@ public enum AnnotatedWorkbook {
     for (column, width) in [6.0, 6, 10, 14, 8, 70, 24].enumerated() {
       try sheet.setColumns(column, column, width: width)
     }
-    sheet.freeze(row: 2)
+    sheet.freeze(row: resultsHeaderRow + 1)
   }
 
   /// `internal:'sheet'!B7`, the sheet name quoted as Excel quotes it (`'it''s'`).
   static func internalLink(sheet: String, cell: CellReference) -> String {
     "internal:'" + sheet.replacingAll("'", with: "''") + "'!" + cell.a1
-  }
-
-  private static func fill(_ severity: Severity) -> UInt32 {
-    severity == .error ? errorFill : warningFill
   }
 
   // MARK: - Data sheets
@@ -188,7 +203,7 @@ public enum AnnotatedWorkbook {
       let issues = marks[ref]!
       let format = CellFormat(
         numberFormat: value.flatMap { numberFormat($0, date1904: source.date1904) },
-        fill: issues.contains { $0.severity == .error } ? errorFill : warningFill)
+        fill: issues.map(\.severity).min()!.fill)
       if let value {
         try write(value, at: ref, in: sheet, format: format, date1904: source.date1904)
       } else {
@@ -289,7 +304,7 @@ public enum AnnotatedWorkbook {
   /// One line per issue of the cell: `CELL-002（错误）：message`.
   static func commentText(_ issues: [Issue]) -> String {
     excelText(
-      issues.map { "\($0.rule)（\($0.severity == .error ? "错误" : "警告")）：\($0.message)" }
+      issues.map { "\($0.rule)（\($0.severity.label)）：\($0.message)" }
         .joined(separator: "\n"))
   }
 

@@ -6,7 +6,8 @@ import Model
 /// The workbook:
 /// - `汇总` first: the number of files per status at the top (row 1 the statuses, row 2 the
 ///   counts, 合计 first), then from row 4 a table, its header frozen with the totals above it:
-///   文件 | 牵头培养单位 | 工作站编号 | 工作站名称 | 学年 | 状态 | 错误数 | 警告数 | 批注文件.
+///   文件 | 牵头培养单位 | 工作站编号 | 工作站名称 | 学年 | 状态 | 错误数 | 政策问题数 | 警告数 |
+///   批注文件.
 ///   The status is in Chinese (通过 / 未通过 / 无法读取 / 已被替代) on a fill of its own; 批注文件
 ///   is a relative link to the annotated copy (a path such as `基础医学院/x.annotated.xlsx`,
 ///   relative to the summary's folder), so it opens from wherever the output folder is copied.
@@ -27,8 +28,8 @@ public enum SummaryWorkbook {
     public var academicYear: String?
     /// `accepted`, `rejected`, `unreadable` or `superseded` (the report's status).
     public var status: String
-    public var errors: Int
-    public var warnings: Int
+    /// Its issues per severity.
+    public var counts: IssueCounts
     /// Rule ID → how many issues of that rule the submission has.
     public var ruleCounts: [String: Int]
     /// The annotated copy's path relative to the summary (`基础医学院/x.annotated.xlsx`), with
@@ -37,7 +38,7 @@ public enum SummaryWorkbook {
 
     public init(
       file: String, college: String, stationID: String? = nil, stationName: String? = nil,
-      academicYear: String? = nil, status: String, errors: Int, warnings: Int,
+      academicYear: String? = nil, status: String, counts: IssueCounts,
       ruleCounts: [String: Int] = [:], annotated: String? = nil
     ) {
       self.file = file
@@ -46,8 +47,7 @@ public enum SummaryWorkbook {
       self.stationName = stationName
       self.academicYear = academicYear
       self.status = status
-      self.errors = errors
-      self.warnings = warnings
+      self.counts = counts
       self.ruleCounts = ruleCounts
       self.annotated = annotated
     }
@@ -69,8 +69,10 @@ public enum SummaryWorkbook {
     statuses.first { $0.status == status }?.label ?? status
   }
 
-  static let summaryHeader = ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "警告数", "批注文件"]
+  static let summaryHeader = ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "政策问题数", "警告数", "批注文件"]
   static let rulesHeader = ["规则", "说明", "级别", "涉及报送数", "问题数"]
+  /// The 0-based column of 批注文件.
+  static let annotatedColumn = 9
   /// The 0-based row of the table's header on `汇总` (rows above: the totals and a blank row).
   static let headerRow = 3
 
@@ -122,26 +124,27 @@ public enum SummaryWorkbook {
       try sheet.write(
         text: label(ofStatus: entry.status), row: row, column: 5,
         format: fill.map { CellFormat(fill: $0) })
-      try sheet.write(number: Double(entry.errors), row: row, column: 6)
-      try sheet.write(number: Double(entry.warnings), row: row, column: 7)
+      for (i, severity) in Severity.allCases.enumerated() {
+        try sheet.write(number: Double(entry.counts[severity]), row: row, column: 6 + i)
+      }
       if let annotated = entry.annotated, !annotated.isEmpty {
         do {
           try sheet.write(
-            url: externalLink(annotated), text: annotated, row: row, column: 8, format: link)
+            url: externalLink(annotated), text: annotated, row: row, column: annotatedColumn, format: link)
           // libxlsxwriter shows the path with its `\` too: the cell text is put back as given
           // (the link stays; it is kept apart from the cell's value).
-          try sheet.write(text: annotated, row: row, column: 8, format: link)
+          try sheet.write(text: annotated, row: row, column: annotatedColumn, format: link)
         } catch {
           // Past Excel's limits (2,079 characters a link, 65,530 links a sheet), which
           // libxlsxwriter refuses: the path alone.
-          try sheet.write(text: annotated, row: row, column: 8)
+          try sheet.write(text: annotated, row: row, column: annotatedColumn)
         }
       }
     }
 
     let columns: [[String?]] = [
       rows.map(\.file), rows.map(\.college), rows.map(\.stationID), rows.map(\.stationName),
-      rows.map(\.academicYear), rows.map { label(ofStatus: $0.status) }, [], [],
+      rows.map(\.academicYear), rows.map { label(ofStatus: $0.status) }, [], [], [],
       rows.map(\.annotated),
     ]
     // The totals' labels sit in the first columns too.
@@ -196,8 +199,7 @@ public enum SummaryWorkbook {
         try sheet.write(text: title, row: row, column: 1)
       }
       try sheet.write(
-        text: severity == .error ? "错误" : "警告", row: row, column: 2,
-        format: CellFormat(fill: severity == .error ? 0xFFC7CE : 0xFFEB9C))
+        text: severity.label, row: row, column: 2, format: CellFormat(fill: severity.fill))
       try sheet.write(number: Double(submissions[rule] ?? 0), row: row, column: 3)
       try sheet.write(number: Double(issues[rule] ?? 0), row: row, column: 4)
     }

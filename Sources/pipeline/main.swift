@@ -162,8 +162,10 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   let started = Date()
   let result = try batch.run { done, total, entry in
     let status = Reports.statusText[entry.status] ?? entry.status.rawValue
-    let errors = entry.issues.filter { $0.severity == .error }.count
-    let line = "[\(done)/\(total)] \(entry.file)：\(status)\(errors > 0 ? "，错误 \(errors) 个" : "")"
+    let counts = IssueCounts(entry.issues)
+    var line = "[\(done)/\(total)] \(entry.file)：\(status)"
+    if counts.errors > 0 { line += "，错误 \(counts.errors) 个" }
+    if counts.findings > 0 { line += "，政策问题 \(counts.findings) 个" }
     if live {
       // Each file's line scrolls up; the bar is redrawn on the last line, and cleared at the end.
       let width = 30

@@ -18,7 +18,8 @@ import XLSXTestSupport
     for i in 0..<24 {
       var wb = SubmissionWorkbook.valid(station: "TJMU-2023-\(100 + i)", studentPrefix: "\(6000 + i)")
       wb.set("工作站信息", "B8", .text(["基础医学院", "口腔医学院", "护理学院"][i % 3]))
-      if i % 4 == 0 { wb.set("进站研究生", "L3", .text("否")) }  // rejected: an annotated copy
+      if i % 4 == 0 { wb.set("进站研究生", "C3", .empty) }  // rejected: an annotated copy
+      if i % 4 == 1 { wb.set("进站研究生", "L3", .text("否")) }  // a finding: accepted, annotated
       files[String(format: "s%02d.xlsx", i)] = wb.build()
     }
     files["broken.xlsx"] = Array("not a workbook".utf8)

@@ -48,6 +48,14 @@ import XLSXTestSupport
   static func rejected() -> SubmissionWorkbook {
     var wb = SubmissionWorkbook.valid(station: "TJMU-2022-031", studentPrefix: "3031")
     wb.set("工作站信息", "B8", .text("口腔医学院"))
+    wb.set("进站研究生", "C3", .empty)  // CELL-001
+    return wb
+  }
+
+  /// Accepted with a finding (SAF-001): stored, and annotated all the same.
+  static func withFinding() -> SubmissionWorkbook {
+    var wb = SubmissionWorkbook.valid(station: "TJMU-2022-032", studentPrefix: "3032")
+    wb.set("工作站信息", "B8", .text("护理学院"))
     wb.set("进站研究生", "L3", .text("否"))  // SAF-001
     return wb
   }
@@ -55,7 +63,7 @@ import XLSXTestSupport
   @Test func theBatchFillsOutWithWhatTheSpecLists() async throws {
     let setup = try Setup([
       "ok.xlsx": SubmissionWorkbook.valid().build(), "bad.xlsx": Self.rejected().build(),
-      "broken.xlsx": Array("not a workbook".utf8), "~$ok.xlsx": [0, 1], "notes.txt": Array("hi".utf8),
+      "finding.xlsx": Self.withFinding().build(), "broken.xlsx": Array("not a workbook".utf8), "~$ok.xlsx": [0, 1], "notes.txt": Array("hi".utf8),
     ])
     defer { setup.dir.remove() }
     let result = try await setup.run()
@@ -63,18 +71,33 @@ import XLSXTestSupport
     #expect(
       setup.outputs() == [
         "report.json", "summary.xlsx", "未识别/broken.annotated.xlsx", "口腔医学院/bad.annotated.xlsx",
+        "护理学院/finding.annotated.xlsx",
       ].sorted())
     let report = try setup.report()
-    #expect(report.map { $0["file"] as? String } == ["bad.xlsx", "broken.xlsx", "ok.xlsx"])
-    #expect(report.map { $0["status"] as? String } == ["rejected", "unreadable", "accepted"])
+    #expect(report.map { $0["file"] as? String } == ["bad.xlsx", "broken.xlsx", "finding.xlsx", "ok.xlsx"])
+    #expect(report.map { $0["status"] as? String } == ["rejected", "unreadable", "accepted", "accepted"])
+    let finding = (report[2]["issues"] as? [[String: Any]])?.map { "\($0["rule"]!) \($0["severity"]!)" }
+    #expect(finding == ["SAF-001 finding"])
     let stderr = String(decoding: result.stderr, as: UTF8.self)
-    #expect(stderr.contains("[3/3]"))
-    #expect(stderr.contains("共 3 个文件"))
-    // The annotated copy reads back and lists the issue.
-    let dump = try await runProcess(
-      try TestLocations.pipelineBinary.get(),
-      ["dump", setup.out.appendingPathComponent("口腔医学院/bad.annotated.xlsx").path], timeout: 30)
-    #expect(String(decoding: dump.stdout, as: UTF8.self).contains("SAF-001"))
+    #expect(stderr.contains("[4/4]"))
+    #expect(stderr.contains("共 4 个文件") && stderr.contains("finding.xlsx：通过，政策问题 1 个"))
+    // Each annotated copy reads back and lists its issue, with its severity's word.
+    for (copy, words) in [
+      ("口腔医学院/bad.annotated.xlsx", ["CELL-001", "错误"]),
+      ("护理学院/finding.annotated.xlsx", ["SAF-001", "政策问题"]),
+    ] {
+      let dump = try await runProcess(
+        try TestLocations.pipelineBinary.get(), ["dump", setup.out.appendingPathComponent(copy).path],
+        timeout: 30)
+      let text = String(decoding: dump.stdout, as: UTF8.self)
+      #expect(words.allSatisfy(text.contains), "\(copy)")
+    }
+    // Accepted with a finding: stored, the finding with it.
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    #expect(try store.stations().map(\.stationID).sorted() == ["TJMU-2022-015", "TJMU-2022-032"])
+    let verdicts = try store.verdicts(station: "TJMU-2022-032")
+    #expect(verdicts.map(\.status) == ["accepted"] && verdicts.first?.findings.map(\.rule) == ["SAF-001"])
   }
 
   @Test func aRerunGivesTheSameReportAndLeavesTheStoreUnchanged() async throws {

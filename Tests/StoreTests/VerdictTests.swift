@@ -36,6 +36,28 @@ import Testing
     #expect(verdicts[0].academicYear == y23)
   }
 
+  /// Schema version 3: a verdict keeps its findings, each issue whole, in report order.
+  @Test func aVerdictKeepsItsFindings() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let store = try Store(path: dir.path())
+    defer { try? store.close() }
+    let findings = [
+      Issue("SUB-004", sheet: "补助发放", cell: CellReference("F2"), message: "晚发，\"引号\"\n换行", value: "2023-11-01"),
+      Issue("SAF-001", sheet: "进站研究生", cell: CellReference("L3"), message: "未进行安全教育。", value: nil),
+    ]
+    try store.recordVerdict(
+      sha256: sha("f"), station: "S-1", year: AcademicYear(startYear: 2023), file: "f.xlsx",
+      submittedOn: day(2024, 7, 5), receivedAt: received, status: "accepted",
+      rules: ["SUB-004": 1, "SAF-001": 1], findings: findings)
+    try store.recordVerdict(
+      sha256: sha("g"), station: "S-1", year: AcademicYear(startYear: 2024), file: "g.xlsx",
+      submittedOn: nil, receivedAt: received, status: "accepted", rules: [:])
+    let verdicts = try store.verdicts(station: "S-1")
+    #expect(verdicts.map(\.findings) == [findings, []])
+    #expect(verdicts[0].findings.map(\.severity) == [.finding, .finding])
+  }
+
   @Test func aVersionOneStoreIsMigratedAndKeepsItsRecords() throws {
     let dir = try TempDir()
     defer { dir.remove() }
@@ -54,7 +76,7 @@ import Testing
     }
     let store = try Store(path: path)
     defer { try? store.close() }
-    #expect(try store.database.scalar("PRAGMA user_version") == .integer(2))
+    #expect(try store.database.scalar("PRAGMA user_version") == .integer(Int64(StoreSchema.version)))
     #expect(try store.stations().map(\.stationID) == ["TJMU-GZZ-001"])
     #expect(try store.verdicts(station: "TJMU-GZZ-001").isEmpty)
     try store.recordVerdict(

@@ -241,13 +241,14 @@ private func payment(
     #expect(found(wb) == ["SUB-004@补助发放!F6"])
   }
 
-  /// SPEC §5.1: 实发金额 > 0 with a blank 发放日期 is SUB-004 at the empty cell, not CELL-001.
-  @Test func aPaymentWithNoDateIsSubFourAtTheEmptyCell() {
+  /// SPEC §5.1: 实发金额 > 0 with a blank 发放日期 is CELL-001 at the empty cell (missing data,
+  /// an error), not the SUB-004 finding.
+  @Test func aPaymentWithNoDateIsCellOneAtTheEmptyCell() {
     var wb = SubmissionWorkbook.valid()
     wb.set("补助发放", "F25", .empty)
-    let issues = check(wb).issues
-    #expect(found(wb) == ["SUB-004@补助发放!F25"])
-    #expect(issues.first?.value == nil)
+    let entry = check(wb)
+    #expect(found(wb) == ["CELL-001@补助发放!F25"])
+    #expect(entry.issues.first?.value == nil && entry.status == .rejected)
   }
 
   @Test func anUnreadablePaymentDateIsCellTwoOnly() {

@@ -139,20 +139,29 @@ import XLSXTestSupport
       Model.Issue("X-003", sheet: nil, cell: nil, message: "同一工作站同一学年有较新的报送，本文件已被取代。"), at: 0)
     let annotated = try Annotated(source, issues: issues)
     let rows = try annotated.rows(ofSheet: 0)
+    let header = AnnotatedWorkbook.resultsHeaderRow + 1  // 1-based
     #expect(
-      rows[2]?.map(\.value) == ["序号", "级别", "规则", "工作表", "单元格", "说明", "当前值"].map(CellValue.text))
+      rows[header]?.map(\.value)
+        == ["序号", "级别", "规则", "工作表", "单元格", "说明", "当前值"].map(CellValue.text))
     guard case .text(let summary)? = rows[1]?.first?.value else {
       Testing.Issue.record("no summary line")
       return
     }
-    let errors = issues.count { $0.severity == .error }
-    #expect(summary.contains("错误 \(errors) 项") && summary.contains("警告 \(issues.count - errors) 项"))
-    #expect(rows.keys.filter { $0 > 2 }.count == issues.count)  // one data row per issue
+    let counts = IssueCounts(issues)
+    #expect(counts.errors > 0 && counts.findings > 0 && counts.warnings > 0)
+    #expect(
+      summary.contains(
+        "错误 \(counts.errors) 项，政策问题 \(counts.findings) 项，警告 \(counts.warnings) 项"))
+    // One legend line per severity, worst first, its word on its own fill.
+    for (i, severity) in Severity.allCases.enumerated() {
+      #expect(rows[2 + i]?.first?.value == .text(severity.label))
+    }
+    #expect(rows.keys.filter { $0 > header }.count == issues.count)  // one data row per issue
     for (i, issue) in issues.enumerated() {
       let cells = Dictionary(
-        uniqueKeysWithValues: (rows[i + 3] ?? []).map { ($0.reference.column, $0.value) })
+        uniqueKeysWithValues: (rows[header + 1 + i] ?? []).map { ($0.reference.column, $0.value) })
       #expect(cells[1] == .number(Double(i + 1)))
-      #expect(cells[2] == .text(issue.severity == .error ? "错误" : "警告"))
+      #expect(cells[2] == .text(issue.severity.label))
       #expect(cells[3] == .text(issue.rule))
       #expect(cells[4] == .text(issue.sheet ?? "—"))
       #expect(cells[5] == .text(issue.cell?.a1 ?? "—"))
@@ -165,7 +174,9 @@ import XLSXTestSupport
     #expect(links == issues.count { $0.cell != nil })
     let first = try #require(issues.firstIndex { $0.cell != nil })
     #expect(sheet.contains("location=\"'\(issues[first].sheet!)'!\(issues[first].cell!.a1)\""))
-    #expect(sheet.contains("<pane ySplit=\"2\""))  // the header row frozen
+    #expect(sheet.contains("<pane ySplit=\"\(header)\""))  // the header row frozen
+    let fills = try fillsByCell(part: sheet, styles: try annotated.part("xl/styles.xml"))
+    #expect(fills["A2"] == "FFFFC7CE" && fills["A3"] == "FFF4B084" && fills["A4"] == "FFFFEB9C")
   }
 
   @Test func aSheetNameWithAQuoteIsEscapedInTheLink() throws {
@@ -197,6 +208,7 @@ import XLSXTestSupport
       Model.Issue(
         "SUB-001", sheet: sheet, cell: CellReference("I2"), message: "月生活补助标准低于最低标准。", value: "1500"
       ),
+      Model.Issue("SAF-001", sheet: sheet, cell: CellReference("L2"), message: "未进行安全教育。", value: "否"),
       Model.Issue(
         "INS-001", sheet: sheet, cell: CellReference("K3"), message: "未购买意外伤害保险。", value: "是"),
       Model.Issue(
@@ -224,16 +236,17 @@ import XLSXTestSupport
     let refs = comments.components(separatedBy: "<comment ref=\"").dropFirst().map {
       $0.prefix { $0 != "\"" }
     }
-    #expect(Set(refs) == ["B2", "C4", "I2", "K3", "A9"] && refs.count == 5)
+    #expect(Set(refs) == ["B2", "C4", "I2", "K3", "L2", "A9"] && refs.count == 6)
     for issue in issues where issue.cell != nil {
       #expect(comments.contains(issue.rule) && comments.contains(issue.message), "\(issue.rule)")
     }
     #expect(
       AnnotatedWorkbook.commentText(Array(issues[1...2]))
-        == "CELL-002（错误）：月生活补助标准不是数字。\nSUB-001（错误）：月生活补助标准低于最低标准。")
-    // The fill follows the worst severity: the warning-only cell K3 is yellow, I2 red.
+        == "CELL-002（错误）：月生活补助标准不是数字。\nSUB-001（政策问题）：月生活补助标准低于最低标准。")
+    // The fill follows the worst severity: the warning-only cell K3 is yellow, the finding-only
+    // L2 orange, I2 (an error and a finding) red.
     let fills = try fillsByCell(part: part, styles: styles)
-    #expect(fills["K3"] == "FFFFEB9C")
+    #expect(fills["K3"] == "FFFFEB9C" && fills["L2"] == "FFF4B084")
     #expect(fills["I2"] == "FFFFC7CE" && fills["C4"] == "FFFFC7CE" && fills["B2"] == "FFFFC7CE")
     #expect(fills["A2"] == nil)
   }
@@ -267,7 +280,7 @@ import XLSXTestSupport
     #expect(annotated.workbook.sheets.map(\.name) == ["审核结果", "可见", "隐藏", "深度隐藏"])
     #expect(annotated.workbook.sheets.map(\.visibility) == [.visible, .visible, .hidden, .hidden])
     // No issue listed, and none of the old 审核结果's rows.
-    #expect(try annotated.rows(ofSheet: 0)[3] == nil)
+    #expect(try annotated.rows(ofSheet: 0)[AnnotatedWorkbook.resultsHeaderRow + 2] == nil)
   }
 
   @Test func columnWidthsFollowTheSubmissionOrTheLongestText() throws {
@@ -314,9 +327,10 @@ import XLSXTestSupport
     #expect(workbook.sheets.map(\.name) == ["审核结果"])
     var rows: [Int: [CellValue]] = [:]
     try workbook.forEachRow(inSheet: 0) { rows[$0.index] = $0.cells.map(\.value) }
-    #expect(rows.count == 3)
+    let header = AnnotatedWorkbook.resultsHeaderRow + 1  // 1-based
+    #expect(rows.count == header + 1)  // the verdict, the legend, the header, the one issue
     #expect(
-      rows[3]?.prefix(6) == [
+      rows[header + 1]?.prefix(6) == [
         .number(1), .text("错误"), .text("FILE-001"), .text("—"), .text("—"),
         .text(entry.issues[0].message),
       ])

@@ -14,30 +14,30 @@ import XLSXTestSupport
     .init(
       file: "基础医学院-2023-2024.xlsx", college: "基础医学院", stationID: "GZZ2023001",
       stationName: "天津某某生物科技有限公司研究生工作站", academicYear: "2023-2024", status: "accepted",
-      errors: 0, warnings: 2, ruleCounts: ["INS-001": 1, "RPT-001": 1],
+      counts: .init(findings: 1, warnings: 2), ruleCounts: ["INS-001": 1, "RPT-001": 1, "SUB-004": 1],
       annotated: "基础医学院/基础医学院-2023-2024.annotated.xlsx"),
     .init(
       file: "公卫 #2 100%.xlsx", college: "公共卫生学院", stationID: "GZZ2023002", stationName: "某某医院工作站",
-      academicYear: "2023-2024", status: "rejected", errors: 5, warnings: 1,
+      academicYear: "2023-2024", status: "rejected", counts: .init(errors: 2, findings: 3, warnings: 1),
       ruleCounts: ["CELL-001": 2, "SUB-003": 3, "INS-001": 1],
       annotated: "公共卫生学院/公卫 #2 100%.annotated.xlsx"),
     .init(
-      file: "坏文件.xlsx", college: "未识别", status: "unreadable", errors: 1, warnings: 0,
+      file: "坏文件.xlsx", college: "未识别", status: "unreadable", counts: .init(errors: 1),
       ruleCounts: ["FILE-001": 1], annotated: "未识别/坏文件.annotated.xlsx"),
     .init(
       file: "旧版.xlsx", college: "基础医学院", stationID: "GZZ2023001", stationName: "天津某某生物科技有限公司研究生工作站",
-      academicYear: "2023-2024", status: "superseded", errors: 1, warnings: 1,
+      academicYear: "2023-2024", status: "superseded", counts: .init(errors: 1, warnings: 1),
       ruleCounts: ["CELL-001": 1, "X-003": 1], annotated: "基础医学院/旧版.annotated.xlsx"),
     // Accepted with no issue: no annotated copy, no link.
     .init(
       file: "干净.xlsx", college: "药学院", stationID: "GZZ2023009", stationName: "药企工作站",
-      academicYear: "2023-2024", status: "accepted", errors: 0, warnings: 0),
+      academicYear: "2023-2024", status: "accepted", counts: .init()),
   ]
 
   @Test func theSummarySheetHasTheTotalsThenOneRowPerSubmission() throws {
     let written = try Written(Self.rows)
     #expect(written.workbook.sheets.map(\.name) == ["汇总", "规则统计"])
-    let header = ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "警告数", "批注文件"]
+    let header = ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "政策问题数", "警告数", "批注文件"]
     var expected: [String: CellValue] = [
       "A1": .text("合计"), "B1": .text("通过"), "C1": .text("未通过"), "D1": .text("无法读取"),
       "E1": .text("已被替代"),
@@ -47,26 +47,27 @@ import XLSXTestSupport
     let lines: [[CellValue?]] = [
       [
         .text("基础医学院-2023-2024.xlsx"), .text("基础医学院"), .text("GZZ2023001"),
-        .text("天津某某生物科技有限公司研究生工作站"), .text("2023-2024"), .text("通过"), .number(0), .number(2),
-        .text("基础医学院/基础医学院-2023-2024.annotated.xlsx"),
+        .text("天津某某生物科技有限公司研究生工作站"), .text("2023-2024"), .text("通过"), .number(0), .number(1),
+        .number(2), .text("基础医学院/基础医学院-2023-2024.annotated.xlsx"),
       ],
       [
         .text("公卫 #2 100%.xlsx"), .text("公共卫生学院"), .text("GZZ2023002"), .text("某某医院工作站"),
-        .text("2023-2024"), .text("未通过"), .number(5), .number(1),
+        .text("2023-2024"), .text("未通过"), .number(2), .number(3), .number(1),
         .text("公共卫生学院/公卫 #2 100%.annotated.xlsx"),
       ],
       // Unknown station, name and year: empty cells.
       [
-        .text("坏文件.xlsx"), .text("未识别"), nil, nil, nil, .text("无法读取"), .number(1), .number(0),
+        .text("坏文件.xlsx"), .text("未识别"), nil, nil, nil, .text("无法读取"), .number(1), .number(0), .number(0),
         .text("未识别/坏文件.annotated.xlsx"),
       ],
       [
         .text("旧版.xlsx"), .text("基础医学院"), .text("GZZ2023001"), .text("天津某某生物科技有限公司研究生工作站"),
-        .text("2023-2024"), .text("已被替代"), .number(1), .number(1), .text("基础医学院/旧版.annotated.xlsx"),
+        .text("2023-2024"), .text("已被替代"), .number(1), .number(0), .number(1),
+        .text("基础医学院/旧版.annotated.xlsx"),
       ],
       [
         .text("干净.xlsx"), .text("药学院"), .text("GZZ2023009"), .text("药企工作站"), .text("2023-2024"),
-        .text("通过"), .number(0), .number(0), nil,
+        .text("通过"), .number(0), .number(0), .number(0), nil,
       ],
     ]
     for (r, line) in lines.enumerated() {
@@ -83,7 +84,8 @@ import XLSXTestSupport
       [.text("FILE-001"), .text("文件无法读取"), .text("错误"), .number(1), .number(1)],
       [.text("INS-001"), .text("未购买意外伤害保险"), .text("警告"), .number(2), .number(2)],
       [.text("RPT-001"), .text("逾期报送"), .text("警告"), .number(1), .number(1)],
-      [.text("SUB-003"), .text("未足额发放"), .text("错误"), .number(1), .number(3)],
+      [.text("SUB-003"), .text("未足额发放"), .text("政策问题"), .number(1), .number(3)],
+      [.text("SUB-004"), .text("未按时发放"), .text("政策问题"), .number(1), .number(1)],
       [.text("X-003"), .text("同一工作站同一学年重复报送"), .text("警告"), .number(1), .number(1)],
     ]
     var expected: [String: CellValue] = [:]
@@ -95,7 +97,7 @@ import XLSXTestSupport
 
   @Test func aRuleOutsideTheCatalogIsListedWithoutATitle() throws {
     let row = SummaryWorkbook.Row(
-      file: "a.xlsx", college: "X", status: "rejected", errors: 1, warnings: 0,
+      file: "a.xlsx", college: "X", status: "rejected", counts: .init(errors: 1),
       ruleCounts: ["ZZZ-999": 1, "CELL-002": 0])
     let written = try Written([row])
     // A zero count is no hit; an unknown rule counts as an error (the catalog's default).
@@ -116,7 +118,7 @@ import XLSXTestSupport
 
   @Test func anUnknownStatusIsShownAsItIsAndCountedApart() throws {
     let row = SummaryWorkbook.Row(
-      file: "a.xlsx", college: "X", status: "pending", errors: 0, warnings: 0)
+      file: "a.xlsx", college: "X", status: "pending", counts: .init())
     let written = try Written([row])
     #expect(written.cells[0]["F5"] == .text("pending"))
     #expect(written.cells[0]["F1"] == .text("其他") && written.cells[0]["F2"] == .number(1))
@@ -133,7 +135,7 @@ import XLSXTestSupport
     let refs = sheet.components(separatedBy: "<hyperlink ref=\"").dropFirst().map {
       String($0.prefix { $0 != "\"" })
     }
-    #expect(refs == ["I5", "I6", "I7", "I8"])
+    #expect(refs == ["J5", "J6", "J7", "J8"])
     #expect(!sheet.contains("location="))  // no `#` taken as a place in the target
     let targets = rels.components(separatedBy: "Target=\"").dropFirst().map {
       String($0.prefix { $0 != "\"" })
@@ -166,6 +168,7 @@ import XLSXTestSupport
     let rules = try fillsByCell(
       part: written.part("xl/worksheets/sheet2.xml"), styles: written.part("xl/styles.xml"))
     #expect(rules["C2"] == "FFFFC7CE" && rules["C4"] == "FFFFEB9C")  // CELL-001, INS-001
+    #expect(rules["C6"] == "FFF4B084")  // SUB-003, a finding: orange
   }
 
   @Test func headersAreFrozenAndColumnsFitTheirText() throws {
@@ -180,9 +183,10 @@ import XLSXTestSupport
     // 文件: the longest name, 23 characters wide; 工作站名称: 18 CJK characters; 批注文件: the paths.
     #expect((widths[1] ?? 0) >= 25 && (widths[1] ?? 0) < 30)
     #expect((widths[4] ?? 0) >= 38)
-    #expect((widths[9] ?? 0) >= 45)
+    #expect((widths[10] ?? 0) >= 45)
     #expect((widths[7] ?? 0) >= 8 && (widths[7] ?? 0) < 12)  // 错误数: its header
-    #expect(widths.count == 9)
+    #expect((widths[8] ?? 0) >= 12 && (widths[8] ?? 0) < 14)  // 政策问题数: its header
+    #expect(widths.count == 10)
     #expect(SummaryWorkbook.displayWidth("ab中文") == 6)
   }
 

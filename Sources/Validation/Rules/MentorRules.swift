@@ -45,7 +45,7 @@ enum MentorRules {
         issues.append(
           c.issue(
             "MEN-001", people, person, "title",
-            "兼职导师\(name)的职称\(shown)低于兼职导师的最低职称要求（\(minimum)）。请核对职称；如确不具备\(minimum)及以上职称，请更换兼职导师或调整其角色。"
+            "兼职导师\(name)的职称\(shown)低于兼职导师的最低职称要求（\(minimum)）。" + RuleContext.findingNote
           ))
       }
 
@@ -56,7 +56,8 @@ enum MentorRules {
         issues.append(
           c.issue(
             "MEN-002", people, person, "employer",
-            "兼职导师\(name)的工作单位「\(employer)」与设站单位「\(host)」不一致。兼职导师应为设站单位的人员，请核对工作单位（须与\(form)中的设站单位名称一致）。"
+            "兼职导师\(name)的工作单位「\(employer)」与设站单位「\(host)」不一致，兼职导师应为设站单位的人员（单位名称须与\(form)中的设站单位一致）。"
+              + RuleContext.findingNote
           ))
       }
     }

@@ -1,8 +1,8 @@
 import Model
 
 /// DUP-002 (a 学号 and 发放月份 paid twice), DATE-003 (payment month outside the year or the stay),
-/// SUB-002 (应发 below the standard), SUB-003 (实发 below 应发) and SUB-004 (paid late, or paid with
-/// no 发放日期).
+/// SUB-002 (应发 below the standard), SUB-003 (实发 below 应发), SUB-004 (paid late) — the three
+/// findings — and CELL-001 on a blank 发放日期 of a payment with 实发金额 > 0.
 ///
 /// One pass over 补助发放 (it can hold tens of thousands of rows): students are looked up in a
 /// dictionary built once. When a 学号 is listed twice in 进站研究生 (DUP-001), its first record
@@ -74,7 +74,8 @@ enum PaymentRules {
         issues.append(
           c.issue(
             "SUB-002", payments, record, "due",
-            "\(dueLabel) \(due) 元低于该生（学号 \(id!)）的月生活补助标准 \(standard) 元。每月应按标准足额核定（在站不足整月也按整月），请改正应发金额或该生的月生活补助标准。"
+            "\(dueLabel) \(due) 元低于该生（学号 \(id!)）的月生活补助标准 \(standard) 元：每月应按标准足额核定（在站不足整月也按整月）。"
+              + RuleContext.findingNote
           ))
       }
 
@@ -84,11 +85,13 @@ enum PaymentRules {
         issues.append(
           c.issue(
             "SUB-003", payments, record, "paid",
-            "\(paidLabel) \(paid) 元少于\(dueLabel) \(due) 元，补助未足额发放。请补发差额 \(Money(fen: due.fen - paid.fen)) 元后如实填写实发金额。"
+            "\(paidLabel) \(paid) 元少于\(dueLabel) \(due) 元，补助未足额发放（差额 \(Money(fen: due.fen - paid.fen)) 元）。"
+              + RuleContext.findingNote
           ))
       }
 
-      // SUB-004: paid after the due day, or paid with no 发放日期 (SPEC §5.1: not CELL-001).
+      // SUB-004: paid after the due day (a finding). Paid with no 发放日期 is CELL-001 (SPEC
+      // §5.1): the date is missing data, not a fact about the payment.
       if let paidOn = record.day("paid_on") {
         if let month {
           let dueDay = p.paymentDue(for: month)
@@ -96,15 +99,16 @@ enum PaymentRules {
             issues.append(
               c.issue(
                 "SUB-004", payments, record, "paid_on",
-                "\(month) 的补助于 \(paidOn) 发放，晚于规定的最迟发放日 \(dueDay)（次月最后一天），属于未按时发放。请按时发放；如日期填错，请改正\(paidOnLabel)。"
+                "\(month) 的补助于 \(paidOn) 发放，晚于规定的最迟发放日 \(dueDay)（次月最后一天），属于未按时发放。"
+                  + RuleContext.findingNote
               ))
           }
         }
       } else if !record.isFilled("paid_on"), let paid, paid > .zero {
         issues.append(
           c.issue(
-            "SUB-004", payments, record, "paid_on",
-            "\(paidLabel)为 \(paid) 元，但未填写\(paidOnLabel)，无法确认是否按时发放。请填写实际发放日期。"))
+            "CELL-001", payments, record, "paid_on",
+            "\(paidLabel)为 \(paid) 元，但未填写\(paidOnLabel)，无法确认是否按时发放。请按发放凭证填写实际发放日期。"))
       }
     }
     return issues

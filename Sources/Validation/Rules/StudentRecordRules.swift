@@ -34,7 +34,7 @@ enum StudentRecordRules {
         issues.append(
           c.issue(
             "SAF-001", students, student, "safety_training",
-            "\(safetyLabel)为“否”：进站研究生须接受安全教育。请组织该生完成安全教育后改为“是”。"))
+            "\(safetyLabel)为“否”：进站研究生须接受安全教育。请尽快组织该生完成安全教育。" + RuleContext.findingNote))
       }
 
       // INS-001: 意外伤害保险 answered 否 (a warning: blank is no issue).

@@ -23,7 +23,8 @@ enum SubsidyStandardRules {
         issues.append(
           c.issue(
             "SUB-001", students, student, "monthly_standard",
-            "\(standardLabel) \(standard) 元低于\(level)研究生每人每月 \(minimum) 元的最低标准。请将标准提高到不低于 \(minimum) 元并按此发放；如导师在设站单位承担项目（补助另行协商），请在\(projectLabel)填“是”。"
+            "\(standardLabel) \(standard) 元低于\(level)研究生每人每月 \(minimum) 元的最低标准（导师在设站单位承担项目、补助另行协商的，\(projectLabel)应为“是”）。"
+              + RuleContext.findingNote
           ))
       }
     }
