@@ -5,17 +5,19 @@
 struct MoneyUnit: Equatable, Sendable {
   /// The unit as messages name it.
   let name: String
-  /// 元 per unit as a power of ten.
+  /// 元 per unit, and as a power of ten.
+  let factor: Int64
   let power: Int
 
-  private init(name: String, power: Int) {
+  private init(name: String, factor: Int64, power: Int) {
     self.name = name
+    self.factor = factor
     self.power = power
   }
 
-  static let yuan = MoneyUnit(name: "元", power: 0)
-  static let thousand = MoneyUnit(name: "千元", power: 3)
-  static let tenThousand = MoneyUnit(name: "万元", power: 4)
+  static let yuan = MoneyUnit(name: "元", factor: 1, power: 0)
+  static let thousand = MoneyUnit(name: "千元", factor: 1_000, power: 3)
+  static let tenThousand = MoneyUnit(name: "万元", factor: 10_000, power: 4)
 
   private static let byName: [String: MoneyUnit] = [
     "元": .yuan, "千元": .thousand, "万元": .tenThousand,

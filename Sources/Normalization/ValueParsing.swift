@@ -151,6 +151,10 @@ final class ValueParser {
   private func money(_ value: CellValue, label: String, unit: MoneyUnit) -> Result<
     FieldValue, CellProblem
   > {
+    if case .number(let v) = value, v == v.rounded(), abs(v) < 1e12 / Double(unit.factor) {
+      // A whole number of units, the commonest amount, is exact in the double: no digits needed.
+      return Self.amount(fen: Int64(v) * unit.factor * 100, label: label)
+    }
     let amount: DecimalNumber?
     var unit = unit
     let shown: String
@@ -179,6 +183,10 @@ final class ValueParser {
           rule: "CELL-002",
           message: "\(label)应为金额（元，最多两位小数；也可写作 5万元、3千元），当前为「\(shown)」。"))
     }
+    return Self.amount(fen: fen, label: label)
+  }
+
+  private static func amount(fen: Int64, label: String) -> Result<FieldValue, CellProblem> {
     guard fen >= 0 else {
       return .failure(CellProblem(rule: "CELL-005", message: "\(label)不能为负数。"))
     }
