@@ -78,7 +78,11 @@ public struct Normalizer {
     var valueCells: [String: CellReference] = [:]
     for row in rows {
       for cell in row.cells {
-        guard let text = cellText(cell.value), let f = field(of: spec, matching: text) else { continue }
+        guard let text = cellText(cell.value), let found = match(spec, text) else { continue }
+        guard case .field(let f, let unit) = found else {
+          issues.append(unknownUnit(found.spec, sheet: sheet, cell: cell.reference, text: text))
+          continue
+        }
         guard valueCells[f.key] == nil else {
           issues.append(
             Issue(
@@ -91,7 +95,8 @@ public struct Normalizer {
         valueCells[f.key] = valueRef
         if let value = cells[valueRef], !isBlank(value.value) {
           fields[f.key] = fieldCell(
-            value, f, label: ValueParser.label(f), sheet: sheet, parser: parser, issues: &issues)
+            value, f, label: ValueParser.label(f), unit: unit, sheet: sheet, parser: parser,
+            issues: &issues)
         } else if f.required {
           issues.append(missing(f, sheet: sheet, cell: valueRef))
         }
@@ -134,6 +139,8 @@ struct TableReader {
     var fieldAt: [Int]
     /// Columns ignored silently (序号).
     var silent: [Bool]
+    /// Field position → the money unit its header names (元 for every other field).
+    var units: [MoneyUnit]
   }
 
   init(spec: SheetSpec, sheet: String, template: Template, parser: ValueParser) {
@@ -166,7 +173,9 @@ struct TableReader {
     decided = true
     var best: (row: Row, score: Int)?
     for row in pending {
-      let score = Set(row.cells.compactMap { cellText($0.value).flatMap { field(of: spec, matching: $0)?.key } }).count
+      let score = Set(
+        row.cells.compactMap { cellText($0.value).flatMap { match(spec, $0)?.field?.key } }
+      ).count
       if score > (best?.score ?? 0) { best = (row, score) }
     }
     guard let chosen = best, chosen.score >= min(2, spec.fields.count) else {
@@ -188,6 +197,7 @@ struct TableReader {
     let width = (row.cells.last?.reference.column ?? 0) + 1
     var fieldAt = [Int](repeating: -1, count: width)
     var silent = [Bool](repeating: false, count: width)
+    var units = [MoneyUnit](repeating: .yuan, count: spec.fields.count)
     let ignoredColumns = Set(template.ignoredColumns.map(TextCleaning.key))
     for cell in row.cells {
       guard let text = cellText(cell.value), !TextCleaning.key(text).isEmpty else { continue }
@@ -195,12 +205,16 @@ struct TableReader {
         silent[cell.reference.column] = true
         continue
       }
-      guard let f = field(of: spec, matching: text) else {
+      guard let found = match(spec, text) else {
         issues.append(
           Issue(
             "STR-004", sheet: sheet, cell: cell.reference,
             message: "「\(TextCleaning.clean(text))」不是模板中的列，该列不会被审核（内容会保留）。如是模板列，请按模板改名。",
             value: text))
+        continue
+      }
+      guard case .field(let f, let unit) = found else {
+        issues.append(unknownUnit(found.spec, sheet: sheet, cell: cell.reference, text: text))
         continue
       }
       if columns[f.key] != nil {
@@ -211,7 +225,9 @@ struct TableReader {
         continue
       }
       columns[f.key] = cell.reference.column
-      fieldAt[cell.reference.column] = spec.fields.firstIndex { $0.key == f.key }!
+      let position = spec.fields.firstIndex { $0.key == f.key }!
+      fieldAt[cell.reference.column] = position
+      units[position] = unit
     }
     for f in spec.fields where f.required && columns[f.key] == nil {
       issues.append(
@@ -219,7 +235,7 @@ struct TableReader {
           "STR-002", sheet: sheet, cell: nil,
           message: "工作表「\(sheet)」缺少必需的列「\(f.header)」。请按模板补上该列。"))
     }
-    return Header(row: row.index, columns: columns, fieldAt: fieldAt, silent: silent)
+    return Header(row: row.index, columns: columns, fieldAt: fieldAt, silent: silent, units: units)
   }
 
   private mutating func process(_ row: Row) {
@@ -259,7 +275,9 @@ struct TableReader {
         (buffer.baseAddress! + f).initialize(
           to: i < 0
             ? nil
-            : fieldCell(row.cells[i], spec.fields[f], label: labels[f], sheet: sheet, parser: parser, issues: &issues))
+            : fieldCell(
+              row.cells[i], spec.fields[f], label: labels[f], unit: header.units[f], sheet: sheet,
+              parser: parser, issues: &issues))
       }
       initialized = count
     }
@@ -281,19 +299,55 @@ struct TableReader {
 
 // MARK: - Shared
 
-/// The field a header or label names, if any.
-private func field(of spec: SheetSpec, matching text: String) -> FieldSpec? {
-  let key = TextCleaning.key(text)
-  guard !key.isEmpty else { return nil }
-  return spec.fields.first { f in
-    TextCleaning.key(f.header) == key || f.aliases.contains { TextCleaning.key($0) == key }
+/// What a header or form label names.
+private enum HeaderMatch {
+  /// A field, with the money unit its bracket names (元 when none; 元 for a field not money).
+  case field(FieldSpec, MoneyUnit)
+  /// A money field under a unit that is not 元, 千元 or 万元 (`（美元）`): not that field (SPEC §8).
+  case unknownUnit(FieldSpec)
+
+  var spec: FieldSpec {
+    switch self {
+    case .field(let f, _), .unknownUnit(let f): f
+    }
+  }
+
+  var field: FieldSpec? {
+    if case .field(let f, _) = self { return f }
+    return nil
   }
 }
 
+/// The field a header or label names, if any, by its canonical name or an alias (SPEC §3). Only a
+/// money field reads the bracketed unit; every other field ignores it (`(人)`, `(元/月)`).
+private func match(_ spec: SheetSpec, _ text: String) -> HeaderMatch? {
+  let (key, units) = TextCleaning.keyAndUnits(text)
+  guard !key.isEmpty,
+    let f = spec.fields.first(where: { f in
+      TextCleaning.key(f.header) == key || f.aliases.contains { TextCleaning.key($0) == key }
+    })
+  else { return nil }
+  guard f.type == .money else { return .field(f, .yuan) }
+  guard let unit = MoneyUnit(headerUnits: units) else { return .unknownUnit(f) }
+  return .field(f, unit)
+}
+
+/// STR-004 for a money header or label in a unit that is not one: its values are never read as
+/// 元; the field is then missing (STR-002) unless another column or label supplies it.
+private func unknownUnit(_ f: FieldSpec, sheet: String, cell: CellReference, text: String) -> Issue
+{
+  Issue(
+    "STR-004", sheet: sheet, cell: cell,
+    message:
+      "「\(TextCleaning.clean(text))」的金额单位不是 元、千元 或 万元，不能折算为元，因此不作为「\(f.header)」审核（内容会保留）。请把金额换算为人民币元、千元或万元，并相应改正括号中的单位。",
+    value: text)
+}
+
 private func fieldCell(
-  _ cell: Cell, _ f: FieldSpec, label: String, sheet: String, parser: ValueParser, issues: inout [Issue]
+  _ cell: Cell, _ f: FieldSpec, label: String, unit: MoneyUnit, sheet: String, parser: ValueParser,
+  issues: inout [Issue]
 ) -> FieldCell {
-  switch parser.parse(cell.value, as: f, label: label) {
+  switch parser.parse(cell.value, as: f, label: label, unit: unit) {
   case .success(let value):
     return FieldCell(cell: cell.reference, raw: cell.value, date1904: parser.date1904, value: value)
   case .failure(let problem):

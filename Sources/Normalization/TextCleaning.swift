@@ -77,16 +77,24 @@ enum TextCleaning {
   /// The comparable form of a header, label, sheet name or choice: cleaned, white space removed
   /// anywhere, ASCII lower-cased, a trailing colon (`工作站编号：`), a leading or trailing `*` and
   /// a trailing `(必填)` or bracketed unit (`(元)`, `(元/月)`, `(人)`) dropped.
-  static func key(_ s: String) -> String {
+  static func key(_ s: String) -> String { keyAndUnits(s).key }
+
+  /// ``key(_:)`` and the bracketed units it dropped, in the order written, cleaned like the key
+  /// (`年度运行经费（万元）` → `年度运行经费`, `["万元"]`); `(必填)` is no unit. A money field reads
+  /// its unit from them (SPEC §8); other fields ignore them.
+  static func keyAndUnits(_ s: String) -> (key: String, units: [String]) {
     var k = personName(s).lowercased()
+    var units: [String] = []
     while k.hasSuffix(":") { k.removeLast() }
     while k.hasPrefix("*") { k.removeFirst() }
     while k.hasSuffix("*") { k.removeLast() }
     while k.hasSuffix(")"), let open = k.lastIndex(of: "("), open > k.startIndex {
+      let inside = String(k[k.index(after: open)..<k.index(before: k.endIndex)])
+      if inside != "必填" { units.insert(inside, at: 0) }
       k = String(k[..<open])
       while k.hasSuffix("*") { k.removeLast() }
     }
-    return k
+    return (k, units)
   }
 
   /// Splits a list cell on 、,，;；/ (and, for codes, white space).

@@ -27,8 +27,11 @@ final class ValueParser {
     parse(value, as: field, label: Self.label(field))
   }
 
-  /// Parses `value` as `field`; `label` is the field's precomputed ``label(_:)``.
-  func parse(_ value: CellValue, as field: FieldSpec, label: String) -> Result<FieldValue, CellProblem> {
+  /// Parses `value` as `field`; `label` is the field's precomputed ``label(_:)``; `unit` is the
+  /// money unit its header or form label names (SPEC §8), which only money fields read.
+  func parse(
+    _ value: CellValue, as field: FieldSpec, label: String, unit: MoneyUnit = .yuan
+  ) -> Result<FieldValue, CellProblem> {
     if case .error(let e) = value {
       return .failure(
         CellProblem(rule: "CELL-006", message: "\(label)是公式错误值 \(e)，请修正公式或直接填写数值。"))
@@ -55,7 +58,7 @@ final class ValueParser {
       }
       return .success(.list(codes))
     case .integer: return integer(value, label: label)
-    case .money: return money(value, label: label)
+    case .money: return money(value, label: label, unit: unit)
     case .date: return date(value, label: label).map { .date($0) }
     case .month: return month(value, label: label)
     case .yesNo: return yesNo(value, label: label)
@@ -112,7 +115,7 @@ final class ValueParser {
 
   // MARK: - Numbers
 
-  /// The digits of a number typed as text: `1,000`, `1000元`, `¥1000`, `１０００`, `12人`.
+  /// The digits of a whole number typed as text: `1,000`, `１０００`, `12人`, `3名`.
   private func numericText(_ s: String) -> String {
     var t = TextCleaning.personName(s)
     for prefix in ["rmb", "RMB"] where t.hasPrefix(prefix) { t.removeFirst(prefix.count) }
@@ -141,52 +144,67 @@ final class ValueParser {
     return .success(.integer(Int(v)))
   }
 
-  private func money(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
-    let fen: Int64
+  /// An amount in 元, exact to the fen (SPEC §4, §8). The unit written in a text value (`5万元`,
+  /// `1.2万`, `3千元`, `500元`) wins over `unit`, the header's; a number cell is in the header's
+  /// unit. Scaling moves the decimal point on the digits (``DecimalNumber``), so `1.2345万` is
+  /// 12345 元 exactly and `1.2345678万` (12345.678 元) is refused, not rounded.
+  private func money(_ value: CellValue, label: String, unit: MoneyUnit) -> Result<
+    FieldValue, CellProblem
+  > {
+    if case .number(let v) = value, v == v.rounded(), abs(v) < 1e12 / Double(unit.factor) {
+      // A whole number of units, the commonest amount, is exact in the double: no digits needed.
+      return Self.amount(fen: Int64(v) * unit.factor * 100, label: label)
+    }
+    let amount: DecimalNumber?
+    var unit = unit
+    let shown: String
     switch value {
     case .number(let v):
-      let scaled = v * 100
-      let rounded = scaled.rounded()
-      guard abs(v) < 1e12, abs(scaled - rounded) < 1e-6 * max(1, abs(scaled)) else {
-        return .failure(
-          CellProblem(rule: "CELL-002", message: "\(label)应为金额（元，最多两位小数），当前为「\(formatNumber(v))」。"))
-      }
-      fen = Int64(rounded)
+      amount = DecimalNumber(v)
+      shown = formatNumber(v)
     case .text(let s):
-      guard let parsed = Self.fen(numericText(s)) else {
-        return .failure(
-          CellProblem(rule: "CELL-002", message: "\(label)应为金额（元，最多两位小数），当前为「\(s)」。"))
-      }
-      fen = parsed
+      let (text, written) = MoneyUnit.split(value: Self.moneyText(s))
+      amount = DecimalNumber(plain: text)
+      unit = written ?? unit
+      shown = s
     default:
       return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为金额（元）。"))
     }
+    let yuan = amount?.shifted(by: unit.power)
+    guard let yuan, let fen = yuan.fen else {
+      if let yuan, !yuan.isWholeFen, unit != .yuan {
+        return .failure(
+          CellProblem(
+            rule: "CELL-002",
+            message: "\(label)「\(shown)」按\(unit.name)折合 \(yuan) 元，不是整分的金额（金额只能精确到分）。请核对数值或单位。"))
+      }
+      return .failure(
+        CellProblem(
+          rule: "CELL-002",
+          message: "\(label)应为金额（元，最多两位小数；也可写作 5万元、3千元），当前为「\(shown)」。"))
+    }
+    return Self.amount(fen: fen, label: label)
+  }
+
+  private static func amount(fen: Int64, label: String) -> Result<FieldValue, CellProblem> {
     guard fen >= 0 else {
       return .failure(CellProblem(rule: "CELL-005", message: "\(label)不能为负数。"))
     }
     return .success(.money(Money(fen: fen)))
   }
 
-  /// Exact decimal text → fen: `-1000.5` → -100050; more than two non-zero decimals → nil.
-  static func fen(_ s: String) -> Int64? {
-    var chars = Substring(s)
-    var negative = false
-    if chars.first == "-" || chars.first == "+" {
-      negative = chars.first == "-"
-      chars = chars.dropFirst()
-    }
-    let parts = chars.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty || parts.count == 2,
-      whole.count <= 12, whole.allSatisfy(\.isASCIIDigit)
-    else { return nil }
-    var decimals = parts.count == 2 ? parts[1] : ""
-    guard decimals.allSatisfy(\.isASCIIDigit), !(whole.isEmpty && decimals.isEmpty) else { return nil }
-    while decimals.count > 2 && decimals.last == "0" { decimals = decimals.dropLast() }
-    guard decimals.count <= 2 else { return nil }
-    let cents = Int64(decimals + String(repeating: "0", count: 2 - decimals.count))!
-    let value = (Int64(whole) ?? 0) * 100 + cents
-    return negative ? -value : value
+  /// An amount typed as text without its decorations: spaces, full-width forms, thousands
+  /// separators and the currency (`RMB`, `¥`, `￥`) dropped; a unit after it is left in place.
+  private static func moneyText(_ s: String) -> Substring {
+    var t = Substring(TextCleaning.personName(s))
+    for prefix in ["rmb", "RMB"] where t.hasPrefix(prefix) { t.removeFirst(prefix.count) }
+    t.removeAll { $0 == "¥" || $0 == "￥" || $0 == "," }
+    return t
   }
+
+  /// Exact decimal text → fen: `-1000.5` → -100050; more than two non-zero decimals, or 10^12 元
+  /// and more → nil.
+  static func fen(_ s: String) -> Int64? { DecimalNumber(plain: Substring(s))?.fen }
 
   // MARK: - Dates and months
 

@@ -172,6 +172,24 @@ import XLSXTestSupport
     #expect(try store.stations().isEmpty)
   }
 
+  /// Amounts given in 万元 (SPEC §8) are accepted and stored in 元.
+  @Test func amountsIn万元AreStoredIn元() async throws {
+    var wb = SubmissionWorkbook.valid()
+    wb.set("工作站信息", "A15", .text("年度运行经费（万元）"))
+    wb.set("工作站信息", "B15", .number(20))
+    wb.set("工作站信息", "B16", .text("2.62万元"))
+    let setup = try Setup(["wan.xlsx": wb.build()])
+    defer { setup.dir.remove() }
+    #expect(try await setup.run().exitCode == 0)
+    #expect(try setup.report().map { $0["status"] as? String } == ["accepted"])
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    let stored = try #require(
+      try store.currentSubmission(station: "TJMU-2022-015", year: AcademicYear(startYear: 2023)))
+    #expect(stored.totalFunding == Money(yuan: 200_000))
+    #expect(stored.subsidyTotal == Money(yuan: 26_200))
+  }
+
   @Test func aMissingInboxIsAnIOError() async throws {
     let setup = try Setup([:])
     defer { setup.dir.remove() }
