@@ -11,10 +11,9 @@ import XLSXWriting
 ///   years are the `validityYears` years starting with the one that contains 认定日期 (four
 ///   reports for four years). `final` = as-of is after `to` and after the last year's deadline.
 /// - **A year's status**: `on_time` / `late` when an accepted version exists, decided by the
-///   earliest 报送日期 of any submission for that year (rejected ones included: the station did
-///   report, and a correction does not make it late; a first report after the deadline is the
-///   RPT-001 situation); `missing` when none was accepted and the deadline passed by as-of;
-///   `not_due` otherwise.
+///   earliest 报送日期 of the year's accepted reports (SPEC §9: a rejected report does not count
+///   until it is corrected; a correction that keeps the first report's 报送日期 keeps it on time);
+///   `missing` when none was accepted and the deadline passed by as-of; `not_due` otherwise.
 /// - **Revocation**: `revocationConsecutiveYears` consecutive years (in the window) late or missing.
 /// - **Counted students**: every 进站研究生 row of the current versions gives the interval
 ///   [进站日期, 出站日期 or the end of that row's academic year], clipped to that academic year,
@@ -26,13 +25,15 @@ import XLSXWriting
 ///   from 2024-04-02 does not.
 /// - **Outcomes**: the current versions' 成果 dated within the window (undated ones kept),
 ///   de-duplicated by (成果类型, 成果名称, 成果级别), counted by level.
-/// - **Subsidy**: an accepted submission has no SUB-* error, so a year is non-compliant when it
-///   has submissions but none was accepted and some had SUB-* errors. A year accepted only after
-///   a submission with SUB-* errors is compliant but listed for a person to check.
-/// - **Grade**: 撤销 when revoked; else 不合格 when counted students < `qualifiedHeadcount` or
-///   not subsidy compliant (may not reapply for 3 years); 优秀 when counted ≥
-///   `excellentHeadcount`, outcomes meet (≥ `excellentNationalOutcomes` 国家级 or ≥
-///   `excellentProvincialOutcomes` 省部级), every year due so far on time, and compliant; else 合格.
+/// - **Subsidy** (合格2/优秀2): not compliant when any accepted report of the window (earlier
+///   versions included: a fact once reported stays reported) has a SUB-001…SUB-004 finding. A
+///   year whose rejected report showed such a finding and whose accepted one does not is listed
+///   for a person. SAF-001/MEN-001/MEN-002 findings of accepted reports are listed for a person.
+/// - **Grade** (SPEC §6): 撤销 when revoked; else 不合格 when a due year is late or missing (合格1,
+///   even one year alone), not subsidy compliant (合格2) or counted students <
+///   `qualifiedHeadcount` (合格3) — final: may not reapply for 3 years; preliminary: says what
+///   would follow; 优秀 when counted ≥ `excellentHeadcount` and outcomes meet (≥
+///   `excellentNationalOutcomes` 国家级 or ≥ `excellentProvincialOutcomes` 省部级); else 合格.
 public struct Assessment: Sendable, Equatable {
   public enum YearStatus: String, Sendable {
     case onTime = "on_time", late, missing, notDue = "not_due"
@@ -164,10 +165,14 @@ public enum Assessor {
       let verdicts = input.verdicts.filter { $0.academicYear == year }
       let status: Assessment.YearStatus
       if let acceptedFirst = input.accepted[year] {
-        let dates = verdicts.compactMap(\.submittedOn) + [acceptedFirst].compactMap { $0 }
+        // On time when an accepted report has its 报送日期 by the deadline (SPEC §9): a rejected
+        // report does not count until it is corrected, and the correction's own date decides.
+        let dates =
+          verdicts.filter(\.acceptedOnItsOwn).compactMap(\.submittedOn)
+          + [acceptedFirst].compactMap { $0 }
         if let earliest = dates.min(), earliest > deadline {
           status = .late
-          reasons.append("\(year) 学年逾期报送（应于 \(deadline) 前，首次报送日期 \(earliest)）。")
+          reasons.append("\(year) 学年逾期报送（应于 \(deadline) 前，通过审核的报送日期 \(earliest)）。")
         } else {
           status = .onTime
         }

@@ -67,6 +67,19 @@ import Testing
     #expect(!b.reasons.contains { $0.hasPrefix("验收不合格") })
   }
 
+  /// SPEC §9: a rejected report does not count; the corrected, accepted one's 报送日期 decides.
+  @Test func aRejectedReportOnTimeDoesNotMakeALateCorrectionOnTime() {
+    let input = AssessmentInput(
+      stationID: "S", recognizedOn: day(2022, 9, 1), accepted: [y22: day(2023, 7, 20)],
+      verdicts: [
+        verdict("a", y22, day(2023, 7, 5), "rejected", ["CELL-001": 1]),
+        verdict("bb", y22, day(2023, 7, 20), "accepted", [:]),
+      ])
+    let a = Assessor.assess(input, policy: Configuration().policy, asOf: day(2023, 8, 1))
+    #expect(a.years.first?.status == .late)
+    #expect(a.reasons.contains { $0.contains("2022-2023 学年逾期报送") && $0.contains("2023-07-20") })
+  }
+
   // MARK: - The grade, one row per clause (SPEC §6 "The grade, exactly")
 
   /// One station over the window 2022-09-01…2026-08-31 (years 2022-2023…2025-2026, deadlines
