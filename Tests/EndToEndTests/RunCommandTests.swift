@@ -129,6 +129,7 @@ import XLSXTestSupport
     #expect(rb.exitCode == 0, "\(String(decoding: rb.stderr, as: UTF8.self))")
     let store = try Store(path: setup.store.path)
     defer { try? store.close() }
+    #expect(try store.integrityCheck() == ["ok"])
     let stations = try store.stations()
     #expect(stations.map(\.stationID) == (0..<6).map { "TJMU-2022-10\($0)" })
     #expect(stations.allSatisfy { $0.years.map(\.version) == [1] })
