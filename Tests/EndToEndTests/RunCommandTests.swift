@@ -150,6 +150,20 @@ import XLSXTestSupport
     #expect(try store.stations().isEmpty)
   }
 
+  /// A store address where a path belongs is a configuration error, as any other (exit 2, the
+  /// key named on stderr), before anything is read or written.
+  @Test func aStoreAddressIsAConfigurationError() async throws {
+    let setup = try Setup(["ok.xlsx": SubmissionWorkbook.valid().build()])
+    defer { setup.dir.remove() }
+    try Data(#"{"run": {"inbox": "inbox", "out": "out", "store": "postgresql://db/reports"}}"#.utf8)
+      .write(to: setup.config)
+    let result = try await setup.run()
+    #expect(result.exitCode == 2)
+    let stderr = String(decoding: result.stderr, as: UTF8.self)
+    #expect(stderr.contains("run.store") && stderr.contains("postgresql://db/reports"), "\(stderr)")
+    #expect(!FileManager.default.fileExists(atPath: setup.out.path))
+  }
+
   @Test func aMissingInboxIsAnIOError() async throws {
     let setup = try Setup([:])
     defer { setup.dir.remove() }
