@@ -110,6 +110,10 @@ public struct Configuration: Codable, Equatable, Sendable {
     where value < 0 {
       throw ConfigurationError(path: path, problem: "serve.\(key) must be 0 or more")
     }
+    if let address = Self.storeAddress(run.store) {
+      throw ConfigurationError(
+        path: path, problem: "run.store：不支持的存储地址「\(address)」（目前只支持 SQLite 文件路径）")
+    }
     guard (1...12).contains(policy.academicYearStartMonth) else {
       throw ConfigurationError(path: path, problem: "policy.academicYearStartMonth must be 1…12")
     }
@@ -125,6 +129,21 @@ public struct Configuration: Codable, Equatable, Sendable {
         }
       }
     }
+  }
+}
+
+extension Configuration {
+  /// `store` when it is an address (`scheme://…`: `postgresql://`, `sqlite://`, `file://`) rather
+  /// than a path, with the password of its user information hidden (the message ends up in
+  /// logs); nil for a path. Only a SQLite file can be the store so far (SPEC §12's PostgreSQL is
+  /// not built), and an address taken as a path would be a store in an odd folder, or none.
+  static func storeAddress(_ store: String) -> String? {
+    guard let scheme = store.prefixMatch(of: /[A-Za-z][A-Za-z0-9+.\-]*:\/\//) else { return nil }
+    let rest = store[scheme.range.upperBound...]
+    let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":")
+    else { return store }
+    return String(store[..<authority.index(after: colon)]) + "***" + String(store[at...])
   }
 }
 

@@ -4,13 +4,14 @@ public enum StoreSchema {
   public static let version = 3
   /// `PRAGMA application_id` of a pipeline store ("WSAR", workstation annual report): tells a
   /// store from some other program's SQLite file.
-  static let applicationID: Int64 = 0x5753_4152
+  package static let applicationID: Int64 = 0x5753_4152
 
-  /// Version 1. Values are plain columns: days `YYYY-MM-DD` text, months `YYYY-MM` text, money
-  /// integer fen, yes/no 0/1, academic years `YYYY-YYYY` text plus their start year as an integer
-  /// (for ordering and ranges). Every child row carries its submission's id and the sheet row it
-  /// came from.
-  static let v1 = """
+  /// Version 1, as version-1 builds wrote it: a new store runs every version's step in order, so
+  /// this text never changes. Values are plain columns: days `YYYY-MM-DD` text, months `YYYY-MM`
+  /// text, money integer fen, yes/no 0/1, academic years `YYYY-YYYY` text plus their start year
+  /// as an integer (for ordering and ranges). Every child row carries its submission's id and the
+  /// sheet row it came from.
+  package static let v1 = """
     CREATE TABLE submissions (
       id            INTEGER PRIMARY KEY,
       station_id    TEXT    NOT NULL,
@@ -125,7 +126,7 @@ public enum StoreSchema {
   /// valid station and academic year, so `pipeline assess` can tell late years and years accepted
   /// only after a rejected submission. `rules` is a JSON object {rule ID: number of issues}.
   /// Keyed by the file's SHA-256: a file's first verdict is kept.
-  static let v2 = """
+  package static let v2 = """
     CREATE TABLE verdicts (
       sha256        TEXT    PRIMARY KEY,
       station_id    TEXT    NOT NULL,
@@ -140,10 +141,36 @@ public enum StoreSchema {
     CREATE INDEX verdicts_station ON verdicts(station_id, start_year);
     """
 
-  /// Version 3 (findings): each verdict keeps its findings (SPEC §5 `finding`, the 政策问题 of an
-  /// accepted report), a JSON array of `{rule, sheet, cell, message, value}` in report order, so
+  /// Version 3, two steps in one transaction.
+  ///
+  /// Findings: each verdict keeps its findings (SPEC §5 `finding`, the 政策问题 of an accepted
+  /// report), a JSON array of `{rule, sheet, cell, message, value}` in report order, so
   /// `pipeline assess` can weigh them and list them for a person.
-  static let v3Findings = """
+  ///
+  /// `outcome_students` lists its primary-key columns first, so that SQLite's own
+  /// `PRAGMA integrity_check` says `ok` (SPEC §8). SQLite 3.40 misreads a `WITHOUT ROWID` table
+  /// whose key columns are not the leading ones and reports "NULL value in
+  /// outcome_students.position" once per row of a sound file.
+  ///
+  /// The table stays `WITHOUT ROWID`: it is a pure link table, read only by its key's prefix (an
+  /// outcome's students) and by the student index; as a rowid table it would hold every key twice,
+  /// in the table and again in the primary key's automatic index. SQLite cannot reorder columns
+  /// in place, so the table is rebuilt: copied into its new shape, dropped, renamed, indexed
+  /// again — all inside the migration's transaction, so a store is either version 2 or 3, never
+  /// half-way. Nothing references the table, so the drop and the rename touch no other table.
+  package static let v3 = """
+    CREATE TABLE outcome_students_v3 (
+      outcome_id INTEGER NOT NULL REFERENCES outcomes(id) ON DELETE CASCADE,
+      student_id TEXT    NOT NULL,
+      position   INTEGER NOT NULL,
+      PRIMARY KEY (outcome_id, student_id)
+    ) WITHOUT ROWID;
+    INSERT INTO outcome_students_v3 (outcome_id, student_id, position)
+      SELECT outcome_id, student_id, position FROM outcome_students;
+    DROP TABLE outcome_students;
+    ALTER TABLE outcome_students_v3 RENAME TO outcome_students;
+    CREATE INDEX outcome_students_student ON outcome_students(student_id);
+
     ALTER TABLE verdicts ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
     """
 }

@@ -82,9 +82,15 @@ public final class Store {
       }
       // Each later version's step, in this transaction.
       if version < 2 { try database.execute(StoreSchema.v2) }
-      if version < 3 { try database.execute(StoreSchema.v3Findings) }
+      if version < 3 { try database.execute(StoreSchema.v3) }
       try database.execute("PRAGMA user_version = \(StoreSchema.version)")
     }
+  }
+
+  /// SQLite's own check of the whole file (`PRAGMA integrity_check`): exactly `["ok"]` for a
+  /// sound store, else SQLite's description of each problem found (at most 100).
+  public func integrityCheck() throws(StoreError) -> [String] {
+    try database.query("PRAGMA integrity_check").map { $0.text(0) ?? "" }
   }
 
   private func userVersion() throws(StoreError) -> Int {

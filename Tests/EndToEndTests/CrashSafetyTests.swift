@@ -72,6 +72,7 @@ import XLSXTestSupport
       if FileManager.default.fileExists(atPath: setup.store.path) {
         // Whatever was stored is whole: every station has exactly one current version.
         let store = try Store(path: setup.store.path)
+        #expect(try store.integrityCheck() == ["ok"], "killed after \(delay) s")
         for station in try store.stations() { #expect(station.years.map(\.version) == [1]) }
         try store.close()
       }
@@ -86,5 +87,6 @@ import XLSXTestSupport
     let store = try Store(path: setup.store.path)
     defer { try? store.close() }
     #expect(try store.stations().count == 18)  // 24 submissions, 6 rejected
+    #expect(try store.integrityCheck() == ["ok"])
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Store
 import Testing
 
 /// The shipped inbox against its contract, `fixtures/inbox/EXPECTED.md`: every file's status and
@@ -57,6 +58,26 @@ import Testing
       }
       #expect(got.sorted() == want.issues.sorted(), "\(file)")
     }
+  }
+
+  /// The store `pipeline run` fills from the shipped inbox passes SQLite's own check with exactly
+  /// `ok` (SPEC §8), its outcomes' students included.
+  @Test func theStoreOfTheShippedInboxPassesSQLitesIntegrityCheck() async throws {
+    var files: [String: [UInt8]] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: Self.inbox.path)
+    where name.hasSuffix(".xlsx") {
+      files[name] = Array(try Data(contentsOf: Self.inbox.appendingPathComponent(name)))
+    }
+    let setup = try RunCommandTests.Setup(files)
+    defer { setup.dir.remove() }
+    #expect(try await setup.run().exitCode == 0)
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    #expect(try store.integrityCheck() == ["ok"])
+    let stations = try store.stations().map(\.stationID)
+    #expect(stations == ["TJMU-2021-008", "TJMU-2022-021"])
+    let outcomes = try stations.flatMap { try store.outcomes(station: $0) }
+    #expect(outcomes.contains { !$0.students.isEmpty })
   }
 
   /// Every rule of SPEC §5 but FILE-002 and the batch rules is exercised by some fixture.

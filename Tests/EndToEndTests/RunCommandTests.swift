@@ -152,6 +152,7 @@ import XLSXTestSupport
     #expect(rb.exitCode == 0, "\(String(decoding: rb.stderr, as: UTF8.self))")
     let store = try Store(path: setup.store.path)
     defer { try? store.close() }
+    #expect(try store.integrityCheck() == ["ok"])
     let stations = try store.stations()
     #expect(stations.map(\.stationID) == (0..<6).map { "TJMU-2022-10\($0)" })
     #expect(stations.allSatisfy { $0.years.map(\.version) == [1] })
@@ -188,6 +189,20 @@ import XLSXTestSupport
       try store.currentSubmission(station: "TJMU-2022-015", year: AcademicYear(startYear: 2023)))
     #expect(stored.totalFunding == Money(yuan: 200_000))
     #expect(stored.subsidyTotal == Money(yuan: 26_200))
+  }
+
+  /// A store address where a path belongs is a configuration error, as any other (exit 2, the
+  /// key named on stderr), before anything is read or written.
+  @Test func aStoreAddressIsAConfigurationError() async throws {
+    let setup = try Setup(["ok.xlsx": SubmissionWorkbook.valid().build()])
+    defer { setup.dir.remove() }
+    try Data(#"{"run": {"inbox": "inbox", "out": "out", "store": "postgresql://db/reports"}}"#.utf8)
+      .write(to: setup.config)
+    let result = try await setup.run()
+    #expect(result.exitCode == 2)
+    let stderr = String(decoding: result.stderr, as: UTF8.self)
+    #expect(stderr.contains("run.store") && stderr.contains("postgresql://db/reports"), "\(stderr)")
+    #expect(!FileManager.default.fileExists(atPath: setup.out.path))
   }
 
   @Test func aMissingInboxIsAnIOError() async throws {

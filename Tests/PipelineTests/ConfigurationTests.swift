@@ -58,4 +58,39 @@ import XLSXReading
       #expect("\(error)".contains(mentions), "\(error)")
     }
   }
+
+  /// `run.store` is a SQLite file path: an address (`scheme://…`) was once silently taken as a
+  /// path; now it is an error naming the key and the address. A password in it is not repeated.
+  @Test(arguments: [
+    (
+      "postgresql://pipeline@db.example.edu.cn:5432/reports",
+      "postgresql://pipeline@db.example.edu.cn:5432/reports"
+    ),
+    ("postgresql://pipeline:s3cret@db/reports", "postgresql://pipeline:***@db/reports"),
+    ("postgres://db/reports", "postgres://db/reports"),
+    ("POSTGRESQL://DB/REPORTS", "POSTGRESQL://DB/REPORTS"),
+    ("sqlite://out/store.sqlite", "sqlite://out/store.sqlite"),
+    ("sqlite:///var/lib/pipeline/store.sqlite", "sqlite:///var/lib/pipeline/store.sqlite"),
+    ("file://out/store.sqlite", "file://out/store.sqlite"),
+    ("file:///var/lib/pipeline/store.sqlite", "file:///var/lib/pipeline/store.sqlite"),
+    ("mysql+pymysql://u:p@h/d", "mysql+pymysql://u:***@h/d"),
+  ])
+  func aStoreAddressIsAnErrorNamingTheKey(store: String, shown: String) {
+    let json = #"{"run": {"store": "\#(store)"}}"#
+    let error = #expect(throws: ConfigurationError.self) {
+      try Configuration.parse(Data(json.utf8), path: "test.json")
+    }
+    #expect(
+      error?.description == "test.json: run.store：不支持的存储地址「\(shown)」（目前只支持 SQLite 文件路径）")
+  }
+
+  /// Paths stay paths, whatever they contain.
+  @Test(arguments: [
+    "out/store.sqlite", "/var/lib/pipeline/store.sqlite", "store", "data/postgresql/store.sqlite",
+    "file:store.sqlite", "备份/库 2024.sqlite", "./a://b",
+  ])
+  func aStorePathIsAccepted(store: String) throws {
+    let json = #"{"run": {"store": "\#(store)"}}"#
+    #expect(try Configuration.parse(Data(json.utf8), path: "test.json").run.store == store)
+  }
 }

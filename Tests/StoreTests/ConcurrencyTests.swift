@@ -42,6 +42,7 @@ import XLSXTestSupport
 
     let store = try Store(path: path)
     defer { try? store.close() }
+    #expect(try store.integrityCheck() == ["ok"])
     let n = perThread
     #expect(try counts(store)["submissions"] == 2 * n + n + 2 * n)
     #expect(try counts(store)["students"] == 2 * (2 * n + n + 2 * n))

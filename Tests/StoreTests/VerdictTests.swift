@@ -76,7 +76,9 @@ import Testing
     }
     let store = try Store(path: path)
     defer { try? store.close() }
-    #expect(try store.database.scalar("PRAGMA user_version") == .integer(Int64(StoreSchema.version)))
+    #expect(
+      try store.database.scalar("PRAGMA user_version") == .integer(Int64(StoreSchema.version)))
+    #expect(try store.integrityCheck() == ["ok"])
     #expect(try store.stations().map(\.stationID) == ["TJMU-GZZ-001"])
     #expect(try store.verdicts(station: "TJMU-GZZ-001").isEmpty)
     try store.recordVerdict(

@@ -97,6 +97,37 @@ import XLSXTestSupport
     #expect(found(lower, configuration: config) == [])
   }
 
+  /// SPEC §8 "职称", the office's list beyond §3.3: each title, on the 兼职导师 row of 陈高工, reads
+  /// as its grade — no issue with that grade as the minimum (so no CELL-003 either), MEN-001 at
+  /// the title with the grade above it as the minimum.
+  @Test(arguments: [
+    ("研究员级高级工程师", "正高级"), ("正高级经济师", "正高级"), ("正高级会计师", "正高级"),
+    ("正高级统计师", "正高级"), ("正高级农艺师", "正高级"), ("正高级实验师", "正高级"),
+    ("教授级高级工程师", "正高级"), ("主任技师", "正高级"),
+    ("高级实验师", "副高级"), ("副主任技师", "副高级"), ("副主任护师", "副高级"), ("高级会计师", "副高级"),
+    ("高级统计师", "副高级"), ("高级农艺师", "副高级"),
+    ("主管药师", "中级"), ("主管技师", "中级"), ("主管护师", "中级"), ("实验师", "中级"), ("会计师", "中级"),
+  ])
+  func aTitleOfTheOfficesListReadsAsItsGrade(title: String, grade: String) throws {
+    var wb = SubmissionWorkbook.valid()
+    wb.set("站长及专家", "C4", .text(title))
+    var config = Configuration()
+    config.policy.mentorMinimumGrade = grade
+    #expect(found(wb, configuration: config) == [])
+    let rank = try #require(config.policy.rank(ofGrade: grade))
+    guard rank > 0 else { return }
+    config.policy.mentorMinimumGrade = config.policy.titleGrades[rank - 1]
+    #expect(found(wb, configuration: config) == ["MEN-001@站长及专家!C4"])
+  }
+
+  @Test func aReportWhoseMentorIsAResearcherGradeSeniorEngineerIsAccepted() {
+    var wb = SubmissionWorkbook.valid()
+    wb.set("站长及专家", "C4", .text("研究员级高级工程师"))
+    let entry = check(wb)
+    #expect(entry.issues == [])
+    #expect(entry.status == .accepted)
+  }
+
   // MARK: - MEN-002
 
   @Test func aMentorOfAnotherEmployerPointsAtTheEmployerCell() {
