@@ -104,7 +104,10 @@ public final class Workbook {
     let sheet = sheets[index]
     guard sheet.kind == .worksheet else { return }
     let strings = try loadSharedStrings()
-    guard let stream = try archive.open(sheet.part) else {
+    // The part is read twice: once to check its CRC and limits before any row is handed out,
+    // then for the rows (not counted against the limits again).
+    try archive.verify(sheet.part)
+    guard let stream = try archive.open(sheet.part, counting: false) else {
       throw XLSXError(.missingPart, "sheet \"\(sheet.name)\": part \(sheet.part) is missing")
     }
     let reader = SheetReader(
