@@ -186,6 +186,14 @@ enum PackageConsistency {
     return entries
   }
 
+  /// Whether an extra field is a sequence of (id, size, data) blocks that fills it exactly: a
+  /// damaged length anywhere breaks that.
+  private static func extraIsWellFormed(_ extra: [UInt8]) -> Bool {
+    var p = 0
+    while p + 4 <= extra.count { p += 4 + Int(extra.le16(p + 2)) }
+    return p == extra.count
+  }
+
   /// The 8-byte values of the ZIP64 extended-information field (0x0001) of an extra field.
   private static func zip64Field(_ extra: [UInt8]) -> [UInt64]? {
     var p = 0
@@ -227,12 +235,20 @@ enum PackageConsistency {
     var crc = fixed.le32(14)
     var compressed = UInt64(fixed.le32(18))
     var uncompressed = UInt64(fixed.le32(22))
+    let extra = Array(variable[nameLength...])
+    guard extraIsWellFormed(extra) else { throw disagree("extra field") }
+    // A local ZIP64 field holds both sizes, uncompressed first (APPNOTE 4.5.3): they stand in for
+    // fields of 0xFFFFFFFF, and otherwise (Apple Numbers writes one anyway) must be zero or true.
+    let zip64 = zip64Field(extra)
     if compressed == 0xFFFF_FFFF || uncompressed == 0xFFFF_FFFF {
-      // A local ZIP64 field holds both sizes, uncompressed first (APPNOTE 4.5.3).
-      guard let values = zip64Field(Array(variable[nameLength...])), values.count >= 2 else {
+      guard let values = zip64, values.count >= 2 else {
         throw disagree("sizes (ZIP64 field missing)")
       }
       (uncompressed, compressed) = (values[0], values[1])
+    } else if let values = zip64, values.count >= 2 {
+      guard values[0] == 0 || values[0] == entry.uncompressed,
+        values[1] == 0 || values[1] == entry.compressed
+      else { throw disagree("ZIP64 sizes") }
     }
     let dataEnd = entry.offset + 30 + UInt64(nameLength + extraLength) + entry.compressed
     guard dataEnd <= UInt64(source.length) else {

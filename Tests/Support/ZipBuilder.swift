@@ -44,6 +44,8 @@ public struct ZipEntry: Equatable, Sendable {
     public var uncompressedSize: UInt32? = nil
     /// The CRC the data descriptor gives (with `dataDescriptor`).
     public var descriptorCRC: UInt32? = nil
+    /// The local extra field's bytes, in place of the ZIP64 field `zip64Extra` writes.
+    public var extra: [UInt8]? = nil
 
     public init() {}
   }
@@ -147,6 +149,7 @@ public enum ZipBuilder {
 
       let local = entry.local
       let localName = local.name.map { Array($0.utf8) } ?? name
+      if let override = local.extra { extra = override }
       out.append(le32: 0x0403_4b50)
       out.append(le16: versionNeeded)
       out.append(le16: local.flags ?? flags)

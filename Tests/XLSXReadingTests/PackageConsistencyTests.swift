@@ -86,6 +86,30 @@ struct PackageConsistencyTests {
       }, entry: Self.sheetPart)
   }
 
+  @Test("a local extra field that is damaged, or whose ZIP64 sizes lie")
+  func localExtraField() throws {
+    func zip64(_ uncompressed: UInt64, _ compressed: UInt64) -> [UInt8] {
+      var out: [UInt8] = [0x01, 0x00, 16, 0x00]
+      for v in [uncompressed, compressed] {
+        out += (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) }
+      }
+      return out
+    }
+    let size = UInt64(Self.sheetXML.utf8.count)
+    let honest = Self.package { entry in
+      entry.method = .stored
+      entry.local.extra = zip64(size, size)
+    }
+    #expect(try read(bytes: honest) == simplePackageCells)
+    for extra in [zip64(size + 1, size), [0x55, 0x54, 0x09, 0x00, 0x01], [0x00]] {
+      Self.expectInconsistent(
+        Self.package { entry in
+          entry.method = .stored
+          entry.local.extra = extra
+        }, entry: Self.sheetPart)
+    }
+  }
+
   @Test(
     "a byte flipped in a local header is FILE-001, whichever field it lands in",
     arguments: [
