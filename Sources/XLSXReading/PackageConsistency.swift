@@ -15,6 +15,9 @@ enum PackageConsistency {
   struct Entry {
     var name: [UInt8]
     var flags: UInt16
+    var versionNeeded: UInt16
+    var time: UInt16
+    var date: UInt16
     var method: UInt16
     var crc: UInt32
     var compressed: UInt64
@@ -166,6 +169,7 @@ enum PackageConsistency {
       }
       var entry = Entry(
         name: Array(bytes[(p + 46)..<(p + 46 + nameLength)]), flags: bytes.le16(p + 8),
+        versionNeeded: bytes.le16(p + 6), time: bytes.le16(p + 12), date: bytes.le16(p + 14),
         method: bytes.le16(p + 10), crc: bytes.le32(p + 16), compressed: UInt64(bytes.le32(p + 20)),
         uncompressed: UInt64(bytes.le32(p + 24)), offset: UInt64(bytes.le32(p + 42)))
       let extra = Array(bytes[(p + 46 + nameLength)..<(p + 46 + nameLength + extraLength)])
@@ -231,6 +235,17 @@ enum PackageConsistency {
     guard variable[0..<nameLength].elementsEqual(entry.name) else { throw disagree("name") }
     let flags = fixed.le16(6)
     guard flags == entry.flags else { throw disagree("flags") }
+    // The version needed and the DOS time may differ in honest files (45 locally and 20 in the
+    // central directory; a time one 2-second step apart): only what no writer produces is refused,
+    // which still catches most damaged bytes there.
+    let version = fixed.le16(4)
+    guard version >> 8 == entry.versionNeeded >> 8, version & 0xFF <= 63 else {
+      throw disagree("version needed")
+    }
+    let localTime = dosSeconds(date: fixed.le16(12), time: fixed.le16(10))
+    guard abs(localTime - dosSeconds(date: entry.date, time: entry.time)) <= 2 else {
+      throw disagree("modification time")
+    }
     guard fixed.le16(8) == entry.method else { throw disagree("compression method") }
     var crc = fixed.le32(14)
     var compressed = UInt64(fixed.le32(18))
@@ -282,6 +297,14 @@ enum PackageConsistency {
       if c == entry.compressed && u == entry.uncompressed { return dataEnd + UInt64(length) }
     }
     throw inconsistent(name, "\(name): the data descriptor disagrees with the central directory")
+  }
+
+  /// A DOS date and time as seconds, for comparing two of them (months count 31 days: only
+  /// nearness matters).
+  private static func dosSeconds(date: UInt16, time: UInt16) -> Int {
+    let days = (Int(date >> 9) * 12 + Int(date >> 5 & 0x0F)) * 31 + Int(date & 0x1F)
+    let seconds = Int(time >> 11) * 3600 + Int(time >> 5 & 0x3F) * 60 + Int(time & 0x1F) * 2
+    return days * 86_400 + seconds
   }
 
   private static func inconsistent(_ entry: String?, _ detail: String) -> XLSXError {
