@@ -55,6 +55,9 @@ final class XMLTokenizer {
   /// Namespace declarations in scope (`xmlns`, `xmlns:p`), innermost last, with the depth of the
   /// element that made each; most parts declare them all on the root.
   private var bindings: [(prefix: [UInt8], spreadsheetML: Bool, depth: Int)] = []
+  /// The depth of the element that made the innermost declaration (0 for none): an end tag
+  /// below it drops declarations.
+  private var innermostBindingDepth = 0
   /// Whether unprefixed elements are in a SpreadsheetML namespace (or in none at all).
   private var defaultIsSpreadsheetML = true
 
@@ -101,7 +104,7 @@ final class XMLTokenizer {
     if pendingEnd {
       pendingEnd = false
       openCount -= 1
-      if !bindings.isEmpty { closeScope() }
+      if openCount < innermostBindingDepth { closeScope() }
       return .end
     }
     if !started { try start() }
@@ -512,7 +515,7 @@ final class XMLTokenizer {
     }
     openCount -= 1
     isForeign = openForeign[openCount]
-    if !bindings.isEmpty { closeScope() }
+    if openCount < innermostBindingDepth { closeScope() }
     nameStart = local
     nameEnd = end
     pos += gt + 1
@@ -522,8 +525,8 @@ final class XMLTokenizer {
   private func scanStartTag() throws(XLSXError) -> Token {
     // Find the closing '>' outside quoted attribute values, jumping over values with memchr.
     var i = 1
-    // An `x` outside quoted values may start a namespace declaration: checked once the tag is
-    // whole (one compare per byte here; the few tags with one are parsed properly below).
+    // ` xmlns` outside quoted values starts a namespace declaration: one compare per byte here,
+    // and the few tags with one are parsed properly below.
     var mayDeclare = false
     scan: while true {
       var p = buffer + pos + i
@@ -542,7 +545,9 @@ final class XMLTokenizer {
           continue
         } else if b == UInt8(ascii: "<") {
           throw malformed("'<' inside a tag")
-        } else if b == UInt8(ascii: "x") {
+        } else if b == UInt8(ascii: "x"), end - p > 5, isSpace(p[-1]), p[1] == UInt8(ascii: "m"),
+          p[2] == UInt8(ascii: "l"), p[3] == UInt8(ascii: "n"), p[4] == UInt8(ascii: "s")
+        {
           mayDeclare = true
         }
         p += 1
@@ -591,10 +596,6 @@ final class XMLTokenizer {
 
   /// Records the `xmlns` and `xmlns:p` attributes of the current start tag, at `depth`.
   private func declareNamespaces(depth: Int) throws(XLSXError) {
-    // Most tags with an `x` have none (`x14ac:dyDescent` on every row Excel writes).
-    var k = attributesStart
-    while k + 5 <= attributesEnd && memcmp(buffer + k, "xmlns", 5) != 0 { k += 1 }
-    guard k + 5 <= attributesEnd else { return }
     var cursor = attributesStart
     while let a = try nextAttribute(&cursor) {
       // `nextAttribute` gives the local name: `xmlns` itself, or `p` of `xmlns:p`.
@@ -604,6 +605,7 @@ final class XMLTokenizer {
         uri.isEmpty || Self.spreadsheetMLNamespaces.contains { $0.elementsEqual(uri.utf8) }
       let prefix = a.hasPrefix ? Array(bytes(a.nameStart, a.nameEnd)) : []
       bindings.append((prefix, spreadsheetML, depth))
+      innermostBindingDepth = depth
       if prefix.isEmpty { defaultIsSpreadsheetML = spreadsheetML }
     }
   }
@@ -624,6 +626,7 @@ final class XMLTokenizer {
       changedDefault = changedDefault || last.prefix.isEmpty
       bindings.removeLast()
     }
+    innermostBindingDepth = bindings.last?.depth ?? 0
     if changedDefault {
       defaultIsSpreadsheetML = bindings.last { $0.prefix.isEmpty }?.spreadsheetML ?? true
     }

@@ -109,7 +109,9 @@ final class ZipArchive {
 
   /// Inflates `part` to its end without keeping anything, so that its CRC (and every limit) is
   /// checked before a caller is handed any of its contents: a part that fails its CRC is FILE-001
-  /// alone, never FILE-001 after rows already delivered (SPEC §8).
+  /// alone, never FILE-001 after rows already delivered (SPEC §8). (Keeping the bytes of parts up
+  /// to 64 MiB instead of inflating twice was measured: no faster, and 67 MB more memory for a
+  /// 200,000-row sheet.)
   func verify(_ part: String) throws(XLSXError) {
     guard let stream = try open(part) else { return }
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
