@@ -552,8 +552,10 @@ final class XMLTokenizer {
         }
         p += 1
       }
-      // Out of bytes (or inside an unterminated quote): read more and rescan from there.
+      // Out of bytes (or inside an unterminated quote): read more and rescan from there. A
+      // ` xmlns` cut by the end of the buffer would go unseen, so such a tag is parsed properly.
       i = p - (buffer + pos)
+      mayDeclare = true
       if try !fill() { throw malformed("unterminated start tag") }
     }
     guard i <= maxTokenBytes else { throw tokenTooLong() }

@@ -75,6 +75,22 @@ struct LowCaseTests {
     #expect(try cells(sheetXML: xml) == ["A1": .number(1)])
   }
 
+  @Test("a namespace declaration split across reads is still seen", arguments: [1, 2, 3, 5, 7, 11])
+  func declarationAcrossChunks(chunk: Int) throws {
+    let xml =
+      // Past the 512 bytes read at the start, so the tags below arrive `chunk` bytes at a time.
+      "<r xmlns=\"\(spreadsheetMLNamespace)\">" + String(repeating: "<!-- padding -->", count: 40)
+      + "<c xmlns=\"urn:example:other\"><v>1</v></c>"
+      + "<o:c xmlns:o=\"urn:example:other\"/><c/></r>"
+    let tok = XMLTokenizer(
+      part: "p", source: MemorySource(Array(xml.utf8), chunk: chunk), limits: ReaderLimits())
+    var starts: [String] = []
+    while case let token = try tok.next(), token != .eof {
+      if token == .start { starts.append(tok.name + (tok.isForeign ? " foreign" : "")) }
+    }
+    #expect(starts == ["r", "c foreign", "v foreign", "c foreign", "c"])
+  }
+
   @Test(
     "a number cell that is no finite double is neither a number nor text",
     arguments: ["1e400", "-1e400", "INF", "NaN", "inf", "abc", "1 2"])
