@@ -8,10 +8,17 @@ public enum CellValue: Equatable, Sendable {
   case bool(Bool)
   /// An error value such as `#N/A` or `#DIV/0!`.
   case error(String)
-  /// A number under a date or time-of-day format (or an ISO `t="d"` cell), as its serial.
+  /// A number under a date or time-of-day format, as its serial.
   case date(serial: Double)
   /// A number under an elapsed-time format such as `[h]:mm:ss`, as days.
   case duration(days: Double)
+  /// A `t="d"` cell (ISO 8601 text, ECMA-376 §18.18.11): a date, a time of day or both, kept
+  /// as the file writes them, time-zone designator included (SPEC §8).
+  case isoDate(ISODateTime)
+  /// A number cell whose value is not a finite double (`1e400`, `INF`, `NaN`, `abc`), as the
+  /// file writes it: neither a number nor text, so that normalization reports CELL-002 at the
+  /// cell (SPEC §8) and the annotated copy still shows what was there.
+  case invalidNumber(String)
 
   /// The kind's name as the reports print it.
   public var kind: Kind {
@@ -20,8 +27,9 @@ public enum CellValue: Equatable, Sendable {
     case .number: .number
     case .bool: .bool
     case .error: .error
-    case .date: .date
+    case .date, .isoDate: .date
     case .duration: .duration
+    case .invalidNumber: .number
     }
   }
 

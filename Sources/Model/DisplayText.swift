@@ -10,6 +10,8 @@ public func displayText(_ value: CellValue, date1904: Bool) -> String {
     let time = p.hour + p.minute + p.second + p.millisecond > 0
     return time ? p.isoDate + " " + p.isoTime : p.isoDate
   case .duration(let days): return formatNumber(days)
+  case .isoDate(let d): return d.display
+  case .invalidNumber(let s): return s
   }
 }
 

@@ -36,6 +36,11 @@ final class ValueParser {
       return .failure(
         CellProblem(rule: "CELL-006", message: "\(label)是公式错误值 \(e)，请修正公式或直接填写数值。"))
     }
+    if case .invalidNumber(let text) = value {
+      // A number cell the file could not give a finite number for (SPEC §8): never read as text.
+      return .failure(
+        CellProblem(rule: "CELL-002", message: "\(label)「\(text)」不是有效的数值，请重新填写该单元格。"))
+    }
     if field.unchecked {
       // Read but never checked (the optional 姓名 of 补助发放): kept as submitted.
       return .success(.text(displayText(value, date1904: date1904)))
@@ -225,6 +230,11 @@ final class ValueParser {
         (1950...2100).contains(p.year), let day = Day(year: p.year, month: p.month, day: p.day)
       else { return .failure(dateProblem(label, displayText(value, date1904: date1904))) }
       return .success(day)
+    case .isoDate(let d):
+      guard d.hasDate, (1950...2100).contains(d.parts.year),
+        let day = Day(year: d.parts.year, month: d.parts.month, day: d.parts.day)
+      else { return .failure(dateProblem(label, d.display)) }
+      return .success(day)
     case .text(let s):
       if let day = Self.isoDate(s) { return .success(day) }
       let g = DigitGroups(TextCleaning.clean(s))
@@ -280,7 +290,7 @@ final class ValueParser {
         message: "\(label)应为年月（如 2023-07），当前为「\(displayText(value, date1904: date1904))」。")
     }
     switch value {
-    case .date:
+    case .date, .isoDate:
       return date(value, label: label).map { .month($0.month) }.mapError { _ in problem }
     case .number(let v):
       if v == v.rounded(), v >= 190_001, v <= 299_912, (1...12).contains(Int(v) % 100) {

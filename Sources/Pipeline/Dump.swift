@@ -12,8 +12,9 @@ public enum Dump {
   ///
   /// JSON is the truth format of the conformance corpus: `{file, date1904, sheets: [{name,
   /// visible, kind, cell_count, cells: {A1: value}}]}` with values as strings, numbers, booleans,
-  /// `{"date": ISO}`, `{"time": ISO}` (a date-formatted serial below 1), `{"duration_seconds": n}`
-  /// and `{"error": "#N/A"}`.
+  /// `{"date": ISO}`, `{"time": ISO}` (a date-formatted serial below 1, or a `t="d"` time alone;
+  /// a `t="d"` value keeps its time-zone designator), `{"duration_seconds": n}`,
+  /// `{"error": "#N/A"}` and `{"invalid_number": text}` (a number cell that is no finite number).
   public static func write(
     path: String, fileName: String, format: Format, stats: Bool, limits: ReaderLimits,
     to output: (_ bytes: [UInt8]) -> Void
@@ -119,6 +120,15 @@ public enum Dump {
       out.raw("{\"duration_seconds\": ")
       out.number((days * 86_400_000).rounded() / 1000)
       out.raw("}")
+    case .isoDate(let d):
+      // As the file shows it, designator included (SPEC §8); a time alone is a time.
+      out.raw(d.hasDate ? "{\"date\": " : "{\"time\": ")
+      out.string(d.iso)
+      out.raw("}")
+    case .invalidNumber(let s):
+      out.raw("{\"invalid_number\": ")
+      out.string(s)
+      out.raw("}")
     }
   }
 
@@ -132,6 +142,8 @@ public enum Dump {
       let iso = SpreadsheetDate.parts(serial: serial, date1904: date1904)?.iso ?? "?"
       return "\(iso) (serial \(serial))"
     case .duration(let days): return "\(days * 86_400) s"
+    case .isoDate(let d): return "\(d.iso) (t=\"d\")"
+    case .invalidNumber(let s): return "\(s.debugDescription) (not a finite number)"
     }
   }
 }

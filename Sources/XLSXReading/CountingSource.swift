@@ -18,7 +18,8 @@ final class CountingSource {
   }
 
   private let storage: Storage
-  private let length: Int
+  /// The workbook's size in bytes.
+  let length: Int
   private var position = 0
   private var error = zip_error_t()
   /// Bytes libzip has read so far.
@@ -45,9 +46,17 @@ final class CountingSource {
 
   /// The first bytes, at most `count`.
   func prefix(_ count: Int) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: min(count, length))
-    let n = out.withUnsafeMutableBytes { copy(into: $0.baseAddress!, count: $0.count, at: 0) }
-    return Array(out.prefix(max(n, 0)))
+    bytes(at: 0, count: count)
+  }
+
+  /// Up to `count` bytes from `offset`, read past libzip and not counted in ``delivered``: for
+  /// checking the package's records against each other. Fewer at the end of the file, none on a
+  /// read error.
+  func bytes(at offset: Int, count: Int) -> [UInt8] {
+    guard offset >= 0, offset < length, count > 0 else { return [] }
+    var out = [UInt8](repeating: 0, count: min(count, length - offset))
+    let n = out.withUnsafeMutableBytes { copy(into: $0.baseAddress!, count: $0.count, at: offset) }
+    return n == out.count ? out : Array(out.prefix(max(n, 0)))
   }
 
   /// A libzip source reading through this object, which it keeps alive until libzip frees it.

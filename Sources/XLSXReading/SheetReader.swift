@@ -61,10 +61,16 @@ final class SheetReader {
     var inInline = false
     var phonetic = 0
     var preserve = false
+    var itemPreserves = false
     var runStart = 0
     while true {
       switch try tok.next() {
       case .start:
+        if inSheetData && tok.isForeign {
+          // Outside the SpreadsheetML namespaces (SPEC §8): ignored with all it holds.
+          try skipElement()
+          continue
+        }
         if tok.nameIs("c") {
           guard inRow else { throw tok.malformed("a cell outside a row") }
           try beginCell()
@@ -86,11 +92,12 @@ final class SheetReader {
           if inInline && phonetic == 0 {
             capture = true
             hasText = true
-            preserve = try preservesSpace(tok)
+            preserve = try preservesSpace(tok, inherited: itemPreserves)
             runStart = text.count
           }
         } else if tok.nameIs("is") {
           inInline = inCell
+          itemPreserves = try preservesSpace(tok)
         } else if tok.nameIs("rPh") {
           phonetic += 1
         } else if tok.nameIs("sheetData") {
@@ -125,12 +132,27 @@ final class SheetReader {
     }
   }
 
+  /// Skips the element whose start tag is current, with everything inside it.
+  private func skipElement() throws(XLSXError) {
+    let depth = tok.depth
+    while true {
+      switch try tok.next() {
+      case .end where tok.depth < depth, .eof: return
+      default: continue
+      }
+    }
+  }
+
   /// Takes the current text token into the cell being read.
   private func captureText() throws(XLSXError) {
-    let raw = tok.rawText
+    var raw = tok.rawText
     if (type == .number || type == .shared) && !tok.isCDATA && text.isEmpty && !hasDirect
       && raw.count <= Self.directCapacity
     {
+      // xsd:double and xsd:int collapse white space: `<v> 7 </v>` is 7.
+      if let first = raw.first, let last = raw.last, isSpace(first) || isSpace(last) {
+        raw = trimmedXMLSpace(raw)
+      }
       // The common case, a number or a string index in one piece: parse it in place, and
       // keep its few bytes in case markup splits the value (`<v>1<!-- -->2</v>`).
       if type == .number, let v = parseDouble(raw) {
@@ -162,7 +184,7 @@ final class SheetReader {
     var explicit: Int?
     var cursor = tok.attributesStart
     while let a = try tok.nextAttribute(&cursor) {
-      guard tok.attribute(a, is: "r") else { continue }
+      guard tok.attribute(a, is: "r"), !tok.isNamespaceDeclaration(a) else { continue }
       guard let r = parseInt(tok.bytes(a.valueStart, a.valueEnd)), r >= 1 else {
         throw tok.malformed("row number \"\(String(decoding: tok.bytes(a.valueStart, a.valueEnd), as: UTF8.self))\"")
       }
@@ -200,7 +222,9 @@ final class SheetReader {
     var cursor = tok.attributesStart
     while let a = try tok.nextAttribute(&cursor) {
       let v = tok.bytes(a.valueStart, a.valueEnd)
-      if tok.attribute(a, is: "r") {
+      if a.hasPrefix && tok.isNamespaceDeclaration(a) {
+        continue  // `xmlns:t` declares a prefix; it is no cell type
+      } else if tok.attribute(a, is: "r") {
         reference = try cellReference(v)
       } else if tok.attribute(a, is: "t") {
         type = try cellType(v)
@@ -230,10 +254,11 @@ final class SheetReader {
     let value: CellValue
     switch type {
     case .number:
+      if !hasDirect { trimXMLSpace(&text, from: 0) }
       guard hasDirect || !text.isEmpty else { return }
       guard let number = hasDirect ? direct : text.withUnsafeBufferPointer(parseDouble) else {
-        // Not a number although the cell says so: keep the characters rather than lose them.
-        value = .text(decodeXString(text))
+        // Not a finite number although the cell says so: CELL-002 later, never text (SPEC §8).
+        value = .invalidNumber(String(decoding: text, as: UTF8.self))
         break
       }
       switch styles.kind(style) {
@@ -242,6 +267,7 @@ final class SheetReader {
       case .duration: value = .duration(days: number)
       }
     case .shared:
+      if !hasDirect { trimXMLSpace(&text, from: 0) }
       guard let i = hasDirect ? Int(direct) : text.withUnsafeBufferPointer(parseInt),
         i < strings.count
       else {
@@ -253,6 +279,7 @@ final class SheetReader {
       guard !text.isEmpty else { return }
       value = .text(decodeXString(text))
     case .bool:
+      trimXMLSpace(&text, from: 0)  // xsd:boolean collapses white space too
       switch String(decoding: text, as: UTF8.self) {
       case "1", "true", "TRUE": value = .bool(true)
       case "0", "false", "FALSE": value = .bool(false)
@@ -265,7 +292,7 @@ final class SheetReader {
     case .isoDate:
       guard !text.isEmpty else { return }
       let s = String(decoding: text, as: UTF8.self)
-      value = parseISODate(s, date1904: date1904).map { .date(serial: $0) } ?? .text(s)
+      value = parseISODate(s).map { .isoDate($0) } ?? .text(s)
     }
     cellCount += 1
     guard cellCount <= cellBudget else {

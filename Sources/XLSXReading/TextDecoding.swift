@@ -42,9 +42,15 @@ func decodeXString(_ bytes: [UInt8]) -> String {
   return String(decoding: out, as: UTF8.self)
 }
 
-/// Whether the current `<t>` start tag keeps its edge white space (`xml:space="preserve"`).
-func preservesSpace(_ tok: XMLTokenizer) throws(XLSXError) -> Bool {
-  try tok.attributeValue("space", prefixed: true) == "preserve"
+/// Whether the current start tag keeps edge white space: its own `xml:space` (`preserve` or
+/// `default`) when it has one, else what it inherits (XML 1.0 §2.10: the attribute applies to
+/// the element's content, so a `<t>` inherits it from its `<si>` or `<is>`).
+func preservesSpace(_ tok: XMLTokenizer, inherited: Bool = false) throws(XLSXError) -> Bool {
+  switch try tok.attributeValue("space", prefixed: true) {
+  case "preserve": true
+  case "default": false
+  default: inherited
+  }
 }
 
 /// Drops the XML white space at both ends of `text[start...]`: the text of one `<t>` element
@@ -58,6 +64,15 @@ func trimXMLSpace(_ text: inout [UInt8], from start: Int) {
   while first < end && isSpace(text[first]) { first += 1 }
   if end < text.count { text.removeSubrange(end...) }
   if first > start { text.removeSubrange(start..<first) }
+}
+
+/// `bytes` without the XML white space at either end.
+func trimmedXMLSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+  var start = 0
+  var end = bytes.count
+  while start < end && isSpace(bytes[start]) { start += 1 }
+  while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+  return UnsafeBufferPointer(rebasing: bytes[start..<end])
 }
 
 /// Parses a decimal number as SpreadsheetML writes it (`-12.5`, `1E-3`, `3.0000000000000004`),
@@ -155,9 +170,9 @@ func parseInt(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
 }
 
 /// Parses an ISO 8601 date-time as a `t="d"` cell holds it — `2023-07-01`,
-/// `2023-07-01T08:30:00.5`, `08:30:00`, optionally with `Z` or an offset — into a serial in the
-/// given date system, in UTC.
-func parseISODate(_ text: String, date1904: Bool) -> Double? {
+/// `2023-07-01T08:30:00.5`, `08:30:00`, optionally with `Z` or an offset — keeping the date and
+/// time as written and the designator as given (SPEC §8); nil for anything else.
+func parseISODate(_ text: String) -> ISODateTime? {
   let scalars = Array(text.utf8)
   var i = 0
   func number(_ width: Int) -> Int? {
@@ -184,15 +199,13 @@ func parseISODate(_ text: String, date1904: Bool) -> Double? {
     else { return nil }
     (parts.year, parts.month, parts.day) = (y, m, d)
     if i < scalars.count { guard take("T") || take(" ") else { return nil } }
-  } else if date1904 {
-    (parts.year, parts.month, parts.day) = (1904, 1, 1)
   }
-  var offsetMinutes = 0
+  var zone: String?
   if i < scalars.count {
-    guard let h = number(2), take(":"), let mi = number(2), h <= 24, mi < 60 else { return nil }
+    guard let h = number(2), take(":"), let mi = number(2), h < 24, mi < 60 else { return nil }
     (parts.hour, parts.minute) = (h, mi)
     if take(":") {
-      guard let s = number(2), s < 61 else { return nil }
+      guard let s = number(2), s < 60 else { return nil }
       parts.second = s
       if take(".") || take(",") {
         var scale = 100
@@ -205,16 +218,19 @@ func parseISODate(_ text: String, date1904: Bool) -> Double? {
         parts.millisecond = ms
       }
     }
+    let zoneStart = i
     if take("Z") {
     } else if i < scalars.count, scalars[i] == UInt8(ascii: "+") || scalars[i] == UInt8(ascii: "-") {
-      let sign = scalars[i] == UInt8(ascii: "-") ? -1 : 1
       i += 1
-      guard let oh = number(2) else { return nil }
-      _ = take(":")
-      let om = number(2) ?? 0
-      offsetMinutes = sign * (oh * 60 + om)
+      guard let oh = number(2), oh < 24 else { return nil }
+      if take(":") {
+        guard number(2) != nil else { return nil }
+      } else if i < scalars.count {
+        guard number(2) != nil else { return nil }
+      }
     }
+    if i > zoneStart { zone = String(decoding: scalars[zoneStart..<i], as: UTF8.self) }
   }
   guard i == scalars.count else { return nil }
-  return SpreadsheetDate.serial(parts, date1904: date1904) - Double(offsetMinutes) / 1440
+  return ISODateTime(parts: parts, hasDate: hasDate, zone: zone)
 }

@@ -7,6 +7,16 @@ public struct SheetInfo: Equatable, Sendable {
   }
   public enum Visibility: String, Sendable {
     case visible, hidden, veryHidden
+
+    /// The visibility a `<sheet state="…">` gives, its value matched case-insensitively
+    /// (`Hidden` is hidden, as Excel reads it); an unknown state is visible.
+    init(state: String) {
+      switch state.lowercased() {
+      case "hidden": self = .hidden
+      case "veryhidden": self = .veryHidden
+      default: self = .visible
+      }
+    }
   }
 
   public var name: String
@@ -104,7 +114,10 @@ public final class Workbook {
     let sheet = sheets[index]
     guard sheet.kind == .worksheet else { return }
     let strings = try loadSharedStrings()
-    guard let stream = try archive.open(sheet.part) else {
+    // The part is read twice: once to check its CRC and limits before any row is handed out,
+    // then for the rows (not counted against the limits again).
+    try archive.verify(sheet.part)
+    guard let stream = try archive.open(sheet.part, counting: false) else {
       throw XLSXError(.missingPart, "sheet \"\(sheet.name)\": part \(sheet.part) is missing")
     }
     let reader = SheetReader(
@@ -168,7 +181,7 @@ public final class Workbook {
         date1904 = v == "1" || v == "true"
       case .start where tok.depth == 3 && tok.nameIs("sheet"):
         let name = try tok.attributeValue("name") ?? ""
-        let visibility = try tok.attributeValue("state").flatMap(SheetInfo.Visibility.init) ?? .visible
+        let visibility = try tok.attributeValue("state").map(SheetInfo.Visibility.init(state:)) ?? .visible
         let rid = try tok.attributeValue("id", prefixed: true)
         sheets.append(SheetEntry(name: name, visibility: visibility, rid: rid))
       case .eof: return (sheets, date1904)
@@ -189,6 +202,7 @@ public final class Workbook {
       var inItem = false
       var capture = false
       var preserve = false
+      var itemPreserves = false
       var runStart = 0
       var phonetic = 0
       while true {
@@ -196,6 +210,7 @@ public final class Workbook {
         case .start:
           if tok.nameIs("si") {
             inItem = true
+            itemPreserves = try preservesSpace(tok)
             text.removeAll(keepingCapacity: true)
             guard table.count < limits.maxSharedStrings else {
               throw XLSXError(
@@ -204,7 +219,7 @@ public final class Workbook {
             }
           } else if tok.nameIs("t") {
             capture = inItem && phonetic == 0
-            preserve = try preservesSpace(tok)
+            preserve = try preservesSpace(tok, inherited: itemPreserves)
             runStart = text.count
           } else if tok.nameIs("rPh") {
             phonetic += 1

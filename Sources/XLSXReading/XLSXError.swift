@@ -12,6 +12,13 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptZip
     /// An OLE compound file: a legacy `.xls`, or an encrypted (password-protected) `.xlsx`.
     case legacyOrEncrypted
+    /// The zip's records contradict each other (a local header against its central entry, two
+    /// entries under one part name, entries sharing or overlapping bytes, two end records):
+    /// different programs would read different contents. Names the entry where there is one.
+    case inconsistentPackage(entry: String?)
+    /// An XML part in an encoding the reader does not decode (SPEC §8: UTF-8, UTF-16, GB18030,
+    /// GBK, GB2312, ISO-8859-1), or with bytes that are not valid in its encoding.
+    case badEncoding(part: String)
     /// A part the workbook needs is absent (workbook, its relationships, a sheet).
     case missingPart
     /// An XML part that is not well-formed.
@@ -56,6 +63,10 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
       "文件已损坏或不完整（可能上传中断）。请重新保存为 .xlsx 后再提交。"
     case .legacyOrEncrypted:
       "文件是旧版 .xls 格式或设置了打开密码，无法读取。请取消密码，并“另存为”Excel 工作簿（*.xlsx）后再提交。"
+    case .inconsistentPackage(let entry):
+      "文件内部结构前后不一致\(entry.map { "（部件 \($0)）" } ?? "")，不同的程序会读出不同的内容，无法可靠读取。请用 Excel 或 WPS 打开后重新“另存为” .xlsx 再提交。"
+    case .badEncoding(let part):
+      "文件中的部件 \(part) 使用了无法识别的字符编码或含有无效字符，无法读取。请用 Excel 或 WPS 打开后重新“另存为” .xlsx 再提交。"
     case .missingPart:
       "文件缺少工作簿的必要组成部分，无法读取。请用 Excel 或 WPS 重新“另存为” .xlsx 后再提交。"
     case .malformedXML:

@@ -35,6 +35,11 @@ final class XMLTokenizer {
   private var pos = 0
   private var length = 0
   private var atEnd = false
+  /// Whether the bytes are checked as UTF-8 as they arrive (not when a transcoder made them).
+  private var validatesUTF8 = false
+  /// Bytes of the buffer known to be valid UTF-8: all but the start of a sequence the next read
+  /// completes. Tokens end at ASCII delimiters, so none ever reaches past it.
+  private var validated = 0
   /// Bytes dropped from the front of the buffer so far: `consumed + pos` is the offset in the part.
   private var consumed = 0
   private var started = false
@@ -42,8 +47,19 @@ final class XMLTokenizer {
   /// Hashes of the qualified names of the open elements, innermost last: a fixed stack of
   /// `maxDepth` entries (an array's append and uniqueness checks cost a third of a start tag).
   private let open: UnsafeMutablePointer<UInt64>
+  /// Whether each open element is outside the SpreadsheetML namespaces, innermost last.
+  private let openForeign: UnsafeMutablePointer<Bool>
   private var openCount = 0
   private var pendingEnd = false
+
+  /// Namespace declarations in scope (`xmlns`, `xmlns:p`), innermost last, with the depth of the
+  /// element that made each; most parts declare them all on the root.
+  private var bindings: [(prefix: [UInt8], spreadsheetML: Bool, depth: Int)] = []
+  /// The depth of the element that made the innermost declaration (0 for none): an end tag
+  /// below it drops declarations.
+  private var innermostBindingDepth = 0
+  /// Whether unprefixed elements are in a SpreadsheetML namespace (or in none at all).
+  private var defaultIsSpreadsheetML = true
 
   // The current token.
   private(set) var nameStart = 0
@@ -56,6 +72,10 @@ final class XMLTokenizer {
   private(set) var isCDATA = false
   /// Whether the current start tag closes itself (`<c/>`); an end token follows it.
   private(set) var isSelfClosing = false
+  /// Whether the current start or end tag's element is outside the SpreadsheetML namespaces
+  /// (Transitional and Strict), matched by namespace URI. An element in no namespace, or with
+  /// an undeclared prefix, counts as SpreadsheetML, as lax writers produce them.
+  private(set) var isForeign = false
 
   init(part: String, source: any ByteSource, limits: ReaderLimits) {
     self.part = part
@@ -65,11 +85,13 @@ final class XMLTokenizer {
     capacity = 1 << 16
     buffer = .allocate(capacity: capacity + 8)
     open = .allocate(capacity: max(limits.maxXMLDepth, 1))
+    openForeign = .allocate(capacity: max(limits.maxXMLDepth, 1))
   }
 
   deinit {
     buffer.deallocate()
     open.deallocate()
+    openForeign.deallocate()
   }
 
   /// The number of elements open around the current position.
@@ -82,6 +104,7 @@ final class XMLTokenizer {
     if pendingEnd {
       pendingEnd = false
       openCount -= 1
+      if openCount < innermostBindingDepth { closeScope() }
       return .end
     }
     if !started { try start() }
@@ -114,7 +137,7 @@ final class XMLTokenizer {
   /// and an end that balance, so the element stack is untouched). Returns false, consuming
   /// nothing, when the bytes there are anything else; the caller then reads tokens as usual.
   func takeValueElement() throws(XLSXError) -> Bool {
-    guard !pendingEnd, try ensure(4), buffer[pos] == UInt8(ascii: "<"),
+    guard !pendingEnd, defaultIsSpreadsheetML, try ensure(4), buffer[pos] == UInt8(ascii: "<"),
       buffer[pos + 1] == UInt8(ascii: "v"), buffer[pos + 2] == UInt8(ascii: ">")
     else { return false }
     guard let i = try find(UInt8(ascii: "<"), from: 3), try ensure(i + 4),
@@ -216,6 +239,13 @@ final class XMLTokenizer {
       nameStart: local, nameEnd: qEnd, valueStart: vStart, valueEnd: i, hasPrefix: local != qStart)
   }
 
+  /// Whether an attribute is a namespace declaration (`xmlns:p`), not an attribute of its element.
+  @inline(__always)
+  func isNamespaceDeclaration(_ a: Attribute) -> Bool {
+    a.hasPrefix && a.nameStart - 6 >= attributesStart
+      && memcmp(buffer + a.nameStart - 6, "xmlns:", 6) == 0
+  }
+
   /// Whether an attribute's local name is `name`.
   @inline(__always)
   func attribute(_ a: Attribute, is name: StaticString) -> Bool {
@@ -253,29 +283,99 @@ final class XMLTokenizer {
 
   // MARK: - Scanning
 
+  /// Finds the part's encoding (SPEC §8) and sets up its decoding: a UTF-16 part (a byte-order
+  /// mark, or `<` as a 16-bit unit) is transcoded; a part declaring GB18030, GBK, GB2312 or
+  /// ISO-8859-1 goes through iconv; UTF-8 is validated as it is read. Any other declared
+  /// encoding, or a declaration at odds with the bytes, is refused.
   private func start() throws(XLSXError) {
     started = true
     _ = try ensure(4)  // enough to recognize a byte-order mark or a UTF-16 declaration
-    // A byte-order mark or an XML declaration in UTF-16 means the part is UTF-16: transcode.
     if length >= 2 {
-      let (b0, b1) = (buffer[0], buffer[1])
-      let bigEndian: Bool?
-      switch (b0, b1) {
-      case (0xFE, 0xFF), (0x00, 0x3C): bigEndian = true
-      case (0xFF, 0xFE), (0x3C, 0x00): bigEndian = false
-      default: bigEndian = nil
-      }
+      let bigEndian: Bool? =
+        switch (buffer[0], buffer[1]) {
+        case (0xFE, 0xFF), (0x00, 0x3C): true
+        case (0xFF, 0xFE), (0x3C, 0x00): false
+        default: nil
+        }
       if let bigEndian {
         let pending = Array(UnsafeBufferPointer(start: buffer, count: length))
-        source = UTF16Transcoder(source: source, bigEndian: bigEndian, pending: pending)
+        source = UTF16Transcoder(source: source, bigEndian: bigEndian, pending: pending, part: part)
         length = 0
         atEnd = false
         _ = try ensure(3)
         if length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { pos = 3 }
-        return
+        switch try declaredEncoding() {
+        case nil, "utf-16", "utf-16le", "utf-16be": return
+        case let other?: throw unsupported(other, "in a UTF-16 part")
+        }
       }
     }
-    if length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { pos = 3 }
+    let hasBOM = length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
+    if hasBOM { pos = 3 }
+    switch try declaredEncoding() {
+    case nil, "utf-8", "utf8":
+      validatesUTF8 = true
+      try validateUTF8(final: atEnd)
+    case let declared? where !hasBOM:
+      guard let name = Self.iconvNames[declared] else { throw unsupported(declared, "") }
+      let pending = Array(UnsafeBufferPointer(start: buffer, count: length))
+      source = try IconvTranscoder(source: source, encoding: name, pending: pending, part: part)
+      length = 0
+      atEnd = false
+      pos = 0
+    case let declared?:
+      throw unsupported(declared, "after a UTF-8 byte-order mark")
+    }
+  }
+
+  /// The encodings decoded through iconv, by their lower-case spellings in a declaration.
+  private static let iconvNames: [String: String] = [
+    "gb18030": "GB18030", "gbk": "GBK", "gb2312": "GB2312", "iso-8859-1": "ISO-8859-1",
+    "iso8859-1": "ISO-8859-1", "iso_8859-1": "ISO-8859-1",
+  ]
+
+  private func unsupported(_ encoding: String, _ context: String) -> XLSXError {
+    XLSXError(
+      .badEncoding(part: part),
+      "\(part): declared encoding \"\(encoding)\"\(context.isEmpty ? "" : " " + context) is not supported")
+  }
+
+  /// The `encoding` of the XML declaration at `pos`, in lower case; nil without one.
+  private func declaredEncoding() throws(XLSXError) -> String? {
+    _ = try ensure(512)
+    let window = bytes(pos, min(length, pos + 512))
+    guard window.starts(with: "<?xml".utf8), window.count > 5, isSpace(window[5]) else { return nil }
+    let end = (5..<window.count).first { window[$0] == UInt8(ascii: "?") } ?? window.count
+    let declaration = Array(window[5..<end])
+    let key = Array("encoding".utf8)
+    guard let at = (0...max(declaration.count - key.count, 0)).first(where: {
+      declaration.count >= key.count && declaration[$0..<($0 + key.count)].elementsEqual(key)
+    }) else { return nil }
+    var i = at + key.count
+    while i < declaration.count && isSpace(declaration[i]) { i += 1 }
+    guard i < declaration.count, declaration[i] == UInt8(ascii: "=") else { return nil }
+    i += 1
+    while i < declaration.count && isSpace(declaration[i]) { i += 1 }
+    guard i < declaration.count, declaration[i] == UInt8(ascii: "\"") || declaration[i] == UInt8(ascii: "'")
+    else { return nil }
+    let quote = declaration[i]
+    let valueEnd = declaration[(i + 1)...].firstIndex(of: quote) ?? declaration.count
+    return String(decoding: declaration[(i + 1)..<valueEnd], as: UTF8.self).lowercased()
+  }
+
+  // MARK: - UTF-8 validation
+
+  /// Checks the bytes read since the last check; with `final`, a sequence cut off at the end
+  /// of the part is invalid too.
+  private func validateUTF8(final: Bool) throws(XLSXError) {
+    guard let checked = utf8ValidPrefix(buffer + validated, length - validated) else {
+      throw XLSXError(
+        .badEncoding(part: part), "\(part): bytes that are not UTF-8 near byte \(consumed + validated)")
+    }
+    validated += checked
+    if final && validated < length {
+      throw XLSXError(.badEncoding(part: part), "\(part): a UTF-8 sequence cut off at the end")
+    }
   }
 
   /// Reads more bytes, keeping those from `pos` on; false at the end of the part.
@@ -286,6 +386,7 @@ final class XMLTokenizer {
       if keep > 0 { memmove(buffer, buffer + pos, keep) }
       consumed += pos
       length = keep
+      validated = max(validated - pos, 0)
       pos = 0
     }
     if length == capacity {
@@ -301,9 +402,11 @@ final class XMLTokenizer {
       into: UnsafeMutableRawBufferPointer(start: buffer + length, count: capacity - length))
     if n == 0 {
       atEnd = true
+      if validatesUTF8 { try validateUTF8(final: true) }
       return false
     }
     length += n
+    if validatesUTF8 { try validateUTF8(final: false) }
     return true
   }
 
@@ -411,6 +514,8 @@ final class XMLTokenizer {
       throw malformed("end tag </\(String(decoding: bytes(qStart, end), as: UTF8.self))> does not close the open element")
     }
     openCount -= 1
+    isForeign = openForeign[openCount]
+    if openCount < innermostBindingDepth { closeScope() }
     nameStart = local
     nameEnd = end
     pos += gt + 1
@@ -420,6 +525,9 @@ final class XMLTokenizer {
   private func scanStartTag() throws(XLSXError) -> Token {
     // Find the closing '>' outside quoted attribute values, jumping over values with memchr.
     var i = 1
+    // ` xmlns` outside quoted values starts a namespace declaration: one compare per byte here,
+    // and the few tags with one are parsed properly below.
+    var mayDeclare = false
     scan: while true {
       var p = buffer + pos + i
       let end = buffer + length
@@ -437,11 +545,17 @@ final class XMLTokenizer {
           continue
         } else if b == UInt8(ascii: "<") {
           throw malformed("'<' inside a tag")
+        } else if b == UInt8(ascii: "x"), end - p > 5, isSpace(p[-1]), p[1] == UInt8(ascii: "m"),
+          p[2] == UInt8(ascii: "l"), p[3] == UInt8(ascii: "n"), p[4] == UInt8(ascii: "s")
+        {
+          mayDeclare = true
         }
         p += 1
       }
-      // Out of bytes (or inside an unterminated quote): read more and rescan from there.
+      // Out of bytes (or inside an unterminated quote): read more and rescan from there. A
+      // ` xmlns` cut by the end of the buffer would go unseen, so such a tag is parsed properly.
       i = p - (buffer + pos)
+      mayDeclare = true
       if try !fill() { throw malformed("unterminated start tag") }
     }
     guard i <= maxTokenBytes else { throw tokenTooLong() }
@@ -466,10 +580,58 @@ final class XMLTokenizer {
         .limitExceeded(.xmlDepth), "\(part): elements nested deeper than \(maxDepth) at byte \(offset)")
     }
     open[openCount] = hash(qStart, qEnd)
+    if mayDeclare { try declareNamespaces(depth: openCount + 1) }
+    isForeign = local == qStart ? !defaultIsSpreadsheetML : prefixIsForeign(qStart, local - 1)
+    openForeign[openCount] = isForeign
     openCount += 1
     pendingEnd = isSelfClosing
     pos = gt + 1
     return .start
+  }
+
+  // MARK: - Namespaces
+
+  private static let spreadsheetMLNamespaces: [[UInt8]] = [
+    Array("http://schemas.openxmlformats.org/spreadsheetml/2006/main".utf8),
+    Array("http://purl.oclc.org/ooxml/spreadsheetml/main".utf8),
+  ]
+
+  /// Records the `xmlns` and `xmlns:p` attributes of the current start tag, at `depth`.
+  private func declareNamespaces(depth: Int) throws(XLSXError) {
+    var cursor = attributesStart
+    while let a = try nextAttribute(&cursor) {
+      // `nextAttribute` gives the local name: `xmlns` itself, or `p` of `xmlns:p`.
+      guard a.hasPrefix ? isNamespaceDeclaration(a) : attribute(a, is: "xmlns") else { continue }
+      let uri = try value(a)
+      let spreadsheetML =
+        uri.isEmpty || Self.spreadsheetMLNamespaces.contains { $0.elementsEqual(uri.utf8) }
+      let prefix = a.hasPrefix ? Array(bytes(a.nameStart, a.nameEnd)) : []
+      bindings.append((prefix, spreadsheetML, depth))
+      innermostBindingDepth = depth
+      if prefix.isEmpty { defaultIsSpreadsheetML = spreadsheetML }
+    }
+  }
+
+  /// Whether the prefix in `start..<end` is bound to a namespace other than SpreadsheetML's.
+  private func prefixIsForeign(_ start: Int, _ end: Int) -> Bool {
+    let prefix = bytes(start, end)
+    for b in bindings.reversed() where !b.prefix.isEmpty && b.prefix.elementsEqual(prefix) {
+      return !b.spreadsheetML
+    }
+    return false
+  }
+
+  /// Drops the declarations of elements that are no longer open.
+  private func closeScope() {
+    var changedDefault = false
+    while let last = bindings.last, last.depth > openCount {
+      changedDefault = changedDefault || last.prefix.isEmpty
+      bindings.removeLast()
+    }
+    innermostBindingDepth = bindings.last?.depth ?? 0
+    if changedDefault {
+      defaultIsSpreadsheetML = bindings.last { $0.prefix.isEmpty }?.spreadsheetML ?? true
+    }
   }
 
   /// A cheap identity for an element name, for matching end tags: its length and first seven
@@ -583,32 +745,79 @@ func hexValue(_ b: UInt8) -> UInt8? {
   }
 }
 
-// MARK: - UTF-16
+// MARK: - UTF-8
+
+/// The length of the longest prefix of `p[0..<n]` that is valid UTF-8 followed only by the
+/// valid start of a sequence cut off at `n`; nil when an invalid byte comes first (overlong
+/// forms, surrogates and values past U+10FFFF included, as Unicode §3.9 table 3-7 has it).
+@inline(__always)
+func utf8ValidPrefix(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+  var i = 0
+  while i < n {
+    // ASCII eight bytes at a time: the common case in every part.
+    while i + 8 <= n,
+      UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+    {
+      i += 8
+    }
+    guard i < n else { break }
+    let b = p[i]
+    if b < 0x80 {
+      i += 1
+      continue
+    }
+    var need = 2
+    var low: UInt8 = 0x80
+    var high: UInt8 = 0xBF
+    switch b {
+    case 0xC2...0xDF: need = 1
+    case 0xE0: low = 0xA0
+    case 0xE1...0xEC, 0xEE, 0xEF: break
+    case 0xED: high = 0x9F
+    case 0xF0: (need, low) = (3, 0x90)
+    case 0xF1...0xF3: need = 3
+    case 0xF4: (need, high) = (3, 0x8F)
+    default: return nil
+    }
+    let available = min(need, n - i - 1)
+    for k in 0..<available {
+      let c = p[i + 1 + k]
+      guard k == 0 ? (c >= low && c <= high) : (c & 0xC0 == 0x80) else { return nil }
+    }
+    if available < need { return i }
+    i += need + 1
+  }
+  return n
+}
+
+// MARK: - Transcoding
 
 /// Turns a UTF-16 byte stream into UTF-8, chunk by chunk (odd bytes and split surrogate pairs are
-/// carried over to the next chunk).
+/// carried over to the next chunk). An unpaired surrogate or an odd byte at the end is FILE-001.
 final class UTF16Transcoder: ByteSource {
   private let source: any ByteSource
   private let bigEndian: Bool
+  private let part: String
   private var input: [UInt8]
   private var output: [UInt8] = []
   private var outputPos = 0
   private var sourceDone = false
 
-  init(source: any ByteSource, bigEndian: Bool, pending: [UInt8]) {
+  init(source: any ByteSource, bigEndian: Bool, pending: [UInt8], part: String) {
     self.source = source
     self.bigEndian = bigEndian
     self.input = pending
+    self.part = part
   }
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(XLSXError) -> Int {
     while outputPos == output.count {
-      if sourceDone && input.count < 2 { return 0 }
+      if sourceDone && input.isEmpty { return 0 }
       if !sourceDone {
-        let n = try readChunk()
+        let n = try readChunk(from: source, into: &input)
         if n == 0 { sourceDone = true }
       }
-      transcode()
+      try transcode()
     }
     let n = min(buffer.count, output.count - outputPos)
     output.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + outputPos, byteCount: n) }
@@ -616,32 +825,114 @@ final class UTF16Transcoder: ByteSource {
     return n
   }
 
-  private func readChunk() throws(XLSXError) -> Int {
-    let base = UnsafeMutableRawPointer.allocate(byteCount: 1 << 15, alignment: 1)
-    defer { base.deallocate() }
-    let n = try source.read(into: UnsafeMutableRawBufferPointer(start: base, count: 1 << 15))
-    input.append(contentsOf: UnsafeRawBufferPointer(start: base, count: n))
+  private func transcode() throws(XLSXError) {
+    output.removeAll(keepingCapacity: true)
+    outputPos = 0
+    var i = 0
+    while i + 1 < input.count {
+      let u = unit(at: i)
+      var scalar: Unicode.Scalar
+      if UTF16.isLeadSurrogate(u) {
+        guard i + 3 < input.count else {
+          if sourceDone { throw invalid("an unpaired surrogate at the end") }
+          break  // the pair's second half comes with the next chunk
+        }
+        let v = unit(at: i + 2)
+        guard UTF16.isTrailSurrogate(v) else { throw invalid("an unpaired surrogate") }
+        scalar = Unicode.Scalar(0x10000 + ((UInt32(u) - 0xD800) << 10 | (UInt32(v) - 0xDC00)))!
+        i += 4
+      } else {
+        guard let s = Unicode.Scalar(u) else { throw invalid("an unpaired surrogate") }
+        scalar = s
+        i += 2
+      }
+      UTF8.encode(scalar) { output.append($0) }
+    }
+    input.removeFirst(i)
+    if sourceDone && !input.isEmpty { throw invalid("an odd byte at the end") }
+  }
+
+  private func unit(at i: Int) -> UInt16 {
+    bigEndian
+      ? UInt16(input[i]) << 8 | UInt16(input[i + 1]) : UInt16(input[i + 1]) << 8 | UInt16(input[i])
+  }
+
+  private func invalid(_ what: String) -> XLSXError {
+    XLSXError(.badEncoding(part: part), "\(part): not valid UTF-16: \(what)")
+  }
+}
+
+/// Turns a part in an encoding iconv knows (GB18030, GBK, GB2312, ISO-8859-1) into UTF-8,
+/// chunk by chunk; a byte sequence invalid in that encoding, or cut off at the end, is FILE-001.
+final class IconvTranscoder: ByteSource {
+  private let source: any ByteSource
+  private let part: String
+  private let encoding: String
+  private let converter: iconv_t
+  private var input: [UInt8]
+  private var output = [UInt8](repeating: 0, count: 1 << 16)
+  private var outputStart = 0
+  private var outputEnd = 0
+  private var sourceDone = false
+
+  init(source: any ByteSource, encoding: String, pending: [UInt8], part: String) throws(XLSXError) {
+    self.source = source
+    self.part = part
+    self.encoding = encoding
+    self.input = pending
+    guard let converter = iconv_open("UTF-8", encoding), Int(bitPattern: converter) != -1 else {
+      throw XLSXError(.badEncoding(part: part), "\(part): iconv cannot decode \(encoding)")
+    }
+    self.converter = converter
+  }
+
+  deinit { iconv_close(converter) }
+
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws(XLSXError) -> Int {
+    while outputStart == outputEnd {
+      if !sourceDone, try readChunk(from: source, into: &input) == 0 { sourceDone = true }
+      if input.isEmpty && sourceDone { return 0 }
+      try convert()
+    }
+    let n = min(buffer.count, outputEnd - outputStart)
+    output.withUnsafeBytes {
+      buffer.baseAddress!.copyMemory(from: $0.baseAddress! + outputStart, byteCount: n)
+    }
+    outputStart += n
     return n
   }
 
-  private func transcode() {
-    output.removeAll(keepingCapacity: true)
-    outputPos = 0
-    var units: [UInt16] = []
-    units.reserveCapacity(input.count / 2)
-    var i = 0
-    while i + 1 < input.count {
-      let u = bigEndian ? UInt16(input[i]) << 8 | UInt16(input[i + 1]) : UInt16(input[i + 1]) << 8 | UInt16(input[i])
-      units.append(u)
-      i += 2
+  /// Converts as much of `input` as fits in `output`.
+  private func convert() throws(XLSXError) {
+    var failure: Int32 = 0
+    let (used, produced) = input.withUnsafeMutableBytes { inBytes in
+      output.withUnsafeMutableBytes { outBytes -> (Int, Int) in
+        var inPointer = inBytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        var inLeft = inBytes.count
+        var outPointer = outBytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        var outLeft = outBytes.count
+        if iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) == -1 { failure = errno }
+        return (inBytes.count - inLeft, outBytes.count - outLeft)
+      }
     }
-    // Keep a trailing high surrogate for the next chunk, unless the input is done.
-    if !sourceDone, let last = units.last, UTF16.isLeadSurrogate(last) {
-      units.removeLast()
-      i -= 2
+    input.removeFirst(used)
+    outputStart = 0
+    outputEnd = produced
+    switch failure {
+    case EILSEQ:
+      throw XLSXError(.badEncoding(part: part), "\(part): bytes that are not valid \(encoding)")
+    case EINVAL where sourceDone:
+      throw XLSXError(.badEncoding(part: part), "\(part): a \(encoding) sequence cut off at the end")
+    default: break  // E2BIG: the rest next time; EINVAL: the sequence ends in the next chunk
     }
-    input.removeFirst(i)
-    output.append(contentsOf: String(decoding: units, as: UTF16.self).utf8)
-    if sourceDone && !input.isEmpty { input.removeAll() }  // a lone odd byte at the end
   }
+}
+
+/// Appends the next chunk of `source` to `input`; the number of bytes read, 0 at the end.
+private func readChunk(from source: any ByteSource, into input: inout [UInt8]) throws(XLSXError) -> Int {
+  let base = UnsafeMutableRawPointer.allocate(byteCount: 1 << 15, alignment: 1)
+  defer { base.deallocate() }
+  let n = try source.read(into: UnsafeMutableRawBufferPointer(start: base, count: 1 << 15))
+  input.append(contentsOf: UnsafeRawBufferPointer(start: base, count: n))
+  return n
 }

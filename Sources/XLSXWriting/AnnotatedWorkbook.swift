@@ -270,6 +270,10 @@ public enum AnnotatedWorkbook {
     case .date(let serial):
       try sheet.write(
         number: serial1900(serial, date1904: date1904), row: row, column: column, format: format)
+    case .isoDate(let d):
+      try sheet.write(number: d.serial1900, row: row, column: column, format: format)
+    case .invalidNumber(let s):
+      try sheet.write(text: excelText(s), row: row, column: column, format: format)
     case .bool(let b):
       try sheet.write(bool: b, row: row, column: column, format: format)
     case .error(let e):
@@ -289,6 +293,10 @@ public enum AnnotatedWorkbook {
         } ?? (serial != serial.rounded(.down))
       return hasTime ? "yyyy-mm-dd hh:mm:ss" : "yyyy-mm-dd"
     case .duration: return "[h]:mm:ss"
+    case .isoDate(let d):
+      if !d.hasDate { return "hh:mm:ss" }
+      let p = d.parts
+      return p.hour + p.minute + p.second + p.millisecond > 0 ? "yyyy-mm-dd hh:mm:ss" : "yyyy-mm-dd"
     default: return nil
     }
   }
@@ -360,6 +368,8 @@ public enum AnnotatedWorkbook {
       return numberFormat(value, date1904: date1904) == "yyyy-mm-dd hh:mm:ss"
         ? 19 : isTimeOfDay(serial) ? 8 : 10
     case .duration: return 10
+    case .isoDate(let d): return d.display.utf8.count
+    case .invalidNumber(let s): return s.utf8.count
     case .number(let v): return formatNumber(v).utf8.count
     case .bool: return 5
     case .error(let e): return e.utf8.count

@@ -342,11 +342,17 @@ struct TruthComparisonTests {
     #expect(calamineArtefact(ours: .string("City"), truth: .string("City ")) == nil)
     #expect(calamineArtefact(ours: .string("B "), truth: .string("A")) == nil)
     #expect(calamineArtefact(ours: nil, truth: .string("A")) == nil)
-    let ms = try #require(parseISODateTime("2014-02-14T08:27:48.765"))
-    let date = SheetValue.date(text: "2014-02-14T08:27:48.765", millis: ms)
+    // A t="d" date matches calamine's string only when it shows the file's text, `Z` included.
+    let ms = try #require(parseISODateTime("2014-02-14T08:27:48.765Z"))
+    let date = SheetValue.date(text: "2014-02-14T08:27:48.765Z", millis: ms)
     #expect(calamineArtefact(ours: date, truth: .string("2014-02-14T08:27:48.765Z")) != nil)
     #expect(calamineArtefact(ours: date, truth: .string("2014-02-14T08:27:49.765Z")) == nil)
     #expect(calamineArtefact(ours: date, truth: .string("2014-02-14T08:27:48.765")) == nil)
+    let zoneless = SheetValue.date(text: "2014-02-14T08:27:48.765", millis: ms)
+    #expect(calamineArtefact(ours: zoneless, truth: .string("2014-02-14T08:27:48.765Z")) == nil)
+    // The designator shifts the instant: 10:27:48.765+02:00 is 08:27:48.765Z.
+    #expect(parseISODateTime("2014-02-14T10:27:48.765+02:00") == ms)
+    #expect(parseISODateTime("2014-02-14T03:27:48.765-0500") == ms)
   }
 
   @Test func judgesRejections() throws {

@@ -268,6 +268,29 @@ let millisecondTolerance = 1.0 + 1e-6
 
 /// `YYYY-MM-DDTHH:MM:SS[.fff…]` → milliseconds since 1970-01-01T00:00:00, or nil.
 func parseISODateTime(_ text: String) -> Double? {
+  // A time-zone designator (`Z`, `+08:00`, `-0500`), as our dump keeps a `t="d"` cell's: the
+  // instant is the wall-clock time less the offset.
+  var text = Substring(text)
+  var offsetMinutes = 0
+  if text.hasSuffix("Z") {
+    text = text.dropLast()
+  } else if let sign = text.lastIndex(where: { $0 == "+" || $0 == "-" }),
+    let t = text.firstIndex(of: "T"), sign > t
+  {
+    let zone = text[text.index(after: sign)...].filter { $0 != ":" }
+    guard zone.count == 4 || zone.count == 2, zone.allSatisfy({ $0.isASCII && $0.isNumber }),
+      let hh = Int(zone.prefix(2)),
+      let mm = Int(zone.dropFirst(2).isEmpty ? "0" : zone.dropFirst(2))
+    else { return nil }
+    offsetMinutes = (text[sign] == "-" ? -1 : 1) * (hh * 60 + mm)
+    text = text[..<sign]
+  }
+  guard let local = parseLocalISODateTime(String(text)) else { return nil }
+  return local - Double(offsetMinutes) * 60_000
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff…]` with no designator → milliseconds since 1970-01-01, or nil.
+func parseLocalISODateTime(_ text: String) -> Double? {
   let parts = text.split(separator: "T", omittingEmptySubsequences: false)
   guard parts.count == 2 else { return nil }
   let ymd = parts[0].split(separator: "-", omittingEmptySubsequences: false)
@@ -606,12 +629,10 @@ enum DisagreementDecisions {
 func calamineArtefact(ours: SheetValue?, truth: SheetValue?) -> String? {
   // A `t="d"` cell whose ISO 8601 text ends in `Z`: python-calamine hands the text back as a
   //    string. ECMA-376 Part 1 §18.18.11 ST_CellType `d`: the cell holds a date in ISO 8601 form,
-  //    so the value is a date; `Z` is UTC, and our dates carry no zone, so the instant without the
-  //    `Z` must match. (A text cell that merely looks like an ISO date would also pass here; no such
-  //    cell is in the calamine-only files.)
-  if case .date(_, let ms)? = ours, case .string(let w)? = truth, w.hasSuffix("Z"),
-    let wms = parseISODateTime(String(w.dropLast())), abs(ms - wms) <= millisecondTolerance
-  {
+  //    so the value is a date; SPEC §8 has it keep its designator and show it as the file does, so
+  //    our date's text must be the truth's string exactly, `Z` included. (A text cell that merely
+  //    looks like an ISO date would also pass here; no such cell is in the calamine-only files.)
+  if case .date(let text, _)? = ours, case .string(let w)? = truth, w.hasSuffix("Z"), text == w {
     return "calamine ISO t=\"d\" text as string (ECMA-376 §18.18.11 d)"
   }
   return nil

@@ -381,3 +381,36 @@ private let serial1904 = 45_108.0 - 1_462
     #expect((try? parser.parse(.text("博士"), as: outcomeLevel).get()) == nil)
   }
 }
+
+/// SPEC §8: a number cell whose value is not a finite double is CELL-002 at that cell whatever
+/// the field, never read as text; a `t="d"` cell is a date as the file writes it.
+@Suite struct ReaderCaseTests {
+  @Test(
+    arguments: [
+      ("station", "station_name"), ("students", "name"), ("students", "student_id"),
+      ("students", "monthly_standard"), ("students", "entered_on"), ("payments", "month"),
+      ("station", "reported_headcount"), ("students", "safety_training"),
+    ])
+  func invalidNumberIsCELL002(sheet: String, key: String) throws {
+    guard case .failure(let problem) = parse(.invalidNumber("1e400"), field(sheet, key)) else {
+      Testing.Issue.record("1e400 was accepted as \(key)")
+      return
+    }
+    #expect(problem.rule == "CELL-002")
+    #expect(problem.message.contains("1e400"))
+  }
+
+  @Test func isoDateCellsAreDates() throws {
+    let date = ISODateTime(
+      parts: .init(year: 2023, month: 7, day: 1, hour: 8), hasDate: true, zone: "+08:00")
+    #expect(
+      parse(.isoDate(date), field("students", "entered_on"))
+        == .success(.date(Day(year: 2023, month: 7, day: 1)!)))
+    #expect(
+      parse(.isoDate(date), field("payments", "month"))
+        == .success(.month(Month(year: 2023, month: 7))))
+    let time = ISODateTime(parts: .init(year: 1899, month: 12, day: 30, hour: 8), hasDate: false)
+    #expect(refusal(.isoDate(time), field("students", "entered_on")) == "CELL-002")
+    #expect(displayText(.isoDate(date), date1904: false) == "2023-07-01 08:00:00+08:00")
+  }
+}

@@ -9,7 +9,8 @@ public enum HostileWorkbook: String, CaseIterable, Sendable, CustomStringConvert
   case deflateBomb
   /// One 8 MiB sheet part of about 8 KB, listed in the workbook as 400 more sheets whose
   /// central-directory records all point at its data: 3.2 GiB to read from about 200 KB (the
-  /// sheet list itself is most of it).
+  /// sheet list itself is most of it). Entries sharing a local header are an inconsistent
+  /// package, FILE-001 (SPEC §8), refused before anything is inflated.
   case overlappingBomb
   /// A shared-string table of 1,000,000 entries, from a few tens of KB.
   case millionSharedStrings
@@ -31,7 +32,7 @@ public enum HostileWorkbook: String, CaseIterable, Sendable, CustomStringConvert
   /// The rule the file is refused under.
   public var rule: String {
     switch self {
-    case .neverClosingSheet: "FILE-001"
+    case .neverClosingSheet, .overlappingBomb: "FILE-001"
     default: "FILE-002"
     }
   }
@@ -43,7 +44,7 @@ public enum HostileWorkbook: String, CaseIterable, Sendable, CustomStringConvert
     switch self {
     case .deflateBomb:
       let inflated = 3 << 30
-      let head = Array(worksheetOpening.utf8)
+      let head = Array(Self.worksheetOpening.utf8)
       return Self.archive(builder, replacing: "xl/worksheets/sheet2.xml", with: Self.bomb(head: head, bytes: inflated))
     case .overlappingBomb:
       let extra = 400
@@ -53,7 +54,7 @@ public enum HostileWorkbook: String, CaseIterable, Sendable, CustomStringConvert
       for (i, entry) in entries.enumerated() where entry.name.hasPrefix("xl/worksheets/sheet") {
         let number = Int(entry.name.dropFirst("xl/worksheets/sheet".count).dropLast(4))!
         if entry.name == kernel {
-          entries[i] = Self.bomb(name: kernel, head: Array(worksheetOpening.utf8), bytes: 8 << 20, withCRC: true)
+          entries[i] = Self.bomb(name: kernel, head: Array(Self.worksheetOpening.utf8), bytes: 8 << 20, withCRC: true)
         } else if number > valid.sheets.count {
           entries[i].sharesDataWith = kernel
         }
@@ -99,8 +100,38 @@ public enum HostileWorkbook: String, CaseIterable, Sendable, CustomStringConvert
     }
   }
 
+  /// The overlapping bomb's consistent twin: the one 8 MiB sheet part of about 8 KB appears once
+  /// in the zip, and the workbook lists it as 400 more sheets through their relationships. Only
+  /// the compression ratio over all the parts read stops it.
+  public static func oneSheetListedManyTimes() -> [UInt8] {
+    let valid = SubmissionWorkbook.valid()
+    var builder = valid.builder()
+    let kernelNumber = valid.sheets.count + 1
+    builder.sheets += (1...400).map { XLSXBuilder.Sheet(name: "附表\($0)", xml: "") }
+    let kernel = "xl/worksheets/sheet\(kernelNumber).xml"
+    var entries: [ZipEntry] = []
+    for var entry in builder.entries() {
+      if entry.name == kernel {
+        entry = bomb(name: kernel, head: Array(worksheetOpening.utf8), bytes: 8 << 20, withCRC: true)
+      } else if entry.name.hasPrefix("xl/worksheets/sheet"),
+        Int(entry.name.dropFirst("xl/worksheets/sheet".count).dropLast(4))! > kernelNumber
+      {
+        continue
+      } else if entry.name == "xl/_rels/workbook.xml.rels" {
+        var xml = entry.text
+        for n in (kernelNumber + 1)...(kernelNumber + 400) {
+          xml = xml.replacingOccurrences(
+            of: "\"worksheets/sheet\(n).xml\"", with: "\"worksheets/sheet\(kernelNumber).xml\"")
+        }
+        entry.data = Array(xml.utf8)
+      }
+      entries.append(entry)
+    }
+    return ZipBuilder.archive(entries)
+  }
+
   /// A worksheet part up to its open `<sheetData>`.
-  private var worksheetOpening: String {
+  private static var worksheetOpening: String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<worksheet xmlns=\"\(spreadsheetMLNamespace)\"><sheetData>"
   }
 

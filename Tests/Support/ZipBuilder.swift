@@ -27,6 +27,28 @@ public struct ZipEntry: Equatable, Sendable {
   /// The name of an earlier entry whose local header and data this entry's central-directory
   /// record points at, as overlapping zip bombs do; this entry writes no data of its own.
   public var sharesDataWith: String? = nil
+  /// What the *local* header says where it should disagree with the central directory (a
+  /// package different programs read differently); nil fields are written as usual.
+  public var local = LocalHeader()
+  /// Writes the local header and data but no central-directory record: an entry only a
+  /// streaming reader (one that follows the local headers) finds.
+  public var unlisted = false
+
+  /// Local-header fields written instead of the true ones.
+  public struct LocalHeader: Equatable, Sendable {
+    public var name: String? = nil
+    public var method: UInt16? = nil
+    public var flags: UInt16? = nil
+    public var crc: UInt32? = nil
+    public var compressedSize: UInt32? = nil
+    public var uncompressedSize: UInt32? = nil
+    /// The CRC the data descriptor gives (with `dataDescriptor`).
+    public var descriptorCRC: UInt32? = nil
+    /// The local extra field's bytes, in place of the ZIP64 field `zip64Extra` writes.
+    public var extra: [UInt8]? = nil
+
+    public init() {}
+  }
 
   /// How an entry's bytes are stored.
   public enum Method: Equatable, Sendable {
@@ -90,13 +112,15 @@ public enum ZipBuilder {
   ///
   /// Entries and the archive must stay below 4 GiB; from 65,535 entries on, the entry count is
   /// given by a ZIP64 end record (APPNOTE 4.3.14), as the classic field cannot hold it.
-  public static func archive(_ entries: [ZipEntry]) -> [UInt8] {
+  public static func archive(_ entries: [ZipEntry], comment: [UInt8] = []) -> [UInt8] {
     var out: [UInt8] = []
     var central: [UInt8] = []
     var written: [String: (offset: UInt32, method: UInt16, crc: UInt32, compressed: UInt32, uncompressed: UInt32)] = [:]
 
+    var listed = 0
     for entry in entries {
       let name = Array(entry.name.utf8)
+      if !entry.unlisted { listed += 1 }
       if let original = entry.sharesDataWith {
         let w = written[original]!
         appendCentralRecord(
@@ -123,24 +147,27 @@ public enum ZipBuilder {
         extra.append(le64: deferred ? 0 : UInt64(compressed))
       }
 
+      let local = entry.local
+      let localName = local.name.map { Array($0.utf8) } ?? name
+      if let override = local.extra { extra = override }
       out.append(le32: 0x0403_4b50)
       out.append(le16: versionNeeded)
-      out.append(le16: flags)
-      out.append(le16: entry.method.code)
+      out.append(le16: local.flags ?? flags)
+      out.append(le16: local.method ?? entry.method.code)
       out.append(le16: dosTime)
       out.append(le16: dosDate)
-      out.append(le32: deferred ? 0 : crc)
-      out.append(le32: deferred ? 0 : compressed)
-      out.append(le32: deferred ? 0 : uncompressed)
-      out.append(le16: UInt16(checked: name.count))
+      out.append(le32: local.crc ?? (deferred ? 0 : crc))
+      out.append(le32: local.compressedSize ?? (deferred ? 0 : compressed))
+      out.append(le32: local.uncompressedSize ?? (deferred ? 0 : uncompressed))
+      out.append(le16: UInt16(checked: localName.count))
       out.append(le16: UInt16(checked: extra.count))
-      out += name
+      out += localName
       out += extra
       out += payload
 
       if entry.dataDescriptor {
         out.append(le32: 0x0807_4b50)
-        out.append(le32: crc)
+        out.append(le32: local.descriptorCRC ?? crc)
         if entry.zip64Extra {
           out.append(le64: UInt64(compressed))
           out.append(le64: UInt64(uncompressed))
@@ -150,6 +177,7 @@ public enum ZipBuilder {
         }
       }
 
+      if entry.unlisted { continue }
       appendCentralRecord(
         name: name, flags: flags, method: entry.method.code, crc: crc, compressed: compressed,
         uncompressed: uncompressed, offset: offset, to: &central)
@@ -157,7 +185,7 @@ public enum ZipBuilder {
 
     let centralOffset = UInt32(checked: out.count)
     out += central
-    if entries.count >= 0xFFFF {
+    if listed >= 0xFFFF {
       let zip64End = UInt64(out.count)
       out.append(le32: 0x0606_4b50)  // ZIP64 end of central directory record
       out.append(le64: 44)  // size of the rest of this record
@@ -165,8 +193,8 @@ public enum ZipBuilder {
       out.append(le16: 45)  // version needed
       out.append(le32: 0)  // this disk
       out.append(le32: 0)  // disk with the central directory
-      out.append(le64: UInt64(entries.count))
-      out.append(le64: UInt64(entries.count))
+      out.append(le64: UInt64(listed))
+      out.append(le64: UInt64(listed))
       out.append(le64: UInt64(central.count))
       out.append(le64: UInt64(centralOffset))
       out.append(le32: 0x0706_4b50)  // ZIP64 end of central directory locator
@@ -174,7 +202,7 @@ public enum ZipBuilder {
       out.append(le64: zip64End)
       out.append(le32: 1)  // total disks
     }
-    let classicCount = UInt16(min(entries.count, 0xFFFF))
+    let classicCount = UInt16(min(listed, 0xFFFF))
     out.append(le32: 0x0605_4b50)
     out.append(le16: 0)  // this disk
     out.append(le16: 0)  // disk with the central directory
@@ -182,8 +210,8 @@ public enum ZipBuilder {
     out.append(le16: classicCount)
     out.append(le32: UInt32(checked: central.count))
     out.append(le32: centralOffset)
-    out.append(le16: 0)  // comment length
-    return out
+    out.append(le16: UInt16(checked: comment.count))
+    return out + comment
   }
 
   private static func appendCentralRecord(

@@ -71,19 +71,31 @@ import Testing
     #expect(Self.double(text) == nil)
   }
 
-  @Test(arguments: [
-    ("2023-07-01", false, 45_108.0), ("2023-07-01T18:00:00", false, 45_108.75),
-    ("2023-07-01T18:00:00Z", false, 45_108.75), ("2023-07-01T20:00:00+02:00", false, 45_108.75),
-    ("12:00:00", false, 0.5), ("2023-07-02", true, 43_647.0), ("1900-01-01", false, 1.0),
-  ])
-  func parsesISODates(text: String, date1904: Bool, serial: Double) throws {
-    let parsed = try #require(parseISODate(text, date1904: date1904))
-    #expect(abs(parsed - serial) < 1e-9)
+  @Test(
+    "ISO t=\"d\" text keeps its date, time and designator as written",
+    arguments: [
+      ("2023-07-01", "2023-07-01T00:00:00", true, nil),
+      ("2023-07-01T18:00:00", "2023-07-01T18:00:00", true, nil),
+      ("2023-07-01T18:00:00Z", "2023-07-01T18:00:00Z", true, "Z"),
+      ("2023-07-01T20:00:00+02:00", "2023-07-01T20:00:00+02:00", true, "+02:00"),
+      ("2023-07-01T20:00-0500", "2023-07-01T20:00:00-0500", true, "-0500"),
+      ("2014-02-14T08:27:48.765Z", "2014-02-14T08:27:48.765Z", true, "Z"),
+      ("12:00:00", "12:00:00", false, nil), ("1900-01-01", "1900-01-01T00:00:00", true, nil),
+      ("1899-12-31", "1899-12-31T00:00:00", true, nil),
+    ] as [(String, String, Bool, String?)])
+  func parsesISODates(text: String, iso: String, hasDate: Bool, zone: String?) throws {
+    let parsed = try #require(parseISODate(text))
+    #expect(parsed.iso == iso)
+    #expect(parsed.hasDate == hasDate)
+    #expect(parsed.zone == zone)
   }
 
-  @Test(arguments: ["2023-02-30", "2023-13-01", "07/01/2023", "2023-07-01T25:00", "yesterday"])
+  @Test(arguments: [
+    "2023-02-30", "2023-13-01", "07/01/2023", "2023-07-01T25:00", "yesterday", "2023-07-01T08:00Z+",
+    "2023-07-01T08:00+8",
+  ])
   func rejectsBadISODates(text: String) {
-    #expect(parseISODate(text, date1904: false) == nil)
+    #expect(parseISODate(text) == nil)
   }
 
   @Test(arguments: [

@@ -297,26 +297,37 @@ struct VariantTests {
     #expect(try cells(sheetXML: xml) == ["A1": .number(expected)])
   }
 
-  @Test("a number cell whose text is not a number keeps the characters")
+  // SPEC §8: "a number cell whose value is not a finite double is CELL-002 at that cell, never
+  // text" — these were `.text` before.
+  @Test("a number cell whose text is not a number keeps the characters, as no number")
   func notANumber() throws {
     let xml = worksheet(
       "<row r=\"1\"><c r=\"A1\"><v>abc</v></c><c r=\"B1\"><v>1e400</v></c><c r=\"C1\"><v>NaN</v></c></row>")
-    #expect(try cells(sheetXML: xml) == ["A1": .text("abc"), "B1": .text("1e400"), "C1": .text("NaN")])
+    #expect(
+      try cells(sheetXML: xml)
+        == ["A1": .invalidNumber("abc"), "B1": .invalidNumber("1e400"), "C1": .invalidNumber("NaN")])
   }
 
   // MARK: - Dates and number formats
 
+  // SPEC §8 ("Date cells of type d … keep their time-zone designator"): a t="d" cell is an
+  // `.isoDate` with the date and time as written, no longer a UTC serial; the serial for writing
+  // back is the wall-clock one.
   @Test(
-    "ISO t=\"d\" cells become date serials",
+    "ISO t=\"d\" cells keep the date and time as written",
     arguments: [
       ("2023-07-01", 45108.0), ("2023-07-01T12:00:00", 45108.5), ("2023-07-01T06:00:00Z", 45108.25),
-      ("2023-07-01T12:00:00+12:00", 45108.0), ("2023-07-01 18:00", 45108.75), ("18:00:00", 0.75),
+      ("2023-07-01T12:00:00+12:00", 45108.5), ("2023-07-01 18:00", 45108.75), ("18:00:00", 0.75),
       ("12:00", 0.5), ("1900-01-01", 1), ("1900-02-28", 59), ("1900-03-01", 61),
-      ("1899-12-30", 0), ("9999-12-31", 2_958_465),
+      ("9999-12-31", 2_958_465),
     ])
   func isoDates(text: String, serial: Double) throws {
     let xml = worksheet("<row r=\"1\"><c r=\"A1\" t=\"d\"><v>\(text)</v></c></row>")
-    #expect(try cells(sheetXML: xml) == ["A1": .date(serial: serial)])
+    guard case .isoDate(let d)? = try cells(sheetXML: xml)["A1"] else {
+      Issue.record("expected an ISO date")
+      return
+    }
+    #expect(d.serial1900 == serial)
   }
 
   @Test("an ISO t=\"d\" cell that is no date keeps its text", arguments: ["2023-02-30", "2023-7-1", "yesterday"])
@@ -431,8 +442,9 @@ struct VariantTests {
     #expect(
       try read(builder) == [
         "S": [
-          "A1": .date(serial: 0), "B1": .date(serial: 43646), "C1": .date(serial: 0.75),
-          "D1": .date(serial: 1.5), "E1": .number(5),
+          "A1": .date(serial: 0), "B1": .isoDate(try #require(parseISODate("2023-07-01"))),
+          "C1": .isoDate(try #require(parseISODate("18:00:00"))),
+          "D1": .isoDate(try #require(parseISODate("1904-01-02T12:00:00"))), "E1": .number(5),
         ]
       ])
     #expect(SpreadsheetDate.parts(serial: 0, date1904: true) == .init(year: 1904, month: 1, day: 1))
@@ -616,7 +628,8 @@ struct VariantTests {
     #expect(
       try read(bytes: ZipBuilder.archive(entries)) == [
         "Strict": [
-          "A1": .text("严格"), "B1": .date(serial: 45108), "C1": .date(serial: 45108.5), "D1": .number(2.5),
+          "A1": .text("严格"), "B1": .date(serial: 45108),
+          "C1": .isoDate(try #require(parseISODate("2023-07-01T12:00:00"))), "D1": .number(2.5),
           "E1": .text("inline"),
         ]
       ])
