@@ -29,7 +29,7 @@ public struct Normalizer {
       guard let spec = template.sheets.first(where: { sheetMatches($0, key) }), !found.contains(spec.key)
       else {
         var hasData = false
-        try workbook.forEachRow(inSheet: index) { row in
+        try workbook.forEachRow(inSheet: index, verifyFirst: false) { row in
           if !hasData { hasData = row.cells.contains { !isBlank($0.value) } }
         }
         if hasData {
@@ -44,7 +44,7 @@ public struct Normalizer {
       switch spec.layout {
       case .form:
         var rows: [Row] = []
-        try workbook.forEachRow(inSheet: index) { rows.append($0) }
+        try workbook.forEachRow(inSheet: index, verifyFirst: false) { rows.append($0) }
         station = readForm(spec, sheet: info.name, rows: rows, parser: parser, issues: &issues)
       case .table:
         var reader = TableReader(spec: spec, sheet: info.name, template: template, parser: parser)

@@ -110,14 +110,21 @@ public final class Workbook {
   /// order. Chartsheets, macro sheets and dialog sheets hold no cell data and yield no rows.
   ///
   /// The row passed to `body` is reused: copy what you keep.
-  public func forEachRow(inSheet index: Int, _ body: (Row) throws -> Void) throws {
+  ///
+  /// - Parameter verifyFirst: read the part once to its end first, so that a CRC mismatch or a
+  ///   limit is thrown before any row is handed out (the default). A caller that drops
+  ///   everything it got when the call throws — the checker, the annotated-copy writer — passes
+  ///   `false`: the same errors are then thrown at the end of the one pass, and the part is
+  ///   inflated once instead of twice (a third of a plain read's time).
+  public func forEachRow(
+    inSheet index: Int, verifyFirst: Bool = true, _ body: (Row) throws -> Void
+  ) throws {
     let sheet = sheets[index]
     guard sheet.kind == .worksheet else { return }
     let strings = try loadSharedStrings()
-    // The part is read twice: once to check its CRC and limits before any row is handed out,
-    // then for the rows (not counted against the limits again).
-    try archive.verify(sheet.part)
-    guard let stream = try archive.open(sheet.part, counting: false) else {
+    // Verified first: the part is read twice, the rows' pass not counted against the limits again.
+    if verifyFirst { try archive.verify(sheet.part) }
+    guard let stream = try archive.open(sheet.part, counting: !verifyFirst) else {
       throw XLSXError(.missingPart, "sheet \"\(sheet.name)\": part \(sheet.part) is missing")
     }
     let reader = SheetReader(

@@ -223,7 +223,8 @@ public enum AnnotatedWorkbook {
       }
     }
 
-    try source.forEachRow(inSheet: index) { row in
+    // Written atomically (nothing appears unless complete): one pass, no CRC pre-pass.
+    try source.forEachRow(inSheet: index, verifyFirst: false) { row in
       if row.index <= lastRow {
         guard !inOrder else { throw RowsOutOfOrder() }
         next = marked.firstIndex { $0.row >= row.index } ?? marked.count

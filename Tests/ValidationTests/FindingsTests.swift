@@ -82,3 +82,19 @@ import XLSXTestSupport
         == IssueCounts(errors: 1, findings: 2, warnings: 3))
   }
 }
+
+/// SPEC §8: a CRC mismatch is FILE-001 before any issue about the contents — the checker reads
+/// each sheet once and drops everything it read when the part's CRC fails at its end.
+@Suite struct CRCBeforeContentTests {
+  @Test func aDigitChangedUnderTheCRCIsFileOneAlone() throws {
+    var bytes = SubmissionWorkbook.valid().build()
+    // 生活补助发放总额 26200 in 工作站信息 (the entries are stored deflate blocks: the text shows).
+    let target = Array("<v>26200</v>".utf8)
+    let at = try #require(
+      bytes.indices.dropLast(target.count).first { Array(bytes[$0..<$0 + target.count]) == target })
+    bytes[at + 4] = UInt8(ascii: "7")  // 27200: SUB-006 if the CRC went unchecked
+    let entry = Checker(configuration: Configuration()).check(bytes: bytes, name: "flip.xlsx")
+    #expect(entry.issues.map(\.rule) == ["FILE-001"])
+    #expect(entry.status == .unreadable)
+  }
+}

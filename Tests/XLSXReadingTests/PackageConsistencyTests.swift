@@ -212,5 +212,11 @@ struct PackageConsistencyTests {
     #expect(error?.rule == "FILE-001", "\(String(describing: error))")
     #expect(error?.kind == .corruptZip)
     #expect(delivered == 0)
+    // A caller that drops what it got on a throw reads in one pass: the same error, at the end.
+    let onePass = xlsxError {
+      try workbook.forEachRow(inSheet: 0, verifyFirst: false) { _ in delivered += 1 }
+    }
+    #expect(onePass?.rule == "FILE-001" && onePass?.kind == .corruptZip, "\(String(describing: onePass))")
+    #expect(delivered == 5_000)
   }
 }
