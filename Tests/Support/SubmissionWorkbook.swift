@@ -237,3 +237,23 @@ extension SubmissionWorkbook {
     ])
   }
 }
+
+extension SubmissionWorkbook {
+  /// Sheet names Excel forbids (issue 12): over 31 characters, `[ ]`, `/`, a leading `'`, and
+  /// `x_y`, which `x/y` becomes once mapped.
+  public static let forbiddenSheetNames = [
+    String(repeating: "长", count: 40), "a[b]", "x/y", "'q", "x_y",
+  ]
+
+  /// The valid submission with one more sheet, holding a little data (so it is STR-005 and the
+  /// file gets an annotated copy), under each of `names`.
+  public static func withExtraSheets(
+    _ names: [String] = forbiddenSheetNames, station: (id: String, studentPrefix: String)? = nil
+  ) -> SubmissionWorkbook {
+    var workbook = station.map { valid(station: $0.id, studentPrefix: $0.studentPrefix) } ?? valid()
+    for name in names {
+      workbook.sheets.append(Sheet(name: name, rows: [[.text("备注")], [.text(name)]]))
+    }
+    return workbook
+  }
+}
