@@ -237,15 +237,9 @@ public struct BatchRun: Sendable {
     return (relative, entry)
   }
 
-  /// A college's folder name: its name as submitted, made safe as one path component.
-  public static func folderName(_ college: String?) -> String {
-    guard let college, !college.isEmpty else { return unknownCollege }
-    let safe = String(
-      college.map { c -> Character in
-        c == "/" || c == "\\" || c == ":" || c.unicodeScalars.contains { $0.value < 0x20 } ? "_" : c
-      })
-    return safe == "." || safe == ".." ? unknownCollege : safe
-  }
+  /// A college's folder name: its name as submitted, made safe as one path component, one
+  /// folder per name (``CollegeNames/folder(_:)``).
+  public static func folderName(_ college: String?) -> String { CollegeNames.folder(college) }
 
   /// Removes the temporary files a run that was killed mid-write left behind (`name.tmp-<pid>-…`,
   /// in `out` and its college folders) — only those whose writing process is gone: another run

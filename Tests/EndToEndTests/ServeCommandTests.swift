@@ -128,26 +128,25 @@ import XLSXTestSupport
 
   @Test func uploadedNamesNeverBecomePaths() async throws {
     let server = try await ServeProcess(colleges: ["基础医学院"])
-    let login = try server.send(
-      "POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-      body: Array("token=\(server.token("基础医学院"))".utf8))
-    #expect(login.status == 303)
-    let cookie = try #require(
-      login.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+    let (cookie, csrf) = try server.signIn("基础医学院")
     let boundary = "----traversal"
     var body = Array(
-      "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../pipeline.json\"\r\n\r\n"
+      "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../pipeline.json\"\r\n\r\n"
         .utf8)
     body += SubmissionWorkbook.valid().build() + Array("\r\n--\(boundary)--\r\n".utf8)
     let reply = try server.send(
       "POST", "/submit",
-      headers: ["Cookie": cookie, "Content-Type": "multipart/form-data; boundary=\(boundary)"],
-      body: body)
+      headers: [
+        "Cookie": cookie, "Content-Type": "multipart/form-data; boundary=\(boundary)",
+        "Origin": "http://127.0.0.1:\(server.port)",
+      ], body: body)
     #expect(reply.status == 201)
+    var corrected = SubmissionWorkbook.valid()  // other bytes: the same ones get the same receipt
+    corrected.set("工作站信息", "B17", .text("钱老师"))
     let api = try server.send(
       "POST", "/api/submit?name=..%2F..%2Fpipeline.json",
       headers: ["Authorization": "Bearer \(server.token("基础医学院"))"],
-      body: SubmissionWorkbook.valid().build())
+      body: corrected.build())
     #expect(api.status == 201)
     let files = try FileManager.default.contentsOfDirectory(atPath: server.inbox.path)
     #expect(files.count == 2)
