@@ -104,7 +104,8 @@ def attacker_site(target):
 
 
 def heading(driver):
-    return driver.find_element(By.TAG_NAME, "h1").text
+    """The page's first heading ("" while a page is loading)."""
+    return driver.execute_script("var h = document.querySelector('h1'); return h ? h.innerText : ''")
 
 
 def security(driver, url, folder, valid, other):
