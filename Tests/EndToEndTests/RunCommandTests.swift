@@ -272,5 +272,14 @@ extension FileManager {
     let store = try Store(path: setup.store.path)
     defer { try? store.close() }
     #expect(try store.stations().map(\.stationID) == ["TJMU-2022-077", "TJMU-2022-078"])
+    // Students' names and IDs: out/ is the office's user's alone (umask 077).
+    func mode(_ url: URL) -> Int {
+      ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions]
+        as? NSNumber)?.intValue ?? -1
+    }
+    #expect(mode(setup.out) == 0o700 && mode(copy.deletingLastPathComponent()) == 0o700)
+    for file in [copy, setup.store, setup.out.appendingPathComponent("report.json")] {
+      #expect(mode(file) == 0o600, "\(file.lastPathComponent)")
+    }
   }
 }
