@@ -39,7 +39,7 @@ extension ServeApp {
 
   /// `POST /login` with `token=…` (a form): a session cookie, then back to `/`.
   func login(_ request: HTTPRequest) -> HTTPResponse {
-    let form = formFields(request.body)
+    let form = formFields(leadingBytes(request, 64 << 10))
     guard let token = form["token"],
       case let known = tokens.current,
       let college = Tokens.college(for: token.trimmingSpaces, in: known),

@@ -131,8 +131,8 @@ extension ServeApp {
   /// that name among the first 64 KiB (the page's forms send the token before the file).
   func formField(_ request: HTTPRequest, _ name: String) -> String? {
     let type = (request.headers["content-type"] ?? "").lowercased()
-    if !type.hasPrefix("multipart/") { return formFields(request.body)[name] }
-    let head = request.body.prefix(64 << 10)
+    let head = leadingBytes(request, 64 << 10)
+    if !type.hasPrefix("multipart/") { return formFields(head)[name] }
     let marker = Array("name=\"\(name)\"".utf8)
     guard let found = head.firstRange(of: marker),
       let start = head[found.upperBound...].firstRange(of: Array("\r\n\r\n".utf8))?.upperBound,
@@ -141,8 +141,14 @@ extension ServeApp {
     return String(decoding: head[start..<end], as: UTF8.self)
   }
 
+  /// The first `limit` bytes of the request's body (a form field is looked for there only, so
+  /// the check costs the same whatever the upload's size).
+  func leadingBytes(_ request: HTTPRequest, _ limit: Int) -> ArraySlice<UInt8> {
+    request.body.prefix(limit)
+  }
+
   /// An `application/x-www-form-urlencoded` body's fields (the first of a repeated name wins).
-  func formFields(_ body: [UInt8]) -> [String: String] {
+  func formFields(_ body: some Collection<UInt8>) -> [String: String] {
     var fields: [String: String] = [:]
     for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
       let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -159,15 +165,15 @@ extension ServeApp {
 
   /// The receipt `college` already has for exactly these bytes, if any: the same file submitted
   /// again is answered with it, and nothing is written twice.
-  func existingReceipt(_ bytes: [UInt8], college: String) -> Receipt? {
-    let digest = SHA256.hex(bytes)
-    return store.receipts(of: college).first { $0.sha256 == digest }
+  func existingReceipt(sha256 digest: String, college: String) -> Receipt? {
+    store.receipts(of: college).first { $0.sha256 == digest }
   }
 
-  /// Refuses a submission that would take `college` over `serve.maxCollegeBytes`.
-  func requireQuota(_ bytes: [UInt8], college: String) throws {
+  /// Refuses a submission of `size` bytes that would take `college` over
+  /// `serve.maxCollegeBytes`.
+  func requireQuota(size: Int, college: String) throws {
     let used = store.bytesHeld(by: college)
-    guard used + bytes.count > settings.maxCollegeBytes else { return }
+    guard used + size > settings.maxCollegeBytes else { return }
     throw Refusal(
       status: 507, title: "存储空间已满",
       message:

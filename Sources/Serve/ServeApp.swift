@@ -181,8 +181,10 @@ public final class ServeApp: Sendable {
   /// The same bytes again are answered with their receipt; another college's workbook (or one
   /// whose college cannot be read) and a full quota are refused (``Refusal``), nothing written.
   func submit(_ bytes: [UInt8], uploadedName: String, college: String) throws -> Receipt? {
-    if let existing = existingReceipt(bytes, college: college) { return existing }
-    try requireQuota(bytes, college: college)
+    if let existing = existingReceipt(sha256: SHA256.hex(bytes), college: college) {
+      return existing
+    }
+    try requireQuota(size: bytes.count, college: college)
     guard let checked = try check(bytes, name: uploadedName) else { return nil }
     try requireOwnCollege(checked.entry, college: college)
     let received = now()
