@@ -220,8 +220,7 @@ extension FileManager {
     let owner = SubmissionWorkbook.valid()
     try setup.put("owner.xlsx", owner.build(), modified: Date(timeIntervalSince1970: 1_720_000_000))
     #expect(try await setup.run().exitCode == 0)
-    var forged = SubmissionWorkbook.valid()
-    forged.set("工作站信息", "B8", .text("第二医院"))
+    var forged = SubmissionWorkbook.valid(college: "第二医院")
     forged.set("工作站信息", "B17", .text("伪造者"))
     try setup.put("forged.xlsx", forged.build(), modified: Date(timeIntervalSince1970: 1_720_100_000))
     let result = try await setup.run()
@@ -273,13 +272,10 @@ extension FileManager {
     defer { try? store.close() }
     #expect(try store.stations().map(\.stationID) == ["TJMU-2022-077", "TJMU-2022-078"])
     // Students' names and IDs: out/ is the office's user's alone (umask 077).
-    func mode(_ url: URL) -> Int {
-      ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions]
-        as? NSNumber)?.intValue ?? -1
-    }
-    #expect(mode(setup.out) == 0o700 && mode(copy.deletingLastPathComponent()) == 0o700)
+    #expect(fileMode(setup.out.path) == 0o700)
+    #expect(fileMode(copy.deletingLastPathComponent().path) == 0o700)
     for file in [copy, setup.store, setup.out.appendingPathComponent("report.json")] {
-      #expect(mode(file) == 0o600, "\(file.lastPathComponent)")
+      #expect(fileMode(file.path) == 0o600, "\(file.lastPathComponent)")
     }
   }
 }

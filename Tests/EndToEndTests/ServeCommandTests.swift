@@ -141,8 +141,8 @@ import XLSXTestSupport
         "Origin": "http://127.0.0.1:\(server.port)",
       ], body: body)
     #expect(reply.status == 201)
-    var corrected = SubmissionWorkbook.valid()  // other bytes: the same ones get the same receipt
-    corrected.set("工作站信息", "B17", .text("钱老师"))
+    // Other bytes: the same ones again would get the same receipt.
+    let corrected = SubmissionWorkbook.resubmission()
     let api = try server.send(
       "POST", "/api/submit?name=..%2F..%2Fpipeline.json",
       headers: ["Authorization": "Bearer \(server.token("基础医学院"))"],
@@ -257,17 +257,6 @@ import XLSXTestSupport
 /// Issue 12 against the real binary over sockets: identity, CSRF, headers, tokens taking effect
 /// while the server runs, private files, sheet names.
 @Suite(.serialized) struct ServeSecurityCommandTests {
-  static func workbook(college: String) -> SubmissionWorkbook {
-    var wb = SubmissionWorkbook.valid()
-    wb.set("工作站信息", "B8", .text(college))
-    return wb
-  }
-
-  static func mode(_ path: String) -> Int {
-    ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?
-      .intValue ?? -1
-  }
-
   /// Attack: another college's workbook under one's own token: 403, nothing in the inbox.
   /// Near miss: one's own is 201; its inbox file and receipt are 0600 in 0700 folders, and so is
   /// the configuration with the token hashes.
@@ -279,19 +268,19 @@ import XLSXTestSupport
     #expect(forged.text.contains("基础医学院") && forged.text.contains("第二医院"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: server.inbox.path).isEmpty)
     let own = try server.send(
-      "POST", "/api/submit", headers: second, body: Self.workbook(college: "第二医院").build())
+      "POST", "/api/submit", headers: second, body: SubmissionWorkbook.valid(college: "第二医院").build())
     #expect(own.status == 201)
     #expect(own.headers["cache-control"] == "no-store")
     let files = try FileManager.default.contentsOfDirectory(atPath: server.inbox.path)
     #expect(files.count == 1)
-    #expect(Self.mode(server.inbox.path) == 0o700)
-    #expect(Self.mode(server.inbox.appendingPathComponent(files[0]).path) == 0o600)
+    #expect(fileMode(server.inbox.path) == 0o700)
+    #expect(fileMode(server.inbox.appendingPathComponent(files[0]).path) == 0o600)
     let receipts = server.folder.url.appendingPathComponent("receipts/第二医院")
-    #expect(Self.mode(receipts.path) == 0o700)
+    #expect(fileMode(receipts.path) == 0o700)
     for name in try FileManager.default.contentsOfDirectory(atPath: receipts.path) {
-      #expect(Self.mode(receipts.appendingPathComponent(name).path) == 0o600)
+      #expect(fileMode(receipts.appendingPathComponent(name).path) == 0o600)
     }
-    #expect(Self.mode(server.configPath) == 0o600)
+    #expect(fileMode(server.configPath) == 0o600)
   }
 
   /// A form post from another origin (a page on another port) or without the token is 403 and

@@ -10,12 +10,6 @@ import XLSXTestSupport
 /// Issue 12, each defence with an attack and a near miss: identity, CSRF, headers, tokens,
 /// files, sheet names.
 @Suite struct SecurityTests {
-  static func workbook(college: String) -> SubmissionWorkbook {
-    var wb = SubmissionWorkbook.valid()
-    wb.set("工作站信息", "B8", .text(college))
-    return wb
-  }
-
   /// Every file under `path`, relative.
   static func files(_ path: String) -> [String] {
     (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).filter {
@@ -53,7 +47,7 @@ import XLSXTestSupport
     })
     let answer = f.send(
       "POST", "/api/submit", headers: ["authorization": "Bearer t-2"],
-      body: Self.workbook(college: "\u{3000}天津医科大学（第二医院） ").build())
+      body: SubmissionWorkbook.valid(college: "\u{3000}天津医科大学（第二医院） ").build())
     #expect(answer.status == 201)
     #expect(f.inboxFiles().count == 1)
   }
@@ -62,7 +56,7 @@ import XLSXTestSupport
   /// answers as always; a submission is refused (422), nothing written.
   @Test func aWorkbookWithoutACollegeIsCheckedButNotSubmitted() throws {
     let f = try AppFixture()
-    for bytes in [Array("not a workbook".utf8), Self.workbook(college: "").build()] {
+    for bytes in [Array("not a workbook".utf8), SubmissionWorkbook.valid(college: "").build()] {
       #expect(f.send("POST", "/api/check", body: bytes).status == 200)
       let answer = f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: bytes)
       #expect(answer.status == 422)
@@ -134,8 +128,7 @@ import XLSXTestSupport
     browser.open()
     let first = browser.upload("/submit", fileName: "a.xlsx", SubmissionWorkbook.valid().build())
     #expect(first.status == 201)
-    var corrected = SubmissionWorkbook.valid()
-    corrected.set("工作站信息", "B17", .text("钱老师"))
+    let corrected = SubmissionWorkbook.resubmission()
     let tool = f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: corrected.build())
     #expect(tool.status == 201)
     #expect(f.inboxFiles().count == 2)
@@ -305,7 +298,7 @@ import XLSXTestSupport
     let f = try AppFixture(configure: { $0.serve.tokens[long] = Tokens.hash("long") })
     let answer = f.send(
       "POST", "/api/submit", headers: ["authorization": "Bearer long"],
-      body: Self.workbook(college: long).build())
+      body: SubmissionWorkbook.valid(college: long).build())
     #expect(answer.status == 201)
   }
 
@@ -319,18 +312,14 @@ import XLSXTestSupport
     #expect(
       f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: workbook.build()).status
         == 201)
-    func mode(_ path: String) -> Int {
-      ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?
-        .intValue ?? -1
-    }
     for folder in [f.inbox, f.receipts, f.receipts + "/基础医学院"] {
-      #expect(mode(folder) == 0o700, "\(folder)")
+      #expect(fileMode(folder) == 0o700, "\(folder)")
     }
     let written =
       f.inboxFiles().map { f.inbox + "/" + $0 }
       + Self.files(f.receipts).map { f.receipts + "/" + $0 }
     #expect(written.count == 3)
-    for file in written { #expect(mode(file) == 0o600, "\(file)") }
+    for file in written { #expect(fileMode(file) == 0o600, "\(file)") }
   }
 
   /// The same bytes again: the same receipt, no second inbox file. Near miss: a corrected file is
@@ -344,8 +333,7 @@ import XLSXTestSupport
       f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: bytes).json as? [String: Any])
     #expect(first["id"] as? String == again["id"] as? String)
     #expect(f.inboxFiles().count == 1)
-    var corrected = SubmissionWorkbook.valid()
-    corrected.set("工作站信息", "B17", .text("钱老师"))
+    let corrected = SubmissionWorkbook.resubmission()
     #expect(
       f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: corrected.build()).status
         == 201)
@@ -358,8 +346,7 @@ import XLSXTestSupport
     let bytes = SubmissionWorkbook.valid().build()
     let f = try AppFixture(configure: { $0.serve.maxCollegeBytes = bytes.count * 2 + 10 })
     #expect(f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: bytes).status == 201)
-    var second = SubmissionWorkbook.valid()
-    second.set("工作站信息", "B17", .text("钱老师"))
+    let second = SubmissionWorkbook.resubmission()
     let refused = f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: second.build())
     #expect(refused.status == 507)
     #expect(((refused.json as? [String: Any])?["error"] as? String)?.contains("上限") == true)
@@ -367,7 +354,7 @@ import XLSXTestSupport
     #expect(
       f.send(
         "POST", "/api/submit", headers: f.bearer("第二医院"),
-        body: Self.workbook(college: "第二医院").build()
+        body: SubmissionWorkbook.valid(college: "第二医院").build()
       )
       .status == 201)
   }

@@ -33,9 +33,7 @@ import XLSXTestSupport
 
   @Test func aResubmissionIsASecondFileAndSupersedesTheFirstInTheList() throws {
     let f = try AppFixture()
-    var corrected = SubmissionWorkbook.valid()
-    corrected.set("工作站信息", "B17", .text("钱老师"))
-    for bytes in [SubmissionWorkbook.valid().build(), corrected.build()] {
+    for bytes in [SubmissionWorkbook.valid().build(), SubmissionWorkbook.resubmission().build()] {
       #expect(f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: bytes).status == 201)
     }
     #expect(f.inboxFiles().count == 2)
@@ -47,8 +45,7 @@ import XLSXTestSupport
 
   @Test func aLateReportIsAcceptedAndMarkedLate() throws {
     let f = try AppFixture()
-    var workbook = SubmissionWorkbook.valid()
-    workbook.set("工作站信息", "B8", .text("第二医院"))
+    var workbook = SubmissionWorkbook.valid(college: "第二医院")
     workbook.set("工作站信息", "B11", .date(2024, 7, 20))
     let receipt = try #require(
       f.send("POST", "/api/submit", headers: f.bearer("第二医院"), body: workbook.build()).json
@@ -61,8 +58,7 @@ import XLSXTestSupport
 
   @Test func receivedAfterTheDeadlineIsLateWhatever报送日期Says() throws {
     let f = try AppFixture(now: { Date(timeIntervalSince1970: 1_722_500_000) })  // 2024-08-01
-    var workbook = SubmissionWorkbook.valid()
-    workbook.set("工作站信息", "B8", .text("第二医院"))
+    let workbook = SubmissionWorkbook.valid(college: "第二医院")
     let receipt = try #require(
       f.send("POST", "/api/submit", headers: f.bearer("第二医院"), body: workbook.build()).json
         as? [String: Any])

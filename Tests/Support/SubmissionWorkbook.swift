@@ -257,3 +257,20 @@ extension SubmissionWorkbook {
     return workbook
   }
 }
+
+extension SubmissionWorkbook {
+  /// The valid submission as 牵头培养单位 `college` submits it (工作站信息 B8).
+  public static func valid(college: String) -> SubmissionWorkbook {
+    var workbook = valid()
+    workbook.set("工作站信息", "B8", .text(college))
+    return workbook
+  }
+
+  /// The valid submission sent again corrected: another 联系人 (工作站信息 B17), so other bytes
+  /// for the same station and year, still valid.
+  public static func resubmission() -> SubmissionWorkbook {
+    var workbook = valid()
+    workbook.set("工作站信息", "B17", .text("钱老师"))
+    return workbook
+  }
+}

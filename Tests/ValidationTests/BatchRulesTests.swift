@@ -287,20 +287,13 @@ import XLSXTestSupport
 
   // MARK: - X-003 between colleges
 
-  /// The baseline as 牵头培养单位 `college` submits it (工作站信息 B8).
-  static func of(_ college: String) -> SubmissionWorkbook {
-    var wb = SubmissionWorkbook.valid()
-    wb.set("工作站信息", "B8", .text(college))
-    return wb
-  }
-
   /// Attack: another college's newer file for the same station and year supersedes nothing:
   /// both are flagged (X-003 as an error, naming the other college and file), neither is
   /// superseded, both are rejected.
   @Test func anotherCollegesFileForTheSameStationAndYearIsAConflict() throws {
     let entries = try batch([
       File("owner.xlsx", SubmissionWorkbook.valid(), minute: 0),
-      File("forged.xlsx", Self.of("第二医院"), minute: 5),
+      File("forged.xlsx", SubmissionWorkbook.valid(college: "第二医院"), minute: 5),
     ])
     for (file, other, otherCollege) in [
       ("owner.xlsx", "forged.xlsx", "第二医院"), ("forged.xlsx", "owner.xlsx", "基础医学院"),
@@ -319,7 +312,7 @@ import XLSXTestSupport
     let entries = try batch([
       File("a-old.xlsx", SubmissionWorkbook.valid(), minute: 0),
       File("a-new.xlsx", SubmissionWorkbook.valid(), minute: 1),
-      File("b.xlsx", Self.of("第二医院"), minute: 2),
+      File("b.xlsx", SubmissionWorkbook.valid(college: "第二医院"), minute: 2),
     ])
     #expect(entries["a-old.xlsx"]?.status == .superseded)
     #expect(entries["a-old.xlsx"]?.issues.first?.message.contains("a-new.xlsx") == true)
@@ -332,8 +325,8 @@ import XLSXTestSupport
   /// after normalization (SPEC §4): the newer supersedes as before, no conflict.
   @Test func theSameCollegeWrittenDifferentlyIsNotAConflict() throws {
     let entries = try batch([
-      File("a.xlsx", Self.of("天津医科大学（基础医学院）"), minute: 0),
-      File("b.xlsx", Self.of("\u{3000}天津医科大学(基础医学院) "), minute: 1),
+      File("a.xlsx", SubmissionWorkbook.valid(college: "天津医科大学（基础医学院）"), minute: 0),
+      File("b.xlsx", SubmissionWorkbook.valid(college: "\u{3000}天津医科大学(基础医学院) "), minute: 1),
     ])
     #expect(issues(entries["a.xlsx"]) == ["X-003"])
     #expect(entries["a.xlsx"]?.status == .superseded)
