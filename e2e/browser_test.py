@@ -7,15 +7,22 @@ listed, downloads the annotated workbook and reads it back with openpyxl (every 
 sheet of the upload is there, unchanged, plus the 审核结果 sheet), saves a screenshot of the
 results page, and stops the server with SIGTERM (it must exit 0).
 
+Issue 12, in the same browser: the page's own sign-in and submit work (its CSRF tokens, under its
+own CSP and no-referrer policy); another college's workbook is refused; a page on another port
+(a second tiny HTTP server: the same site, another origin) whose forms submit themselves can
+neither sign the browser in, nor submit, nor sign it out; and that page cannot frame ours.
+
     e2e/browser_test.py --binary .build/release/pipeline --screenshot docs/serve-results.png
 """
 import argparse
+import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -29,10 +36,16 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+COLLEGE = "药学院"  # 牵头培养单位 of fixtures/inbox/valid-TJMU-2021-008-2023-2024.xlsx
+
+
 def start_server(binary, folder):
     config = os.path.join(folder, "pipeline.json")
     with open(config, "w", encoding="utf-8") as f:
         json.dump({"run": {"inbox": "inbox", "out": "out", "store": "out/store.sqlite"}}, f)
+    made = subprocess.run([binary, "token", "add", COLLEGE, "--config", config],
+                          capture_output=True, text=True, check=True)
+    start_server.token = made.stdout.strip()
     server = subprocess.Popen(
         [binary, "serve", "--config", config, "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE, stderr=open(os.path.join(folder, "serve.log"), "w"), text=True)
@@ -57,6 +70,100 @@ def browser(downloads):
     return driver
 
 
+def attacker_site(target):
+    """A second HTTP server on another port of the same host (same site, another origin): pages
+    whose forms post themselves to `target` as soon as they load, and a page framing it."""
+    pages = {
+        "/login.html": f'''<form method="post" action="{target}/login">
+            <input name="token" value="attackers-own-token"></form>
+            <script>document.forms[0].submit()</script>''',
+        "/submit.html": f'''<form method="post" action="{target}/submit" enctype="multipart/form-data">
+            <textarea name="file">PK forged</textarea></form>
+            <script>document.forms[0].submit()</script>''',
+        "/logout.html": f'''<form method="post" action="{target}/logout"></form>
+            <script>document.forms[0].submit()</script>''',
+        "/frame.html": f'''<h1 id="outer">attacker</h1><iframe id="victim" src="{target}/"
+            width="800" height="600"></iframe>''',
+    }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = ("<!DOCTYPE html><html><body>" + pages.get(self.path, "") + "</body></html>").encode()
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def heading(driver):
+    """The page's first heading ("" while a page is loading)."""
+    return driver.execute_script("var h = document.querySelector('h1'); return h ? h.innerText : ''")
+
+
+def security(driver, url, folder, valid, other):
+    """The page's own forms work; another origin's self-submitting forms and frames do not."""
+    inbox = os.path.join(folder, "inbox")
+    wait = WebDriverWait(driver, 30)
+    driver.get(url + "/")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/login']")
+    form.find_element(By.NAME, "token").send_keys(start_server.token)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "form[action='/submit']")))
+    assert COLLEGE in driver.find_element(By.TAG_NAME, "body").text
+
+    # Another college's workbook under this token: refused, nothing in the inbox.
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/submit']")
+    form.find_element(By.NAME, "file").send_keys(os.path.abspath(other))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: heading(d) == "报送单位不符")
+    assert os.listdir(inbox) == [], os.listdir(inbox)
+
+    # The college's own: a receipt (the page's CSRF token and origin pass in Chromium).
+    driver.get(url + "/")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/submit']")
+    form.find_element(By.NAME, "file").send_keys(os.path.abspath(valid))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: heading(d) == "报送回执")
+    assert len(os.listdir(inbox)) == 1, os.listdir(inbox)
+
+    httpd, evil = attacker_site(url)
+    try:
+        # Signed in, the browser visits the other origin's pages: each post is refused (403).
+        for page in ("submit.html", "logout.html", "login.html"):
+            driver.get(f"{evil}/{page}")
+            wait.until(lambda d: d.current_url.startswith(url))
+            assert heading(driver) == "请求被拒绝", (page, heading(driver))
+        assert len(os.listdir(inbox)) == 1, os.listdir(inbox)
+        driver.get(url + "/")
+        assert COLLEGE in driver.find_element(By.TAG_NAME, "body").text, "the attacker signed us out"
+
+        # Framed by the other origin: the browser refuses to show the page inside the frame.
+        driver.get(f"{evil}/frame.html")
+        time.sleep(1.5)
+        driver.switch_to.frame(driver.find_element(By.ID, "victim"))
+        framed = driver.execute_script("return document.body ? document.body.innerText : ''")
+        driver.switch_to.default_content()
+        assert "工作站年度数据报送" not in framed and COLLEGE not in framed, framed
+
+        # Login CSRF on a browser that is not signed in: it stays signed out.
+        driver.delete_all_cookies()
+        driver.get(f"{evil}/login.html")
+        wait.until(lambda d: d.current_url.startswith(url))
+        assert heading(driver) == "请求被拒绝", heading(driver)
+        driver.get(url + "/")
+        assert driver.find_elements(By.CSS_SELECTOR, "form[action='/login']"), "signed in by another origin"
+    finally:
+        httpd.shutdown()
+
+
 def cells(path):
     """Every non-empty cell of every sheet but 审核结果: {sheet: {A1: value}}."""
     # Formulas are compared by their cached values: the annotated copy keeps values, not formulas.
@@ -70,6 +177,8 @@ def main():
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/pipeline"))
     parser.add_argument("--fixture", default=os.path.join(ROOT, "fixtures/inbox/invalid-cells.xlsx"))
     parser.add_argument("--screenshot", default=os.path.join(ROOT, "docs/serve-results.png"))
+    parser.add_argument("--valid", default=os.path.join(ROOT, "fixtures/inbox/valid-TJMU-2021-008-2023-2024.xlsx"))
+    parser.add_argument("--other-college", default=os.path.join(ROOT, "fixtures/inbox/valid-TJMU-2022-021-2023-2024.xlsx"))
     args = parser.parse_args()
 
     expected = json.loads(subprocess.run(
@@ -128,6 +237,8 @@ def main():
             assert annotated == uploaded, "the annotated copy's cells differ from the upload's"
             # Nothing a self-check uploads is stored.
             assert os.listdir(os.path.join(folder, "inbox")) == []
+
+            security(driver, url, folder, args.valid, args.other_college)
         finally:
             if driver:
                 driver.quit()
@@ -135,7 +246,8 @@ def main():
             code = server.wait(timeout=60)
         assert code == 0, f"serve exited {code}"
     print(f"make e2e: the page self-checked {os.path.basename(args.fixture)} in Chromium: "
-          f"{len(expected['issues'])} issues listed, the annotated copy read back; screenshot {args.screenshot}")
+          f"{len(expected['issues'])} issues listed, the annotated copy read back; screenshot {args.screenshot}; "
+          "another origin's self-submitting forms (login, submit, logout) refused and its frame blocked")
 
 
 if __name__ == "__main__":

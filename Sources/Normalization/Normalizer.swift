@@ -13,6 +13,10 @@ public struct Normalizer {
 
   public init(template: Template) { self.template = template }
 
+  /// A text value as the normalizer makes it comparable (SPEC §4: trimmed, full-width ASCII and
+  /// spaces made half-width), for comparing a name given elsewhere with a workbook's.
+  public static func comparableText(_ text: String) -> String { TextCleaning.clean(text) }
+
   /// Reads every worksheet of `workbook` and normalizes it. Throws only what the reader throws
   /// (FILE-001/FILE-002).
   public func normalize(_ workbook: Workbook) throws -> (Submission, [Issue]) {

@@ -14,6 +14,8 @@ public struct CheckEntry: Sendable {
   public var sha256: String
   public var stationID: String?
   public var academicYear: String?
+  /// 牵头培养单位 as normalized (SPEC §4), when the workbook gives one; not in the JSON report.
+  public var college: String? = nil
   public var status: Status
   /// In report order: file-level first, then by sheet in workbook order, row, column.
   public var issues: [Issue]
@@ -72,6 +74,7 @@ public struct Checker: Sendable {
         sheets: entries[i].sheetOrder)
       updated.stationID = entries[i].stationID
       updated.academicYear = entries[i].academicYear
+      updated.college = entries[i].college
       if verdict.supersededBy != nil { updated.status = .superseded }
       entries[i] = updated
     }
@@ -124,6 +127,7 @@ public struct Checker: Sendable {
       var entry = entry(name, sha256: sha, issues: found + validator.validate(submission), sheets: submission.sheetOrder)
       entry.stationID = submission.station?.text("station_id")
       entry.academicYear = submission.station?.academicYear("academic_year")?.description
+      entry.college = submission.station?.text("college").flatMap { $0.isEmpty ? nil : $0 }
       return (entry, submission)
     } catch let error as XLSXError {
       return (entry(name, sha256: sha, issues: [fileIssue(error)], sheets: []), nil)
@@ -141,7 +145,7 @@ public struct Checker: Sendable {
     Issue(error.rule, sheet: nil, cell: nil, message: error.message, value: nil)
   }
 
-  private func entry(_ file: String, sha256: String, issues: [Issue], sheets: [String]) -> CheckEntry {
+  func entry(_ file: String, sha256: String, issues: [Issue], sheets: [String]) -> CheckEntry {
     let ordered = issues.sorted(by: Issue.reportOrder(sheetOrder: sheets))
     let status: CheckEntry.Status =
       ordered.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" } ? .unreadable

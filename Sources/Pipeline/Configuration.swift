@@ -102,6 +102,8 @@ public struct Configuration: Codable, Equatable, Sendable {
       ("maxUploadBytes", serve.maxUploadBytes), ("maxConcurrentChecks", serve.maxConcurrentChecks),
       ("threads", serve.threads), ("copyLifetimeSeconds", serve.copyLifetimeSeconds),
       ("sessionLifetimeSeconds", serve.sessionLifetimeSeconds),
+      ("maxSessionsPerCollege", serve.maxSessionsPerCollege),
+      ("maxCollegeBytes", serve.maxCollegeBytes),
     ]
     for (key, value) in serveNumbers where value <= 0 {
       throw ConfigurationError(path: path, problem: "serve.\(key) must be a positive whole number")
@@ -113,6 +115,15 @@ public struct Configuration: Codable, Equatable, Sendable {
     if let address = Self.storeAddress(run.store) {
       throw ConfigurationError(
         path: path, problem: "run.store：不支持的存储地址「\(address)」（目前只支持 SQLite 文件路径）")
+    }
+    if !serve.publicURL.isEmpty, ServeSettings.origin(ofURL: serve.publicURL) == nil {
+      throw ConfigurationError(
+        path: path, problem: "serve.publicURL must be http(s)://HOST[:PORT], not \(serve.publicURL)")
+    }
+    for college in serve.tokens.keys.sorted() {
+      if let problem = CollegeNames.problem(college) {
+        throw ConfigurationError(path: path, problem: "serve.tokens: \(problem)")
+      }
     }
     guard (1...12).contains(policy.academicYearStartMonth) else {
       throw ConfigurationError(path: path, problem: "policy.academicYearStartMonth must be 1…12")
@@ -178,6 +189,16 @@ public struct ServeSettings: Codable, Equatable, Sendable {
   public var copyLifetimeSeconds = 1800
   /// How long a college stays signed in on the page.
   public var sessionLifetimeSeconds = 28800
+  /// Browsers one college can have signed in at once; a new sign-in beyond it ends that
+  /// college's oldest session (never another college's).
+  public var maxSessionsPerCollege = 20
+  /// Bytes one college's submissions may hold (inbox files, receipts and annotated copies); a
+  /// submission beyond it is refused (507).
+  public var maxCollegeBytes = 1 << 30
+  /// The address colleges reach the page at (`https://report.example.edu.cn`), when a reverse
+  /// proxy stands in front: form posts must come from this origin, and an `https` one makes the
+  /// session cookie `Secure`. Empty: the request's own `Host` is the origin.
+  public var publicURL = ""
   /// Where receipts and the annotated copies of submissions are kept, one folder per college
   /// (relative to the configuration file's folder). Submissions themselves go to `run.inbox`.
   public var receipts = "receipts"
@@ -185,6 +206,19 @@ public struct ServeSettings: Codable, Equatable, Sendable {
   public var tokens: [String: String] = [:]
 
   public init() {}
+}
+
+extension ServeSettings {
+  /// The origin (`https://host[:port]`, lowercased, no path) of an `http`/`https` URL; nil for
+  /// anything else.
+  public static func origin(ofURL text: String) -> String? {
+    guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty,
+      url.user == nil, url.query == nil
+    else { return nil }
+    let port = url.port.map { ":\($0)" } ?? ""
+    return "\(scheme)://\(host.lowercased())\(port)"
+  }
 }
 
 /// Objects merge key by key; anything else (lists, numbers, strings) is replaced.

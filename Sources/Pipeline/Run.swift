@@ -64,25 +64,37 @@ public struct BatchRun: Sendable {
     if let failure = checked.first(where: { $0.ioError != nil })?.ioError { throw failure }
 
     // 2. The batch rules.
-    let entries = checker.applyingBatchRules(to: checked.map(\.entry), members: checked.map(\.member))
+    var entries = checker.applyingBatchRules(to: checked.map(\.entry), members: checked.map(\.member))
     for i in checked.indices { checked[i].entry = entries[i] }
-    let all = checked
 
     // 3. Outputs.
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     removeLeftoverTemporaries()
-    let written = Slots<String?>(count: all.count)
-    let failures = Slots<(any Error)?>(count: all.count)
-    DispatchQueue.concurrentPerform(iterations: all.count) { i in
+    let written = Slots<String?>(count: checked.count)
+    let rewritten = Slots<CheckEntry?>(count: checked.count)
+    let failures = Slots<(any Error)?>(count: checked.count)
+    let snapshot = checked
+    DispatchQueue.concurrentPerform(iterations: snapshot.count) { i in
       do {
-        written.set(i, try annotate(all[i], path: files[i]))
+        let (relative, entry) = try annotate(snapshot[i], path: files[i])
+        written.set(i, relative)
+        rewritten.set(i, entry)
         failures.set(i, nil)
       } catch {
         written.set(i, nil)
+        rewritten.set(i, nil)
         failures.set(i, error)
       }
     }
+    // Only the disk fails here: a file whose copy could not be written is `unreadable` instead.
     if let failure = failures.values.compactMap({ $0 }).first { throw failure }
+    for (i, entry) in rewritten.values.enumerated() {
+      if let entry {
+        checked[i].entry = entry
+        entries[i] = entry
+      }
+    }
+    let all = checked
     let annotated = written.values.compactMap { $0 }
     try removeStaleAnnotations(keeping: Set(annotated))
     try writeAtomically(Reports.json(entries), to: (out as NSString).appendingPathComponent("report.json"))
@@ -94,15 +106,24 @@ public struct BatchRun: Sendable {
     //    superseded ones with no error, as the earlier versions they are; oldest first.
     let oldestFirst = all.indices
       .sorted { (all[$0].modified, all[$0].entry.file) < (all[$1].modified, all[$1].entry.file) }
+    // A station and year that two colleges' files claim (X-003 as an error) is held whole: none
+    // of its files is stored, nor its verdicts, until the office withdraws the wrong one.
+    let held = Set(
+      all.filter { $0.entry.issues.contains { $0.rule == "X-003" && $0.severity == .error } }
+        .compactMap { fact in fact.stationID.map { "\($0)\u{0}\(fact.entry.academicYear ?? "")" } })
+    func isHeld(_ i: Int) -> Bool {
+      guard let station = all[i].stationID else { return false }
+      return held.contains("\(station)\u{0}\(all[i].entry.academicYear ?? "")")
+    }
     let storable = oldestFirst.filter { i in
       let e = all[i].entry
-      return all[i].ownVerdictAccepted
+      return !isHeld(i) && all[i].ownVerdictAccepted
         && (e.status == .accepted || (e.status == .superseded && !e.issues.contains { $0.severity == .error }))
     }
     // 5. Every verdict (any status) on a submission with a valid station and year, oldest first:
     //    `pipeline assess` needs the late and the rejected ones too. Idempotent by SHA-256.
     let judged = oldestFirst.filter { i in
-      all[i].stationID != nil && all[i].academicYear != nil && !all[i].entry.sha256.isEmpty
+      !isHeld(i) && all[i].stationID != nil && all[i].academicYear != nil && !all[i].entry.sha256.isEmpty
     }
     var newlyStored = 0
     if !storable.isEmpty || !judged.isEmpty {
@@ -200,9 +221,9 @@ public struct BatchRun: Sendable {
   }
 
   /// Writes the annotated copy of a submission with any issue; returns its path relative to
-  /// `out`, or nil when none is due.
-  private func annotate(_ fact: FileFacts, path: String) throws -> String? {
-    guard !fact.entry.issues.isEmpty else { return nil }
+  /// `out` (nil when none is due) and its entry as it then stands (``Checker/writeAnnotated``).
+  private func annotate(_ fact: FileFacts, path: String) throws -> (String?, CheckEntry?) {
+    guard !fact.entry.issues.isEmpty else { return (nil, nil) }
     let folder = Self.folderName(fact.college)
     let stem = (fact.entry.file as NSString).deletingPathExtension
     let relative = folder + "/" + stem + ".annotated.xlsx"
@@ -211,20 +232,14 @@ public struct BatchRun: Sendable {
       atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let bytes =
       fact.entry.status == .unreadable ? [] : try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-    try Checker(configuration: configuration).writeAnnotated(
+    let entry = try Checker(configuration: configuration).writeAnnotated(
       fact.entry, bytes: bytes, frozenRows: fact.frozenRows, to: target)
-    return relative
+    return (relative, entry)
   }
 
-  /// A college's folder name: its name as submitted, made safe as one path component.
-  public static func folderName(_ college: String?) -> String {
-    guard let college, !college.isEmpty else { return unknownCollege }
-    let safe = String(
-      college.map { c -> Character in
-        c == "/" || c == "\\" || c == ":" || c.unicodeScalars.contains { $0.value < 0x20 } ? "_" : c
-      })
-    return safe == "." || safe == ".." ? unknownCollege : safe
-  }
+  /// A college's folder name: its name as submitted, made safe as one path component, one
+  /// folder per name (``CollegeNames/folder(_:)``).
+  public static func folderName(_ college: String?) -> String { CollegeNames.folder(college) }
 
   /// Removes the temporary files a run that was killed mid-write left behind (`name.tmp-<pid>-…`,
   /// in `out` and its college folders) — only those whose writing process is gone: another run

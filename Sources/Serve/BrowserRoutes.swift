@@ -7,9 +7,13 @@ extension ServeApp {
   func home(_ request: HTTPRequest) -> HTTPResponse {
     let college = college(session: request)
     let receipts = college.map { store.receipts(of: $0) } ?? []
-    return .html(
-      200, Pages.home(college: college, receipts: receipts, maxUploadBytes: settings.maxUploadBytes)
-    )
+    let (csrf, newCookie) = formToken(request)
+    var response = HTTPResponse.html(
+      200,
+      Pages.home(
+        college: college, receipts: receipts, maxUploadBytes: settings.maxUploadBytes, csrf: csrf))
+    if let newCookie { response.headers.append(newCookie) }
+    return response
   }
 
   /// `POST /check`: the form's file is checked; nothing of it is kept but its annotated copy, in
@@ -35,21 +39,19 @@ extension ServeApp {
 
   /// `POST /login` with `token=…` (a form): a session cookie, then back to `/`.
   func login(_ request: HTTPRequest) -> HTTPResponse {
-    let form = formFields(request.body)
+    let form = formFields(leadingBytes(request, 64 << 10))
     guard let token = form["token"],
-      let college = Tokens.college(for: token.trimmingSpaces, in: settings.tokens)
+      case let known = tokens.current,
+      let college = Tokens.college(for: token.trimmingSpaces, in: known),
+      let hash = known[college]
     else {
       return .html(401, Pages.message("口令不正确", "请核对研究生院发放的报送口令后重新登录。"))
     }
-    let id = sessions.insert(college)
+    let (id, _) = sessions.insert(college: college, tokenHash: hash)
     return HTTPResponse(
       status: 303,
       headers: [
-        ("Location", "/"),
-        (
-          "Set-Cookie",
-          "sid=\(id); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(settings.sessionLifetimeSeconds)"
-        ),
+        ("Location", "/"), cookie("sid", id, maxAge: settings.sessionLifetimeSeconds),
       ])
   }
 
@@ -58,7 +60,7 @@ extension ServeApp {
     return HTTPResponse(
       status: 303,
       headers: [
-        ("Location", "/"), ("Set-Cookie", "sid=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        ("Location", "/"), cookie("sid", "", maxAge: 0),
       ])
   }
 
@@ -111,19 +113,5 @@ extension ServeApp {
       let part = form.part("file"), !part.body.isEmpty
     else { return nil }
     return part
-  }
-
-  /// An `application/x-www-form-urlencoded` body's fields (the first of a repeated name wins).
-  private func formFields(_ body: [UInt8]) -> [String: String] {
-    var fields: [String: String] = [:]
-    for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-      let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      func decode(_ s: Substring) -> String {
-        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-      }
-      let name = decode(kv[0])
-      if fields[name] == nil { fields[name] = kv.count == 2 ? decode(kv[1]) : "" }
-    }
-    return fields
   }
 }

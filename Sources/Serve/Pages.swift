@@ -1,3 +1,4 @@
+import HTTPServer
 import Model
 import Pipeline
 
@@ -5,14 +6,18 @@ import Pipeline
 /// comes from a request or a workbook goes through ``escape(_:)``.
 enum Pages {
   /// `/`: the template, the self-check form, and the college's sign-in or its submissions.
-  static func home(college: String?, receipts: [Receipt], maxUploadBytes: Int) -> String {
+  /// `csrf` goes into every form as its hidden `csrf` field, first (the server reads it there).
+  static func home(college: String?, receipts: [Receipt], maxUploadBytes: Int, csrf: String)
+    -> String
+  {
+    let token = "<input type=\"hidden\" name=\"csrf\" value=\"\(escape(csrf))\">"
     var body = """
       <h1>工作站年度数据报送</h1>
       <p class="lead">填写年度数据模板，先自查，再正式报送。自查不保存您的文件；正式报送后请保留回执。</p>
       <section><h2>1. 下载空白模板</h2>
       <p><a class="button" href="/template.xlsx">下载《工作站年度数据模板》</a></p></section>
       <section><h2>2. 自查</h2>
-      <form method="post" action="/check" enctype="multipart/form-data">
+      <form method="post" action="/check" enctype="multipart/form-data">\(token)
       <p><label>选择已填写的工作簿（.xlsx，不超过 \(megabytes(maxUploadBytes))）：
       <input type="file" name="file" accept=".xlsx,.xlsm" required></label></p>
       <p><button type="submit">开始自查</button></p></form></section>
@@ -21,8 +26,8 @@ enum Pages {
     if let college {
       body += """
         <p>当前单位：<strong>\(escape(college))</strong>
-        <form class="inline" method="post" action="/logout"><button type="submit">退出</button></form></p>
-        <form method="post" action="/submit" enctype="multipart/form-data">
+        <form class="inline" method="post" action="/logout">\(token)<button type="submit">退出</button></form></p>
+        <form method="post" action="/submit" enctype="multipart/form-data">\(token)
         <p><label>选择要报送的工作簿：<input type="file" name="file" accept=".xlsx,.xlsm" required></label></p>
         <p><button type="submit">正式报送</button></p></form>
         <h3>本单位的报送记录</h3>
@@ -31,7 +36,7 @@ enum Pages {
     } else {
       body += """
         <p>正式报送需先用本单位的报送口令登录（口令由研究生院发放）。</p>
-        <form method="post" action="/login">
+        <form method="post" action="/login">\(token)
         <p><label>报送口令：<input type="password" name="token" autocomplete="current-password" required></label>
         <button type="submit">登录</button></p></form>
         """
@@ -146,9 +151,16 @@ enum Pages {
     <!DOCTYPE html>
     <html lang="zh-CN"><head><meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(escape(title))</title><style>\(css)</style></head>
+    <title>\(escape(title))</title><link rel="stylesheet" href="/style.css"></head>
     <body><main>\(body)</main></body></html>
     """
+  }
+
+  /// `/style.css`: the page's only style (the CSP allows no inline one); cached for a day.
+  static var styleSheet: HTTPResponse {
+    var response = HTTPResponse.bytes(200, contentType: "text/css; charset=utf-8", Array(css.utf8))
+    response.headers.append(("Cache-Control", "public, max-age=86400"))
+    return response
   }
 
   private static let css = """

@@ -26,7 +26,7 @@ struct ReceiptStore: Sendable {
   /// when that name is taken: a file is never overwritten) and returns the name.
   func putInInbox(_ bytes: [UInt8], college: String, sha256: String, at time: Date) throws -> String
   {
-    try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+    try makePrivateDirectory(inbox)
     let stamp = time.formatted(
       Date.VerbatimFormatStyle(
         format:
@@ -37,6 +37,7 @@ struct ReceiptStore: Sendable {
       ".\(unguessableID()).upload.tmp-\(getpid())-0")
     try Data(bytes).write(to: URL(fileURLWithPath: temporary))
     defer { unlink(temporary) }
+    chmod(temporary, 0o600)
     for attempt in 1...1000 {
       let name = stem + (attempt == 1 ? "" : "-\(attempt)") + ".xlsx"
       // link() never replaces an existing file: the name is ours or the next one is tried.
@@ -50,12 +51,33 @@ struct ReceiptStore: Sendable {
 
   /// Saves a receipt (after its annotated copy, when it has one).
   func save(_ receipt: Receipt) throws {
-    try FileManager.default.createDirectory(
-      atPath: folder(receipt.college), withIntermediateDirectories: true)
+    try makePrivateDirectory(folder(receipt.college))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try writeFileAtomically(
+    try writePrivateFile(
       Array(try encoder.encode(receipt)), to: receiptPath(receipt.college, id: receipt.id))
+  }
+
+  /// Writes `bytes` atomically to `path`, readable by the server's user alone (0600).
+  func writePrivateFile(_ bytes: [UInt8], to path: String) throws {
+    try writeFileAtomically(bytes, to: path)
+    chmod(path, 0o600)
+  }
+
+  /// Bytes `college` holds: its inbox files (as its receipts name them), receipts and annotated
+  /// copies (its `serve.maxCollegeBytes`).
+  func bytesHeld(by college: String) -> Int {
+    func size(_ path: String) -> Int {
+      ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
+        ?? 0
+    }
+    let dir = folder(college)
+    let own = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).reduce(0) {
+      $0 + size((dir as NSString).appendingPathComponent($1))
+    }
+    return receipts(of: college).reduce(own) {
+      $0 + size((inbox as NSString).appendingPathComponent($1.file))
+    }
   }
 
   /// The college's receipts, newest first; an earlier one for the same station and year as a
@@ -91,6 +113,13 @@ struct ReceiptStore: Sendable {
     else { return nil }
     return receipt
   }
+}
+
+/// Creates `path` (and its parents) when missing, and makes it the server's user's alone (0700).
+func makePrivateDirectory(_ path: String) throws {
+  try FileManager.default.createDirectory(
+    atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+  chmod(path, 0o700)
 }
 
 /// A failure of the server's own storage (not of a request): answered 500 and logged.

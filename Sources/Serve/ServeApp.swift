@@ -15,8 +15,10 @@ public final class ServeApp: Sendable {
   let gate: CheckGate
   /// Self-checks' annotated copies, in memory for `copyLifetimeSeconds`.
   let copies: ExpiringTable<AnnotatedCopy>
-  /// Signed-in browsers: session id (a cookie) → college.
-  let sessions: ExpiringTable<String>
+  /// Signed-in browsers: session id (a cookie) → college, its token hash and CSRF token.
+  let sessions: SessionTable
+  /// The colleges' token hashes, followed in the configuration file (`token add` takes effect).
+  let tokens: TokenBook
   let store: ReceiptStore
   /// The blank template, written once at start.
   let template: [UInt8]
@@ -27,25 +29,33 @@ public final class ServeApp: Sendable {
   static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
   /// Checks the configuration's folders and writes the template; throws when that fails.
-  public init(configuration: Configuration, now: @escaping @Sendable () -> Date = { Date() }) throws
-  {
+  /// `configPath`, when given, is followed for `serve.tokens` (``reloadTokens()``).
+  public init(
+    configuration: Configuration, configPath: String? = nil,
+    now: @escaping @Sendable () -> Date = { Date() }
+  ) throws {
     self.configuration = configuration
     settings = configuration.serve
     checker = Checker(configuration: configuration)
     gate = CheckGate(
       concurrent: settings.maxConcurrentChecks, waitSeconds: settings.queueWaitSeconds)
     copies = ExpiringTable(lifetimeSeconds: settings.copyLifetimeSeconds, capacity: 512, now: now)
-    sessions = ExpiringTable(
-      lifetimeSeconds: settings.sessionLifetimeSeconds, capacity: 10_000, now: now)
+    let sessions = SessionTable(
+      lifetimeSeconds: settings.sessionLifetimeSeconds, perCollege: settings.maxSessionsPerCollege,
+      now: now)
+    self.sessions = sessions
+    tokens = TokenBook(tokens: settings.tokens, path: configPath, now: now) { changed in
+      sessions.endReplaced(changed)
+    }
     store = ReceiptStore(
       root: configuration.resolve(settings.receipts),
       inbox: configuration.resolve(configuration.run.inbox))
     self.now = now
     scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent(
       "pipeline-serve-\(getpid())-\(unguessableID())")
-    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    try FileManager.default.createDirectory(atPath: store.inbox, withIntermediateDirectories: true)
-    try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
+    try makePrivateDirectory(scratch)
+    try makePrivateDirectory(store.inbox)
+    try makePrivateDirectory(store.root)
     // Uploads a killed server was writing when it died (hidden, never taken for submissions).
     removeAbandonedTemporaries(in: store.inbox)
     let templatePath = (scratch as NSString).appendingPathComponent("template.xlsx")
@@ -60,10 +70,21 @@ public final class ServeApp: Sendable {
   /// Removes the folder annotated copies pass through (empty between checks).
   func removeScratch() { try? FileManager.default.removeItem(atPath: scratch) }
 
-  /// Answers one request.
+  /// Reads the tokens again from the configuration file (SIGHUP); sessions of a replaced or
+  /// removed token end.
+  public func reloadTokens() { tokens.reload() }
+
+  /// Answers one request, with the security headers every answer carries.
   public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    secured(answer(request))
+  }
+
+  private func answer(_ request: HTTPRequest) -> HTTPResponse {
+    if let refused = forgeryRefusal(request) { return refused }
     do {
       return try route(request)
+    } catch let refusal as Refusal {
+      return refusalAnswer(refusal, api: request.path.hasPrefix("/api/"))
     } catch {
       FileHandle.standardError.write(
         Data("pipeline serve: \(request.method) \(request.path): \(error)\n".utf8))
@@ -82,6 +103,7 @@ public final class ServeApp: Sendable {
   private static let routes: [Route] = [
     ("GET", [""], { app, r, _ in app.home(r) }),
     ("GET", ["healthz"], { _, _, _ in .text(200, "ok\n") }),
+    ("GET", ["style.css"], { _, _, _ in Pages.styleSheet }),
     (
       "GET", ["template.xlsx"],
       { app, _, _ in app.download(app.template, name: TemplateWriter.defaultFileName) }
@@ -156,8 +178,15 @@ public final class ServeApp: Sendable {
 
   /// Checks a submission of `college`, puts it in the inbox and saves its receipt (and its
   /// annotated copy when it has issues); nil when no slot came free in time.
+  /// The same bytes again are answered with their receipt; another college's workbook (or one
+  /// whose college cannot be read) and a full quota are refused (``Refusal``), nothing written.
   func submit(_ bytes: [UInt8], uploadedName: String, college: String) throws -> Receipt? {
+    if let existing = existingReceipt(sha256: SHA256.hex(bytes), college: college) {
+      return existing
+    }
+    try requireQuota(size: bytes.count, college: college)
     guard let checked = try check(bytes, name: uploadedName) else { return nil }
+    try requireOwnCollege(checked.entry, college: college)
     let received = now()
     let file = try store.putInInbox(
       bytes, college: college, sha256: checked.entry.sha256, at: received)
@@ -167,9 +196,8 @@ public final class ServeApp: Sendable {
       receivedAt: received,
       late: Receipt.isLate(checked.entry, received: received, policy: configuration.policy))
     if !checked.entry.issues.isEmpty {
-      try FileManager.default.createDirectory(
-        atPath: store.folder(college), withIntermediateDirectories: true)
-      try writeFileAtomically(checked.annotated, to: store.annotatedPath(college, id: receipt.id))
+      try makePrivateDirectory(store.folder(college))
+      try store.writePrivateFile(checked.annotated, to: store.annotatedPath(college, id: receipt.id))
     }
     try store.save(receipt)
     return receipt
@@ -183,25 +211,25 @@ public final class ServeApp: Sendable {
     else { return nil }
     let token = header.dropFirst(7).trimmingSpaces
     guard !token.isEmpty else { return nil }
-    return Tokens.college(for: token, in: settings.tokens)
+    return Tokens.college(for: token, in: tokens.current)
   }
 
   /// The college of the browser's session cookie.
   func college(session request: HTTPRequest) -> String? {
-    guard let id = sessionID(request) else { return nil }
-    return sessions.value(id)
+    sessionID(request).flatMap(session)?.college
   }
 
-  func sessionID(_ request: HTTPRequest) -> String? {
-    for pair in (request.headers["cookie"] ?? "").split(separator: ";") {
-      let kv = pair.split(separator: "=", maxSplits: 1)
-      if kv.count == 2, kv[0].trimmingSpaces == "sid" {
-        let id = kv[1].trimmingSpaces
-        if isWellFormedID(id) { return id }
-      }
+  /// The session `id` while it lasts and its college's token is the one it signed in with.
+  func session(_ id: String) -> SessionTable.Session? {
+    guard let session = sessions.session(id) else { return nil }
+    guard tokens.current[session.college] == session.tokenHash else {
+      sessions.remove(id)
+      return nil
     }
-    return nil
+    return session
   }
+
+  func sessionID(_ request: HTTPRequest) -> String? { cookieValue(request, "sid") }
 
   // MARK: - Answers
 

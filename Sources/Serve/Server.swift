@@ -10,13 +10,15 @@ public final class ServeServer: Sendable {
   let server: HTTPServer
   public let host: String
 
-  /// `listen` (`HOST:PORT`) overrides `serve.listen`; `log` receives each access-log line.
+  /// `listen` (`HOST:PORT`) overrides `serve.listen`; `log` receives each access-log line;
+  /// `configPath`, the file `configuration` came from, is followed for token changes.
   public init(
-    configuration: Configuration, listen: String? = nil, log: @escaping @Sendable (String) -> Void
+    configuration: Configuration, listen: String? = nil, configPath: String? = nil,
+    log: @escaping @Sendable (String) -> Void
   ) throws {
     let (host, port) = try Self.address(listen ?? configuration.serve.listen)
     let settings = configuration.serve
-    app = try ServeApp(configuration: configuration)
+    app = try ServeApp(configuration: configuration, configPath: configPath)
     self.host = host
     let app = app
     server = HTTPServer(

@@ -36,12 +36,13 @@ public enum Tokens {
   }
 
   /// Adds (or replaces) `college`'s token in the configuration file at `path` — created from the
-  /// built-in defaults when missing — and returns the new token. The file is rewritten whole
+  /// built-in defaults when missing — and returns the new token; the name must pass
+  /// ``CollegeNames/problem(_:)``. A running server picks the change up (``TokenBook``). The file is rewritten whole
   /// (as `pipeline config` prints it) under a temporary name and renamed.
   public static func add(college: String, configPath path: String) throws -> String {
     let trimmed = college.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty else {
-      throw ConfigurationError(path: path, problem: "the college name is empty")
+    if let problem = CollegeNames.problem(trimmed) {
+      throw ConfigurationError(path: path, problem: problem)
     }
     var configuration =
       FileManager.default.fileExists(atPath: path)
@@ -49,6 +50,8 @@ public enum Tokens {
     let token = generate()
     configuration.serve.tokens[trimmed] = hash(token)
     try writeFileAtomically(try configuration.json(), to: path)
+    // Token hashes are for the server's user alone.
+    chmod(path, 0o600)
     return token
   }
 

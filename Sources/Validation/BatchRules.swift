@@ -13,6 +13,8 @@ public struct BatchMember: Sendable {
   /// 工作站编号 and 报送学年, when valid (nil when missing or refused, or the file is unreadable).
   public var stationID: String?
   public var academicYear: AcademicYear?
+  /// 牵头培养单位 as normalized (SPEC §4), when given: X-003 supersedes only within one college.
+  public var college: String?
   /// The 进站研究生 sheet's name as submitted.
   var studentSheet: String
   var students: [Student]
@@ -42,6 +44,7 @@ public struct BatchMember: Sendable {
     self.modified = modified
     stationID = submission?.station?.text("station_id")
     academicYear = submission?.station?.academicYear("academic_year")
+    college = submission?.station?.text("college").flatMap { $0.isEmpty ? nil : $0 }
     studentSheet = ""
     students = []
     guard let submission, let table = submission.tables["students"] else { return }
@@ -86,13 +89,18 @@ public struct BatchMember: Sendable {
 /// The batch rules of SPEC §5: X-001, X-002, X-003, across the submissions of one batch (`pipeline
 /// check` with several files, `pipeline run`'s inbox).
 ///
-/// - **X-003** (warning, file-level): two or more submissions with the same valid 工作站编号 and
+/// - **X-003** (warning, file-level): two or more submissions of one college (牵头培养单位, as
+///   normalized; files without one count as one more college) with the same valid 工作站编号 and
 ///   报送学年 — the newest (latest modification time; on a tie the greater file name in Unicode
 ///   order; on a tie of that too, the later in the batch) supersedes every other, and each older
 ///   one gets X-003 naming it and becomes `superseded`. A newer file supersedes whatever its status
 ///   (a rejected correction still replaces the accepted original: it is the college's latest word).
 ///   A superseded submission takes no further part: it is replaced, so its students are not
 ///   compared (no X-001/X-002 on it, nor raised on others because of it).
+/// - **X-003 between colleges** (an error, file-level): when the standing (newest) files of two
+///   or more named colleges share a station and year, each gets X-003 naming the others, as an
+///   error: one college's file never supersedes another's, and `pipeline run` stores none of that
+///   station and year until the office withdraws the wrong one.
 /// - An **unreadable** file takes part in no batch rule. A file whose 工作站编号 or 报送学年 is
 ///   missing or refused (already CELL-001/CELL-004) cannot supersede nor be superseded; it still
 ///   takes part in X-002, and in X-001 only with a known station (below).
@@ -120,6 +128,9 @@ public enum BatchRules {
     public var issues: [Issue] = []
     /// The index of the member that supersedes it (X-003), when one does.
     public var supersededBy: Int?
+    /// Another college's file stands for the same station and year (X-003 as an error): neither
+    /// supersedes the other, and neither is stored until the office resolves it.
+    public var conflict = false
   }
 
   /// How many conflicting rows a message names before it says "and n more".
@@ -129,23 +140,48 @@ public enum BatchRules {
   public static func check(_ members: [BatchMember], template: Template) -> [Verdict] {
     var verdicts = Array(repeating: Verdict(), count: members.count)
 
-    // MARK: X-003 — the newest of each (station, year) supersedes the others.
-    var newest: [BatchMember.StationYear: Int] = [:]
+    // MARK: X-003 — per station and year, the newest file of each college supersedes that
+    // college's others; the standing files of two colleges are a conflict.
+    var newest: [BatchMember.StationYear: [String?: Int]] = [:]
     for (i, member) in members.enumerated() {
       guard let key = member.key else { continue }
-      if let current = newest[key], !isNewer(i, than: current, in: members) { continue }
-      newest[key] = i
+      if let current = newest[key]?[member.college], !isNewer(i, than: current, in: members) {
+        continue
+      }
+      newest[key, default: [:]][member.college] = i
     }
     for (i, member) in members.enumerated() {
-      guard let key = member.key, let winner = newest[key], winner != i else { continue }
-      verdicts[i].supersededBy = winner
-      let other = members[winner]
-      verdicts[i].issues.append(
-        Issue(
-          "X-003", sheet: nil, cell: nil,
-          message:
-            "本批次中工作站 \(key.stationID) 的 \(key.academicYear) 学年另有一份较新的报送文件「\(other.file)」（修改时间 \(timestamp(other.modified))，本文件为 \(timestamp(member.modified))），本文件已被其替代，不再参与审核汇总和入库。如应以本文件为准，请撤回较新的文件后重新报送本文件。"
-        ))
+      guard let key = member.key, let winner = newest[key]?[member.college] else { continue }
+      if winner != i {
+        verdicts[i].supersededBy = winner
+        let other = members[winner]
+        verdicts[i].issues.append(
+          Issue(
+            "X-003", sheet: nil, cell: nil,
+            message:
+              "本批次中工作站 \(key.stationID) 的 \(key.academicYear) 学年另有一份较新的报送文件「\(other.file)」（修改时间 \(timestamp(other.modified))，本文件为 \(timestamp(member.modified))），本文件已被其替代，不再参与审核汇总和入库。如应以本文件为准，请撤回较新的文件后重新报送本文件。"
+          ))
+        continue
+      }
+      // Another college's standing file for the same station and year: neither replaces the
+      // other (one college must never replace another's report); both are held for the office.
+      guard let college = member.college else { continue }
+      let others = (newest[key] ?? [:]).compactMap { entry -> Int? in
+        guard let otherCollege = entry.key, otherCollege != college else { return nil }
+        return entry.value
+      }.sorted()
+      guard !others.isEmpty else { continue }
+      let named = others.map { "牵头培养单位为「\(members[$0].college ?? "")」的文件「\(members[$0].file)」" }
+        .joined(separator: "、")
+      verdicts[i].conflict = true
+      var issue = Issue(
+        "X-003", sheet: nil, cell: nil,
+        message:
+          "本批次中工作站 \(key.stationID) 的 \(key.academicYear) 学年另有\(named)，与本文件（牵头培养单位「\(college)」）冲突：同一工作站同一学年只能由一个培养单位报送，一方不能替代另一方。两份文件均暂不入库，请研究生院核实工作站所属单位后撤回错误的一份。"
+      )
+      // Between colleges the repeat blocks acceptance until the office resolves it.
+      issue.severity = .error
+      verdicts[i].issues.append(issue)
     }
 
     // MARK: Index the students of the members still standing by 学号.

@@ -52,7 +52,7 @@ public enum AnnotatedWorkbook {
       : "请用 Excel 或 WPS 打开原文件，另存为“Excel 工作簿(*.xlsx)”（不要加密或设置打开密码），"
         + "确认能正常打开后重新报送。"
     let summary = "文件“\(file)”无法读取，未能审核（原因见下表）。" + advice
-    try writeResults(writer, issues: issues, summary: summary, linkable: [])
+    try writeResults(writer, issues: issues, summary: summary, linkable: [:])
     try writer.close()
   }
 
@@ -77,13 +77,20 @@ public enum AnnotatedWorkbook {
       marks[sheet, default: [:]][cell, default: []].append(issue)
     }
 
+    // A name Excel forbids (over 31 characters, `[]:*?/\`, a leading or trailing `'`, or one
+    // that collides once mapped) gets a valid, unique one in the copy; 审核结果 still names the
+    // sheet as submitted and links to it under its new name.
+    let names = SheetNames.valid(
+      copied.map { source.sheets[$0].name }, reserved: [resultsSheetName], blank: "工作表")
+    var linkable: [String: String] = [:]
+    for (index, name) in zip(copied, names) where linkable[source.sheets[index].name] == nil {
+      linkable[source.sheets[index].name] = name
+    }
     let writer = try SpreadsheetWriter(path: path, constantMemory: constantMemory)
-    try writeResults(
-      writer, issues: issues, summary: summary(issues),
-      linkable: Set(copied.map { source.sheets[$0].name }))
-    for index in copied {
+    try writeResults(writer, issues: issues, summary: summary(issues), linkable: linkable)
+    for (index, name) in zip(copied, names) {
       let info = source.sheets[index]
-      let sheet = try writer.addSheet(info.name)
+      let sheet = try writer.addSheet(name)
       if info.visibility != .visible { sheet.hide() }
       try copySheet(
         source, index: index, into: sheet, marks: marks[info.name] ?? [:],
@@ -97,7 +104,7 @@ public enum AnnotatedWorkbook {
     let verdict =
       issues.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" }
       ? "无法读取"
-      : issues.contains { $0.rule == "X-003" }
+      : issues.contains { $0.rule == "X-003" && $0.severity == .warning }
         ? "已被同一工作站同一学年较新的报送取代"
         : counts.errors > 0 ? "未通过" : "通过"
     var text = "审核结论：\(verdict)。\(counts.text(unit: "项"))，共 \(issues.count) 项。"
@@ -132,7 +139,7 @@ public enum AnnotatedWorkbook {
   private static let maxLinks = 65_530
 
   private static func writeResults(
-    _ writer: SpreadsheetWriter, issues: [Issue], summary: String, linkable: Set<String>
+    _ writer: SpreadsheetWriter, issues: [Issue], summary: String, linkable: [String: String]
   ) throws {
     let sheet = try writer.addSheet(resultsSheetName)
     try sheet.write(text: summary, row: 0, column: 0, format: CellFormat(bold: true))
@@ -157,7 +164,9 @@ public enum AnnotatedWorkbook {
       try sheet.write(text: issue.rule, row: row, column: 2)
       try sheet.write(text: excelText(issue.sheet ?? "—"), row: row, column: 3)
       if let cell = issue.cell {
-        if let name = issue.sheet, linkable.contains(name), !name.contains("#"), links < maxLinks {
+        if let original = issue.sheet, let name = linkable[original], !name.contains("#"),
+          links < maxLinks
+        {
           // libxlsxwriter splits a link at `#`, so a sheet name holding one gets no link.
           try sheet.write(
             url: internalLink(sheet: name, cell: cell), text: cell.a1, row: row, column: 4,

@@ -143,31 +143,12 @@ public enum AssessmentWorkbook {
   /// most 31 UTF-16 units, not blank) and unique (case-insensitively, and apart from
   /// `验收结果`) with a `~2`, `~3`… suffix.
   public static func sheetNames(_ stations: [Station]) -> [String] {
-    var used: Set<String> = [resultSheetName.lowercased(), "history"]
-    return stations.map { station in
-      var base = String(
-        station.stationID.map { "[]:*?/\\'".contains($0) || $0.isNewline ? "_" : $0 }
-          .drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-      if base.isEmpty { base = "工作站" }
-      var n = 1
-      while true {
-        let suffix = n == 1 ? "" : "~\(n)"
-        let name = truncated(base, utf16: 31 - suffix.utf16.count) + suffix
-        if used.insert(name.lowercased()).inserted { return name }
-        n += 1
-      }
-    }
-  }
-
-  private static func truncated(_ s: String, utf16 limit: Int) -> String {
-    var out = ""
-    var count = 0
-    for ch in s {
-      count += ch.utf16.count
-      if count > limit { break }
-      out.append(ch)
-    }
-    return out
+    SheetNames.valid(
+      stations.map { station in
+        String(
+          station.stationID.map { $0 == "'" || $0.isNewline ? "_" : $0 }
+            .drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+      }, reserved: [resultSheetName], blank: "工作站")
   }
 
   /// Writes `stations` to `path` (atomically: the file appears complete or not at all).

@@ -152,6 +152,8 @@ func runDump(_ args: ArraySlice<String>) throws -> Int32 {
 func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--config", "--inbox", "--out"], switches: [])
   guard a.positionals.isEmpty else { throw UsageError(message: "run takes no FILE (it reads the inbox)") }
+  // out/ holds students' names and IDs (annotated copies, the store): the office's user's alone.
+  umask(0o077)
   let config = try Configuration.load(explicitPath: a.options["--config"])
   let cwd = FileManager.default.currentDirectoryPath
   func absolute(_ p: String?) -> String? {
@@ -260,18 +262,27 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
 func runServe(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--config", "--listen"], switches: [])
   guard a.positionals.isEmpty else { throw UsageError(message: "serve takes no FILE") }
+  // Receipts, inbox files, annotated copies and the token hashes: the server's user's alone.
+  umask(0o077)
   let config = try Configuration.load(explicitPath: a.options["--config"])
+  let local = FileManager.default.currentDirectoryPath + "/pipeline.json"
+  let configPath =
+    a.options["--config"] ?? (FileManager.default.fileExists(atPath: local) ? local : nil)
   // Blocked before any thread starts, so every thread inherits the mask and sigwait gets them.
   var signals = sigset_t()
   sigemptyset(&signals)
   sigaddset(&signals, SIGINT)
   sigaddset(&signals, SIGTERM)
+  sigaddset(&signals, SIGHUP)
   pthread_sigmask(SIG_BLOCK, &signals, nil)
-  let server = try ServeServer(configuration: config, listen: a.options["--listen"]) { printError($0) }
+  let server = try ServeServer(
+    configuration: config, listen: a.options["--listen"], configPath: configPath
+  ) { printError($0) }
   try server.start()
   printOut("listening on http://\(server.host):\(server.port)")
   var received: Int32 = 0
-  sigwait(&signals, &received)
+  // SIGHUP: the tokens are read again (a change of the file is also seen by itself).
+  while sigwait(&signals, &received) == 0 && received == SIGHUP { server.app.reloadTokens() }
   printError("pipeline serve: 收到信号 \(received)，处理完进行中的请求后停止")
   server.stop()
   return 0
@@ -283,6 +294,7 @@ func runToken(_ args: ArraySlice<String>) throws -> Int32 {
     throw UsageError(message: "token takes: add COLLEGE")
   }
   let path = a.options["--config"] ?? FileManager.default.currentDirectoryPath + "/pipeline.json"
+  umask(0o077)
   let token = try Tokens.add(college: a.positionals[1], configPath: path)
   printOut(token)
   printError("已为「\(a.positionals[1])」生成新口令（仅显示这一次），其哈希已写入 \(path)。")

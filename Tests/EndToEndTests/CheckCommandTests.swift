@@ -105,4 +105,24 @@ import XLSXTestSupport
     }
     #expect(position == expectedOrder.count, "\(lines)")
   }
+
+  /// Sheet names Excel forbids (issue 12) are read as they are: the file is checked (exit 0,
+  /// accepted with STR-005 on each extra sheet, named as submitted), beside a valid file.
+  @Test func sheetNamesExcelForbidsAreChecked() async throws {
+    let dir = try folder([
+      "hostile.xlsx": SubmissionWorkbook.withExtraSheets(
+        station: (id: "TJMU-2022-066", studentPrefix: "3066")
+      ).build(),
+      "ok.xlsx": SubmissionWorkbook.valid().build(),
+    ])
+    defer { dir.remove() }
+    let result = try await run(
+      ["check", "--format", "json"]
+        + ["hostile.xlsx", "ok.xlsx"].map { dir.url.appendingPathComponent($0).path })
+    #expect(result.exitCode == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
+    let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
+    #expect(entries.map { $0["status"] as? String } == ["accepted", "accepted"])
+    let sheets = (entries[0]["issues"] as? [[String: Any]])?.compactMap { $0["sheet"] as? String }
+    #expect(sheets == SubmissionWorkbook.forbiddenSheetNames)
+  }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Model
 import Store
 import Testing
+import XLSXReading
 import XLSXTestSupport
 
 /// `pipeline run` end to end: the outputs of SPEC §6, reruns, new versions, concurrent runs.
@@ -217,5 +218,79 @@ extension FileManager {
   fileprivate func isDirectory(_ path: String) -> Bool {
     var isDir: ObjCBool = false
     return fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+  }
+}
+
+/// Issue 12: one college's file never replaces another's, and one hostile file never stops the
+/// batch.
+@Suite struct RunCommandHostileTests {
+  typealias Setup = RunCommandTests.Setup
+
+  /// Attack: a second college's newer file for the owner's station and year (stored by an
+  /// earlier run). Both are flagged, neither supersedes, and the store keeps the owner's report
+  /// as the current version, the forgery nowhere.
+  @Test func anotherCollegesFileForAStationSupersedesNothingAndIsNotStored() async throws {
+    let setup = try Setup([:])
+    defer { setup.dir.remove() }
+    let owner = SubmissionWorkbook.valid()
+    try setup.put("owner.xlsx", owner.build(), modified: Date(timeIntervalSince1970: 1_720_000_000))
+    #expect(try await setup.run().exitCode == 0)
+    var forged = SubmissionWorkbook.valid(college: "第二医院")
+    forged.set("工作站信息", "B17", .text("伪造者"))
+    try setup.put("forged.xlsx", forged.build(), modified: Date(timeIntervalSince1970: 1_720_100_000))
+    let result = try await setup.run()
+    #expect(result.exitCode == 0)
+    let report = try setup.report()
+    #expect(report.map { $0["file"] as? String } == ["forged.xlsx", "owner.xlsx"])
+    #expect(report.map { $0["status"] as? String } == ["rejected", "rejected"])
+    for entry in report {
+      let rules = (entry["issues"] as? [[String: Any]])?.map { "\($0["rule"]!) \($0["severity"]!)" }
+      #expect(rules == ["X-003 error"])
+    }
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    let versions = try store.versions(station: "TJMU-2022-015", year: AcademicYear(startYear: 2023))
+    #expect(versions.map(\.file) == ["owner.xlsx"])
+    #expect(try store.verdicts(station: "TJMU-2022-015").map(\.file) == ["owner.xlsx"])
+    // Each college's folder gets its own copy back.
+    #expect(setup.outputs().contains("第二医院/forged.annotated.xlsx"))
+    #expect(setup.outputs().contains("基础医学院/owner.annotated.xlsx"))
+
+    // Near miss: the office withdraws the forgery; the owner's report stands alone again.
+    try FileManager.default.removeItem(at: setup.inbox.appendingPathComponent("forged.xlsx"))
+    #expect(try await setup.run().exitCode == 0)
+    #expect(try setup.report().map { $0["status"] as? String } == ["accepted"])
+  }
+
+  /// Sheet names Excel forbids: the file is checked and annotated (its extra sheets under valid
+  /// names, 审核结果 naming them as submitted), the valid file beside it is stored, exit 0.
+  @Test func sheetNamesExcelForbidsNeverStopTheBatch() async throws {
+    let hostile = SubmissionWorkbook.withExtraSheets(
+      station: (id: "TJMU-2022-077", studentPrefix: "3077"))
+    let setup = try Setup([
+      "hostile.xlsx": hostile.build(),
+      "ok.xlsx": SubmissionWorkbook.valid(station: "TJMU-2022-078", studentPrefix: "3078").build(),
+    ])
+    defer { setup.dir.remove() }
+    let result = try await setup.run()
+    #expect(result.exitCode == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
+    let report = try setup.report()
+    #expect(report.map { $0["status"] as? String } == ["accepted", "accepted"])
+    let sheets = (report[0]["issues"] as? [[String: Any]])?.compactMap { $0["sheet"] as? String }
+    #expect(sheets == SubmissionWorkbook.forbiddenSheetNames)
+    let copy = setup.out.appendingPathComponent("基础医学院/hostile.annotated.xlsx")
+    let workbook = try Workbook(bytes: [UInt8](Data(contentsOf: copy)), limits: ReaderLimits())
+    let names = workbook.sheets.map(\.name)
+    #expect(names.first == "审核结果")
+    #expect(names.suffix(5) == [String(repeating: "长", count: 31), "a_b_", "x_y", "_q", "x_y~2"])
+    let store = try Store(path: setup.store.path)
+    defer { try? store.close() }
+    #expect(try store.stations().map(\.stationID) == ["TJMU-2022-077", "TJMU-2022-078"])
+    // Students' names and IDs: out/ is the office's user's alone (umask 077).
+    #expect(fileMode(setup.out.path) == 0o700)
+    #expect(fileMode(copy.deletingLastPathComponent().path) == 0o700)
+    for file in [copy, setup.store, setup.out.appendingPathComponent("report.json")] {
+      #expect(fileMode(file.path) == 0o600, "\(file.lastPathComponent)")
+    }
   }
 }

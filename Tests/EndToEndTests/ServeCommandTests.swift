@@ -128,26 +128,25 @@ import XLSXTestSupport
 
   @Test func uploadedNamesNeverBecomePaths() async throws {
     let server = try await ServeProcess(colleges: ["基础医学院"])
-    let login = try server.send(
-      "POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-      body: Array("token=\(server.token("基础医学院"))".utf8))
-    #expect(login.status == 303)
-    let cookie = try #require(
-      login.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+    let (cookie, csrf) = try server.signIn("基础医学院")
     let boundary = "----traversal"
     var body = Array(
-      "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../pipeline.json\"\r\n\r\n"
+      "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../pipeline.json\"\r\n\r\n"
         .utf8)
     body += SubmissionWorkbook.valid().build() + Array("\r\n--\(boundary)--\r\n".utf8)
     let reply = try server.send(
       "POST", "/submit",
-      headers: ["Cookie": cookie, "Content-Type": "multipart/form-data; boundary=\(boundary)"],
-      body: body)
+      headers: [
+        "Cookie": cookie, "Content-Type": "multipart/form-data; boundary=\(boundary)",
+        "Origin": "http://127.0.0.1:\(server.port)",
+      ], body: body)
     #expect(reply.status == 201)
+    // Other bytes: the same ones again would get the same receipt.
+    let corrected = SubmissionWorkbook.resubmission()
     let api = try server.send(
       "POST", "/api/submit?name=..%2F..%2Fpipeline.json",
       headers: ["Authorization": "Bearer \(server.token("基础医学院"))"],
-      body: SubmissionWorkbook.valid().build())
+      body: corrected.build())
     #expect(api.status == 201)
     let files = try FileManager.default.contentsOfDirectory(atPath: server.inbox.path)
     #expect(files.count == 2)
@@ -252,5 +251,102 @@ import XLSXTestSupport
     #expect(files == [file])
     let stored = try Data(contentsOf: server.inbox.appendingPathComponent(file))
     #expect([UInt8](stored) == workbook)
+  }
+}
+
+/// Issue 12 against the real binary over sockets: identity, CSRF, headers, tokens taking effect
+/// while the server runs, private files, sheet names.
+@Suite(.serialized) struct ServeSecurityCommandTests {
+  /// Attack: another college's workbook under one's own token: 403, nothing in the inbox.
+  /// Near miss: one's own is 201; its inbox file and receipt are 0600 in 0700 folders, and so is
+  /// the configuration with the token hashes.
+  @Test func identityAndPrivateFiles() async throws {
+    let server = try await ServeProcess(colleges: ["基础医学院", "第二医院"])
+    let second = ["Authorization": "Bearer \(server.token("第二医院"))"]
+    let forged = try server.send("POST", "/api/submit", headers: second, body: SubmissionWorkbook.valid().build())
+    #expect(forged.status == 403)
+    #expect(forged.text.contains("基础医学院") && forged.text.contains("第二医院"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: server.inbox.path).isEmpty)
+    let own = try server.send(
+      "POST", "/api/submit", headers: second, body: SubmissionWorkbook.valid(college: "第二医院").build())
+    #expect(own.status == 201)
+    #expect(own.headers["cache-control"] == "no-store")
+    let files = try FileManager.default.contentsOfDirectory(atPath: server.inbox.path)
+    #expect(files.count == 1)
+    #expect(fileMode(server.inbox.path) == 0o700)
+    #expect(fileMode(server.inbox.appendingPathComponent(files[0]).path) == 0o600)
+    let receipts = server.folder.url.appendingPathComponent("receipts/第二医院")
+    #expect(fileMode(receipts.path) == 0o700)
+    for name in try FileManager.default.contentsOfDirectory(atPath: receipts.path) {
+      #expect(fileMode(receipts.appendingPathComponent(name).path) == 0o600)
+    }
+    #expect(fileMode(server.configPath) == 0o600)
+  }
+
+  /// A form post from another origin (a page on another port) or without the token is 403 and
+  /// signs nobody in; the page's own sign-in works. Every page carries the security headers.
+  @Test func csrfAndHeaders() async throws {
+    let server = try await ServeProcess(colleges: ["基础医学院"])
+    let home = try server.send("GET", "/")
+    #expect(home.headers["x-frame-options"] == "DENY")
+    #expect(home.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true)
+    #expect(home.headers["x-content-type-options"] == "nosniff")
+    #expect(home.headers["referrer-policy"] == "no-referrer")
+    let pre = try #require(home.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+    let csrf = try #require(ServeProcess.csrf(in: home.text))
+    let body = Array("csrf=\(csrf)&token=\(server.token("基础医学院"))".utf8)
+    let form = ["Content-Type": "application/x-www-form-urlencoded", "Cookie": pre]
+    let attacks: [[String: String]] = [
+      ["Origin": "http://127.0.0.1:1"], ["Sec-Fetch-Site": "same-site", "Origin": "null"],
+      ["Referer": "http://127.0.0.1:1/attack.html"],
+    ]
+    for attack in attacks {
+      let reply = try server.send("POST", "/login", headers: form.merging(attack) { a, _ in a }, body: body)
+      #expect(reply.status == 403, "\(attack)")
+      #expect(reply.headers["set-cookie"] == nil)
+    }
+    let noToken = try server.send(
+      "POST", "/login", headers: form,
+      body: Array("token=\(server.token("基础医学院"))".utf8))
+    #expect(noToken.status == 403)
+    let login = try server.send(
+      "POST", "/login", headers: form.merging(["Origin": "http://127.0.0.1:\(server.port)"]) { a, _ in a },
+      body: body)
+    #expect(login.status == 303)
+  }
+
+  /// `pipeline token add` while the server runs: the new token works at once, the old one (and
+  /// its session) stop; SIGHUP reloads too.
+  @Test func tokenAddTakesEffectOnTheRunningServer() async throws {
+    let server = try await ServeProcess(colleges: ["基础医学院"])
+    let old = server.token("基础医学院")
+    let (cookie, _) = try server.signIn("基础医学院")
+    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(old)"]).status == 200)
+    let binary = try TestLocations.pipelineBinary.get()
+    let made = try await runProcess(
+      binary, ["token", "add", "基础医学院", "--config", server.configPath], timeout: 60)
+    let new = String(decoding: made.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    kill(server.process.processIdentifier, SIGHUP)
+    usleep(300_000)
+    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(new)"]).status == 200)
+    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(old)"]).status == 401)
+    #expect(!(try server.send("GET", "/", headers: ["Cookie": cookie]).text.contains("当前单位")))
+    // A new college, with no signal: the file's change is seen by itself.
+    usleep(1_100_000)
+    let third = try await runProcess(
+      binary, ["token", "add", "第三医院", "--config", server.configPath], timeout: 60)
+    let token = String(decoding: third.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    usleep(1_100_000)
+    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(token)"]).status == 200)
+    #expect(server.stop() == 0)
+  }
+
+  /// Sheet names Excel forbids: a check is answered (200), not a 500.
+  @Test func sheetNamesExcelForbidsAreChecked() async throws {
+    let server = try await ServeProcess()
+    let reply = try server.send(
+      "POST", "/api/check", body: SubmissionWorkbook.withExtraSheets().build())
+    #expect(reply.status == 200)
+    #expect(reply.text.contains("a[b]") && reply.text.contains("STR-005"))
   }
 }

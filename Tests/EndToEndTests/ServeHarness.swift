@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import XLSXTestSupport
 
 #if canImport(Glibc)
@@ -100,6 +101,31 @@ final class ServeProcess: @unchecked Sendable {
     let connection = try LoopbackConnection(port: port)
     try connection.write(requestHead(method, path, headers: headers, length: body.count) + body)
     return try connection.readReply()
+  }
+
+  /// Signs `college` in as the page does (GET / for the pre-session CSRF cookie and token, then
+  /// the login form from the page's origin); the session cookie (`sid=…`) and the signed-in
+  /// forms' CSRF token.
+  func signIn(_ college: String) throws -> (cookie: String, csrf: String) {
+    let home = try send("GET", "/")
+    let pre = try #require(home.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+    let token = try #require(Self.csrf(in: home.text))
+    let login = try send(
+      "POST", "/login",
+      headers: [
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": pre,
+        "Origin": "http://127.0.0.1:\(port)",
+      ], body: Array("csrf=\(token)&token=\(self.token(college))".utf8))
+    guard login.status == 303,
+      let cookie = login.headers["set-cookie"]?.split(separator: ";").first.map(String.init)
+    else { throw HarnessError("sign-in answered \(login.status)") }
+    let signedIn = try send("GET", "/", headers: ["Cookie": cookie])
+    return (cookie, try #require(Self.csrf(in: signedIn.text)))
+  }
+
+  /// The CSRF token of a page's forms.
+  static func csrf(in page: String) -> String? {
+    page.firstMatch(of: /name="csrf" value="([0-9a-f]{32})"/).map { String($0.1) }
   }
 
   func requestHead(_ method: String, _ path: String, headers: [String: String], length: Int)

@@ -26,9 +26,10 @@ import XLSXTestSupport
 
   @Test func theSelfCheckPageListsTheIssuesAndKeepsNothingButTheCopyInMemory() throws {
     let f = try AppFixture()
-    let (body, type) = multipart(
-      fileName: "C:\\Users\\x\\invalid-cells.xlsx", try fixture("invalid-cells.xlsx"))
-    let page = f.send("POST", "/check", headers: ["content-type": type], body: body)
+    var browser = Browser(f)
+    browser.open()
+    let page = browser.upload(
+      "/check", fileName: "C:\\Users\\x\\invalid-cells.xlsx", try fixture("invalid-cells.xlsx"))
     #expect(page.status == 200)
     #expect(
       page.text.contains("invalid-cells.xlsx") && page.text.contains("未通过")
@@ -47,8 +48,9 @@ import XLSXTestSupport
   @Test func anAnnotatedCopyExpires() throws {
     let clock = Clock()
     let f = try AppFixture(now: { clock.now })
-    let (body, type) = multipart(fileName: "a.xlsx", try fixture("invalid-cells.xlsx"))
-    let page = f.send("POST", "/check", headers: ["content-type": type], body: body).text
+    var browser = Browser(f)
+    browser.open()
+    let page = browser.upload("/check", fileName: "a.xlsx", try fixture("invalid-cells.xlsx")).text
     let link = String(page[try #require(page.firstRange(of: /\/copies\/[0-9a-f]{32}/))])
     #expect(f.send("GET", link).status == 200)
     clock.advance(61)
@@ -66,8 +68,9 @@ import XLSXTestSupport
     #expect(api.header("Retry-After") != nil)
     let submit = f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: bytes)
     #expect(submit.status == 503)
-    let (body, type) = multipart(fileName: "a.xlsx", bytes)
-    #expect(f.send("POST", "/check", headers: ["content-type": type], body: body).status == 503)
+    var browser = Browser(f)
+    browser.open()
+    #expect(browser.upload("/check", fileName: "a.xlsx", bytes).status == 503)
     #expect(f.inboxFiles().isEmpty)
   }
 

@@ -17,7 +17,8 @@ struct AppFixture {
 
   init(
     concurrentChecks: Int = 2, queueWait: Int = 5, maxUpload: Int = 1 << 20,
-    now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_720_000_000) }
+    now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_720_000_000) },
+    configure: (inout Configuration) -> Void = { _ in }, configPath: String? = nil
   ) throws {
     directory = try TemporaryDirectory()
     var configuration = Configuration()
@@ -30,7 +31,8 @@ struct AppFixture {
     configuration.serve.copyLifetimeSeconds = 60
     configuration.reader.ratioCheckAfterBytes = 1 << 20
     for (college, token) in Self.tokens { configuration.serve.tokens[college] = Tokens.hash(token) }
-    app = try ServeApp(configuration: configuration, now: now)
+    configure(&configuration)
+    app = try ServeApp(configuration: configuration, configPath: configPath, now: now)
   }
 
   func send(
@@ -51,14 +53,20 @@ struct AppFixture {
   }
 }
 
-/// A `multipart/form-data` body with one file field, as a browser sends it.
+/// A `multipart/form-data` body with one file field (after `fields`, as the page's forms put
+/// the CSRF token first), as a browser sends it.
 func multipart(
   field: String = "file", fileName: String, _ bytes: [UInt8],
-  boundary: String = "----pipelineTestBoundary7MA4YWxk"
+  boundary: String = "----pipelineTestBoundary7MA4YWxk", fields: [(String, String)] = []
 )
   -> (body: [UInt8], contentType: String)
 {
-  var body = Array(
+  var body: [UInt8] = []
+  for (name, value) in fields {
+    body += Array(
+      "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+  }
+  body += Array(
     "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(fileName)\"\r\n"
       .utf8)
   body += Array(
@@ -81,4 +89,85 @@ func fixture(_ name: String) throws -> [UInt8] {
   let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
   return [UInt8](try Data(contentsOf: root.appendingPathComponent("fixtures/inbox/\(name)")))
+}
+
+/// What a browser holds for the page — its cookies and the CSRF token of the last page's forms —
+/// and how it posts them: from the page's own origin, as Chromium does (`Origin`, and
+/// `Sec-Fetch-Site: same-origin`).
+struct Browser {
+  let f: AppFixture
+  var cookies: [String: String] = [:]
+  var csrf = ""
+  var host = "127.0.0.1:8080"
+  /// Headers sent with every post (what the browser says about where it comes from).
+  var origin: [String: String] { ["origin": "http://\(host)", "sec-fetch-site": "same-origin"] }
+
+  init(_ f: AppFixture) { self.f = f }
+
+  var cookieHeader: [String: String] {
+    cookies.isEmpty
+      ? [:] : ["cookie": cookies.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "; ")]
+  }
+
+  /// GET `path`: keeps the cookies it sets and its forms' CSRF token.
+  @discardableResult
+  mutating func open(_ path: String = "/") -> HTTPResponse {
+    let answer = f.send("GET", path, headers: cookieHeader.merging(["host": host]) { a, _ in a })
+    take(answer)
+    if let match = answer.text.firstMatch(of: /name="csrf" value="([0-9a-f]{32})"/) {
+      csrf = String(match.1)
+    }
+    return answer
+  }
+
+  mutating func take(_ answer: HTTPResponse) {
+    for (name, value) in answer.headers where name.lowercased() == "set-cookie" {
+      let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+      let key = String(pair[0])
+      let v = pair.count == 2 ? String(pair[1]) : ""
+      if v.isEmpty { cookies[key] = nil } else { cookies[key] = v }
+    }
+  }
+
+  /// An urlencoded form post with the CSRF token (unless `csrf` says otherwise).
+  @discardableResult
+  mutating func post(
+    _ path: String, _ fields: [String: String] = [:], csrf: String? = nil,
+    headers: [String: String]? = nil
+  ) -> HTTPResponse {
+    var all = fields
+    all["csrf"] = csrf ?? self.csrf
+    let body = all.sorted { $0.key < $1.key }.map {
+      "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+    }.joined(separator: "&")
+    let answer = f.send(
+      "POST", path,
+      headers: cookieHeader.merging(headers ?? origin) { a, _ in a }.merging(["host": host]) { a, _ in a },
+      body: Array(body.utf8))
+    take(answer)
+    return answer
+  }
+
+  /// A multipart upload of `bytes` with the CSRF token first.
+  mutating func upload(
+    _ path: String, fileName: String, _ bytes: [UInt8], csrf: String? = nil,
+    headers: [String: String]? = nil
+  ) -> HTTPResponse {
+    let (body, type) = multipart(fileName: fileName, bytes, fields: [("csrf", csrf ?? self.csrf)])
+    let answer = f.send(
+      "POST", path,
+      headers: cookieHeader.merging(headers ?? origin) { a, _ in a }.merging([
+        "host": host, "content-type": type,
+      ]) { a, _ in a }, body: body)
+    take(answer)
+    return answer
+  }
+
+  /// Opens `/`, signs in with `token` and opens `/` again (the signed-in forms' token).
+  mutating func signIn(_ token: String) -> HTTPResponse {
+    open()
+    let answer = post("/login", ["token": token])
+    open()
+    return answer
+  }
 }

@@ -33,8 +33,7 @@ import XLSXTestSupport
 
   @Test func aResubmissionIsASecondFileAndSupersedesTheFirstInTheList() throws {
     let f = try AppFixture()
-    let bytes = SubmissionWorkbook.valid().build()
-    for _ in 0..<2 {
+    for bytes in [SubmissionWorkbook.valid().build(), SubmissionWorkbook.resubmission().build()] {
       #expect(f.send("POST", "/api/submit", headers: f.bearer("基础医学院"), body: bytes).status == 201)
     }
     #expect(f.inboxFiles().count == 2)
@@ -46,7 +45,7 @@ import XLSXTestSupport
 
   @Test func aLateReportIsAcceptedAndMarkedLate() throws {
     let f = try AppFixture()
-    var workbook = SubmissionWorkbook.valid()
+    var workbook = SubmissionWorkbook.valid(college: "第二医院")
     workbook.set("工作站信息", "B11", .date(2024, 7, 20))
     let receipt = try #require(
       f.send("POST", "/api/submit", headers: f.bearer("第二医院"), body: workbook.build()).json
@@ -59,10 +58,9 @@ import XLSXTestSupport
 
   @Test func receivedAfterTheDeadlineIsLateWhatever报送日期Says() throws {
     let f = try AppFixture(now: { Date(timeIntervalSince1970: 1_722_500_000) })  // 2024-08-01
+    let workbook = SubmissionWorkbook.valid(college: "第二医院")
     let receipt = try #require(
-      f.send(
-        "POST", "/api/submit", headers: f.bearer("第二医院"), body: SubmissionWorkbook.valid().build()
-      ).json
+      f.send("POST", "/api/submit", headers: f.bearer("第二医院"), body: workbook.build()).json
         as? [String: Any])
     #expect(receipt["status"] as? String == "accepted")
     #expect(receipt["late"] as? Bool == true)
@@ -116,27 +114,29 @@ import XLSXTestSupport
 
   @Test func thePageSignsInSubmitsAndListsOnlyItsOwnCollege() throws {
     let f = try AppFixture()
-    #expect(f.send("POST", "/login", body: Array("token=wrong".utf8)).status == 401)
-    let login = f.send("POST", "/login", body: Array("token=token-of-basic-medicine".utf8))
+    var browser = Browser(f)
+    browser.open()
+    #expect(browser.post("/login", ["token": "wrong"]).status == 401)
+    let login = browser.post("/login", ["token": "token-of-basic-medicine"])
     #expect(login.status == 303)
-    let cookie = try #require(
-      login.header("Set-Cookie")?.split(separator: ";").first.map(String.init))
+    let sid = try #require(browser.cookies["sid"])
     #expect(login.header("Set-Cookie")?.contains("HttpOnly") == true)
-    let (body, type) = multipart(fileName: "我的报送.xlsx", SubmissionWorkbook.valid().build())
-    let submitted = f.send(
-      "POST", "/submit", headers: ["cookie": cookie, "content-type": type], body: body)
+    browser.open()
+    let bytes = SubmissionWorkbook.valid().build()
+    let submitted = browser.upload("/submit", fileName: "我的报送.xlsx", bytes)
     #expect(submitted.status == 201)
     #expect(submitted.text.contains("报送回执") && submitted.text.contains("我的报送.xlsx"))
-    let home = f.send("GET", "/", headers: ["cookie": cookie])
+    let home = browser.open()
     #expect(home.text.contains("本单位的报送记录") && home.text.contains("我的报送.xlsx"))
     // Without the cookie: the sign-in form, no list; submitting is refused.
-    #expect(!f.send("GET", "/").text.contains("我的报送.xlsx"))
-    #expect(f.send("POST", "/submit", headers: ["content-type": type], body: body).status == 401)
+    var stranger = Browser(f)
+    #expect(!stranger.open().text.contains("我的报送.xlsx"))
+    #expect(stranger.upload("/submit", fileName: "x.xlsx", bytes).status == 401)
     // Signed out: the cookie no longer works.
-    #expect(f.send("POST", "/logout", headers: ["cookie": cookie]).status == 303)
-    #expect(
-      f.send("POST", "/submit", headers: ["cookie": cookie, "content-type": type], body: body)
-        .status == 401)
+    let csrf = browser.csrf
+    #expect(browser.post("/logout").status == 303)
+    browser.cookies["sid"] = sid
+    #expect(browser.upload("/submit", fileName: "x.xlsx", bytes, csrf: csrf).status == 401)
     #expect(f.inboxFiles().count == 1)
   }
 }

@@ -237,3 +237,40 @@ extension SubmissionWorkbook {
     ])
   }
 }
+
+extension SubmissionWorkbook {
+  /// Sheet names Excel forbids (issue 12): over 31 characters, `[ ]`, `/`, a leading `'`, and
+  /// `x_y`, which `x/y` becomes once mapped.
+  public static let forbiddenSheetNames = [
+    String(repeating: "长", count: 40), "a[b]", "x/y", "'q", "x_y",
+  ]
+
+  /// The valid submission with one more sheet, holding a little data (so it is STR-005 and the
+  /// file gets an annotated copy), under each of `names`.
+  public static func withExtraSheets(
+    _ names: [String] = forbiddenSheetNames, station: (id: String, studentPrefix: String)? = nil
+  ) -> SubmissionWorkbook {
+    var workbook = station.map { valid(station: $0.id, studentPrefix: $0.studentPrefix) } ?? valid()
+    for name in names {
+      workbook.sheets.append(Sheet(name: name, rows: [[.text("备注")], [.text(name)]]))
+    }
+    return workbook
+  }
+}
+
+extension SubmissionWorkbook {
+  /// The valid submission as 牵头培养单位 `college` submits it (工作站信息 B8).
+  public static func valid(college: String) -> SubmissionWorkbook {
+    var workbook = valid()
+    workbook.set("工作站信息", "B8", .text(college))
+    return workbook
+  }
+
+  /// The valid submission sent again corrected: another 联系人 (工作站信息 B17), so other bytes
+  /// for the same station and year, still valid.
+  public static func resubmission() -> SubmissionWorkbook {
+    var workbook = valid()
+    workbook.set("工作站信息", "B17", .text("钱老师"))
+    return workbook
+  }
+}

@@ -19,3 +19,9 @@ public final class TemporaryDirectory: Sendable {
     try? FileManager.default.removeItem(at: url)
   }
 }
+
+/// The permission bits of the file or folder at `path` (`0o600`), or -1 when it cannot be read.
+public func fileMode(_ path: String) -> Int {
+  ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?
+    .intValue ?? -1
+}

@@ -285,6 +285,56 @@ import XLSXTestSupport
     #expect(issues(entries["c.xlsx"], only: "X-003") == [])
   }
 
+  // MARK: - X-003 between colleges
+
+  /// Attack: another college's newer file for the same station and year supersedes nothing:
+  /// both are flagged (X-003 as an error, naming the other college and file), neither is
+  /// superseded, both are rejected.
+  @Test func anotherCollegesFileForTheSameStationAndYearIsAConflict() throws {
+    let entries = try batch([
+      File("owner.xlsx", SubmissionWorkbook.valid(), minute: 0),
+      File("forged.xlsx", SubmissionWorkbook.valid(college: "第二医院"), minute: 5),
+    ])
+    for (file, other, otherCollege) in [
+      ("owner.xlsx", "forged.xlsx", "第二医院"), ("forged.xlsx", "owner.xlsx", "基础医学院"),
+    ] {
+      #expect(issues(entries[file]) == ["X-003"])
+      #expect(entries[file]?.status == .rejected)
+      let issue = try #require(entries[file]?.issues.first)
+      #expect(issue.severity == .error)
+      #expect(issue.message.contains(other) && issue.message.contains(otherCollege))
+    }
+  }
+
+  /// Each college's own older file is still superseded by its own newer one; the newest of
+  /// each college are in conflict with each other.
+  @Test func withinEachCollegeTheNewestStillSupersedes() throws {
+    let entries = try batch([
+      File("a-old.xlsx", SubmissionWorkbook.valid(), minute: 0),
+      File("a-new.xlsx", SubmissionWorkbook.valid(), minute: 1),
+      File("b.xlsx", SubmissionWorkbook.valid(college: "第二医院"), minute: 2),
+    ])
+    #expect(entries["a-old.xlsx"]?.status == .superseded)
+    #expect(entries["a-old.xlsx"]?.issues.first?.message.contains("a-new.xlsx") == true)
+    #expect(entries["a-new.xlsx"]?.status == .rejected)
+    #expect(entries["b.xlsx"]?.status == .rejected)
+    #expect(entries["b.xlsx"]?.issues.first?.message.contains("a-new.xlsx") == true)
+  }
+
+  /// Near miss: the same college written with full-width brackets and spaces is one college
+  /// after normalization (SPEC §4): the newer supersedes as before, no conflict.
+  @Test func theSameCollegeWrittenDifferentlyIsNotAConflict() throws {
+    let entries = try batch([
+      File("a.xlsx", SubmissionWorkbook.valid(college: "天津医科大学（基础医学院）"), minute: 0),
+      File("b.xlsx", SubmissionWorkbook.valid(college: "\u{3000}天津医科大学(基础医学院) "), minute: 1),
+    ])
+    #expect(issues(entries["a.xlsx"]) == ["X-003"])
+    #expect(entries["a.xlsx"]?.status == .superseded)
+    #expect(entries["a.xlsx"]?.issues.first?.severity == .warning)
+    #expect(issues(entries["b.xlsx"]) == [])
+    #expect(entries["b.xlsx"]?.status == .accepted)
+  }
+
   // MARK: - Files the batch rules cannot use
 
   /// An unreadable file in the batch (newest of all) changes nothing for the others.
