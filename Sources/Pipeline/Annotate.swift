@@ -25,8 +25,8 @@ extension Checker {
       try AnnotatedWorkbook.writeUnreadable(file: entry.file, issues: entry.issues, to: path)
     } else {
       try AnnotatedWorkbook.write(
-        source: Workbook(bytes: bytes, limits: configuration.reader), issues: entry.issues,
-        frozenRows: frozenRows, to: path)
+        bytes: bytes, issues: entry.issues, frozenRows: frozenRows, limits: configuration.reader,
+        to: path)
     }
   }
 }
