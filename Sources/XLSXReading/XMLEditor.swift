@@ -229,6 +229,26 @@ public final class XMLEditor {
     return tee.bytes(start, spanEnd)
   }
 
+  /// Reads the current element whole (the current token is its start tag) and returns its
+  /// bytes without copying them: the caller writes what it wants in their place. The end tag is
+  /// the current token after.
+  public func takeElement() throws(XLSXError) -> [UInt8] {
+    try copyThrough(spanStart)
+    let start = spanStart
+    pinned = start
+    defer { pinned = nil }
+    emitted = max(emitted, spanEnd)
+    if current == .start {
+      let depth = tok.depth
+      while true {
+        let t = try next()
+        emitted = max(emitted, spanEnd)
+        if t == .eof || (t == .end && tok.depth == depth - 1) { break }
+      }
+    }
+    return tee.bytes(start, spanEnd)
+  }
+
   /// Copies the rest of the part and hands over the output.
   public func finish() throws {
     while try next() != .eof {}

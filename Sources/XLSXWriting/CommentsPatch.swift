@@ -11,9 +11,11 @@ enum CommentsPatch {
   static let marker = "【审核】"
 
   /// The comments part: `existing` (nil when the sheet has none) with `notes` (cell → our text)
-  /// merged in. Returns the part and every cell that holds a comment in it.
+  /// merged in, our text of an earlier round taken out first (a comment that held only ours
+  /// goes, unless the cell is marked again). Returns the part, every cell that holds a comment
+  /// in it, the cells whose comment is new, and those whose comment went.
   static func comments(existing: [UInt8]?, notes: [CellReference: String]) throws -> (
-    xml: [UInt8], cells: [CellReference], added: [CellReference]
+    xml: [UInt8], cells: [CellReference], added: [CellReference], removed: [CellReference]
   ) {
     let source =
       existing
@@ -29,21 +31,15 @@ enum CommentsPatch {
     var authorText = ""
     var commented: [CellReference] = []
     var added: [CellReference] = []
+    var removed: [CellReference] = []
     var pending = notes
-    var current: CellReference?  // the marked cell whose comment is open
-    var textDepth: Int?
-    var bareT = false  // a `<t>` directly in `<text>`: wrapped in a run
 
-    func run(_ note: String, separated: Bool) -> String {
-      "<\(prefix)r><\(prefix)t xml:space=\"preserve\">\(separated ? "\n" : "")"
-        + xmlText(marker + "\n" + note) + "</\(prefix)t></\(prefix)r>"
-    }
     func newComments() -> String {
       var xml = ""
       for (cell, note) in pending.sorted(by: { $0.key < $1.key }) {
         xml +=
           "<\(prefix)comment ref=\"\(cell.a1)\" authorId=\"\(ourAuthor ?? authors)\"><\(prefix)text>"
-          + run(note, separated: false) + "</\(prefix)text></\(prefix)comment>"
+          + run(note, prefix: prefix, separated: false) + "</\(prefix)text></\(prefix)comment>"
         commented.append(cell)
         added.append(cell)
       }
@@ -70,21 +66,14 @@ enum CommentsPatch {
             with: Array("<\(prefix)commentList>\(xml)</\(prefix)commentList>".utf8))
         } else if editor.depth == 3 && editor.nameIs("comment") {
           let ref = try editor.attribute("ref").flatMap { CellReference($0) }
-          if let ref {
-            commented.append(ref)
-            if pending[ref] != nil { current = ref }
+          let note = ref.flatMap { pending.removeValue(forKey: $0) }
+          let element = try editor.takeElement()
+          if let merged = try merge(element, note: note, prefix: prefix) {
+            try editor.insert(merged)
+            if let ref { commented.append(ref) }
+          } else if let ref {
+            removed.append(ref)
           }
-        } else if current != nil && editor.nameIs("text") {
-          textDepth = editor.depth
-          if editor.isSelfClosing {
-            let note = pending.removeValue(forKey: current!)!
-            try editor.replace(
-              with: Array("<\(prefix)text>\(run(note, separated: false))</\(prefix)text>".utf8))
-            current = nil
-          }
-        } else if let d = textDepth, editor.depth == d + 1, editor.nameIs("t") {
-          bareT = true
-          try editor.insert("<\(prefix)r>")
         }
       case .text:
         if inAuthor { authorText += try editor.text() }
@@ -98,28 +87,75 @@ enum CommentsPatch {
             ourAuthor = authors
             try editor.insert(ourAuthorXML())
           }
-        } else if bareT && editor.nameIs("t") {
-          // After the bare `</t>`: the run it was wrapped in closes.
-          bareT = false
-          try editor.replace(with: editor.raw + Array("</\(prefix)r>".utf8))
-        } else if let d = textDepth, editor.depth == d - 1, editor.nameIs("text"),
-          let cell = current
-        {
-          let note = pending.removeValue(forKey: cell)!
-          try editor.insert(run(note, separated: true))
-          textDepth = nil
-          current = nil
-        } else if editor.nameIs("comment") && editor.depth == 2 {
-          current = nil
-          textDepth = nil
         } else if editor.depth == 1 && editor.nameIs("commentList") {
           try editor.insert(newComments())
         }
       case .eof:
         try editor.finish()
-        return (editor.output, commented, added)
+        return (editor.output, commented, added, removed)
       }
     }
+  }
+
+  /// One `<comment>` with our runs of an earlier round taken out and `note` (when given) added
+  /// after what is left; nil when nothing is left.
+  private static func merge(_ comment: [UInt8], note: String?, prefix: String) throws -> [UInt8]? {
+    let editor = XMLEditor(bytes: comment, part: "comment")
+    var kept = false  // text of the submitter's is left
+    var bareT = false
+    while true {
+      switch try editor.next() {
+      case .start where editor.depth == 3 && editor.nameIs("r"):
+        let run = try editor.takeElement()
+        if String(decoding: run, as: UTF8.self).contains(marker) { continue }
+        kept = true
+        try editor.insert(run)
+      case .start where editor.depth == 3 && editor.nameIs("t"):
+        kept = true
+        if note != nil {
+          bareT = true
+          try editor.insert("<\(prefix)r>")
+        }
+      case .start where editor.depth == 2 && editor.nameIs("text") && editor.isSelfClosing:
+        if let note {
+          try editor.replace(
+            with: Array(
+              "<\(prefix)text>\(run(note, prefix: prefix, separated: false))</\(prefix)text>".utf8))
+        }
+      case .end where bareT && editor.depth == 2 && editor.nameIs("t"):
+        bareT = false
+        try editor.replace(with: editor.raw + Array("</\(prefix)r>".utf8))
+      case .end where editor.depth == 1 && editor.nameIs("text") && !editor.raw.isEmpty:
+        if let note { try editor.insert(run(note, prefix: prefix, separated: kept)) }
+      case .eof:
+        guard kept || note != nil else { return nil }
+        try editor.finish()
+        return editor.output
+      default: continue
+      }
+    }
+  }
+
+  /// The cells whose comment holds our text (of an earlier round).
+  static func cellsWithOurText(_ xml: [UInt8]) throws -> Set<CellReference> {
+    let editor = XMLEditor(bytes: xml, part: "comments")
+    var cells: Set<CellReference> = []
+    while true {
+      switch try editor.next() {
+      case .start where editor.depth == 3 && editor.nameIs("comment"):
+        let ref = try editor.attribute("ref").flatMap { CellReference($0) }
+        let comment = try editor.captureElement()
+        if let ref, String(decoding: comment, as: UTF8.self).contains(marker) { cells.insert(ref) }
+      case .eof: return cells
+      default: continue
+      }
+    }
+  }
+
+  /// Our text as a run of its own, opening with the marker.
+  private static func run(_ note: String, prefix: String, separated: Bool) -> String {
+    "<\(prefix)r><\(prefix)t xml:space=\"preserve\">\(separated ? "\n" : "")"
+      + xmlText(marker + "\n" + note) + "</\(prefix)t></\(prefix)r>"
   }
 
   // MARK: - VML
@@ -136,11 +172,15 @@ enum CommentsPatch {
     return Array(xml.utf8)
   }
 
-  /// `existing` with note shapes for `cells` added before its closing `</xml>` (VML from Excel is
-  /// not always well-formed XML, so it is not parsed: only searched).
-  static func appendingShapes(to existing: [UInt8], cells: [CellReference]) -> [UInt8] {
-    guard !cells.isEmpty else { return existing }
-    let text = String(decoding: existing, as: UTF8.self)
+  /// `existing` with the note shapes of `removing` taken out and note shapes for `cells` added
+  /// before its closing `</xml>` (VML from Excel is not always well-formed XML, so it is not
+  /// parsed: only searched).
+  static func appendingShapes(
+    to existing: [UInt8], cells: [CellReference], removing: [CellReference] = []
+  ) -> [UInt8] {
+    guard !cells.isEmpty || !removing.isEmpty else { return existing }
+    var text = String(decoding: existing, as: UTF8.self)
+    if !removing.isEmpty { text = removingShapes(text, Set(removing)) }
     var maxID = 0
     var rest = Substring(text)
     while let r = rest.firstRange(of: "_x0000_s") {
@@ -154,6 +194,30 @@ enum CommentsPatch {
       return existing + Array(added.utf8)
     }
     return Array((text[..<close.lowerBound] + added + text[close.lowerBound...]).utf8)
+  }
+
+  /// The text without the note shapes anchored at `cells`.
+  private static func removingShapes(_ text: String, _ cells: Set<CellReference>) -> String {
+    var out = ""
+    var rest = Substring(text)
+    while let open = rest.firstRange(of: "<v:shape ") {
+      out += rest[..<open.lowerBound]
+      guard let close = rest[open.upperBound...].firstRange(of: "</v:shape>") else { break }
+      let shape = rest[open.lowerBound..<close.upperBound]
+      rest = rest[close.upperBound...]
+      func number(_ tag: String) -> Int? {
+        guard let r = shape.firstRange(of: "<x:\(tag)>") else { return nil }
+        return Int(shape[r.upperBound...].prefix { $0 != "<" }.filter { !$0.isWhitespace })
+      }
+      if shape.contains("ObjectType=\"Note\""), let row = number("Row"),
+        let column = number("Column"),
+        let cell = CellReference(row: row + 1, column: column + 1), cells.contains(cell)
+      {
+        continue
+      }
+      out += shape
+    }
+    return out + rest
   }
 
   private static let noteShapeType =

@@ -233,8 +233,11 @@ extension PackagePatcher {
         let part = resolve(rel)
         guard package.entry(part) != nil else { continue }
         linkable.insert(sheet.name)
-        guard let cells = marks[sheet.name], !cells.isEmpty else { continue }
-        try patchSheet(part, marks: cells, styles: styles, vmlBlock: vmlBlock)
+        // The cells we marked in an earlier round: those holding a comment of ours.
+        let earlier = try markedEarlier(part)
+        let cells = marks[sheet.name] ?? [:]
+        guard !cells.isEmpty || !earlier.isEmpty else { continue }
+        try patchSheet(part, marks: cells, earlier: earlier, styles: styles, vmlBlock: vmlBlock)
         vmlBlock += 1
       }
 
@@ -310,8 +313,19 @@ extension PackagePatcher {
 
     // MARK: - A marked sheet
 
+    /// The cells of a sheet that hold a comment with our text of an earlier round.
+    private func markedEarlier(_ part: String) throws -> Set<CellReference> {
+      let rels = try relationships(read(relationshipsPart(of: part)))
+      guard let rel = rels.first(where: { $0.kind == "comments" && !$0.external }),
+        let xml = try read(package.resolve(rel.target, from: part)),
+        String(decoding: xml, as: UTF8.self).contains(CommentsPatch.marker)
+      else { return [] }
+      return try CommentsPatch.cellsWithOurText(xml)
+    }
+
     private mutating func patchSheet(
-      _ part: String, marks: [CellReference: [Issue]], styles: StylesPatch, vmlBlock: Int
+      _ part: String, marks: [CellReference: [Issue]], earlier: Set<CellReference>,
+      styles: StylesPatch, vmlBlock: Int
     ) throws {
       let relsPart = relationshipsPart(of: part)
       let relsXML = try read(relsPart)
@@ -319,8 +333,8 @@ extension PackagePatcher {
       var ids = Set(rels.map(\.id))
       let vmlID = freshID(&ids)
 
-      let ordered = marks.keys.sorted().map {
-        SheetPatch.Mark(cell: $0, severity: marks[$0]!.map(\.severity).min()!)
+      let ordered = Set(marks.keys).union(earlier).sorted().map {
+        SheetPatch.Mark(cell: $0, severity: marks[$0]?.map(\.severity).min())
       }
       let file = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-sheet"
       temporaries.append(file)
@@ -334,7 +348,12 @@ extension PackagePatcher {
         else { throw CannotPatch("cannot write \(file)") }
       }
       let patch = SheetPatch(
-        marks: ordered, restyle: { styles.restyle($0, $1) }, legacyDrawingID: vmlID)
+        marks: ordered,
+        restyle: { cell, own, severity in
+          // A mark of ours from an earlier round goes first: the cell's earlier style back.
+          let base = earlier.contains(cell) ? try styles.unmarked(own) : own
+          return severity.map { styles.restyle(base, $0) } ?? base
+        }, legacyDrawingID: vmlID)
       let existingDrawing = try patch.run(editor)
       guard fflush(out) == 0 else { throw CannotPatch("cannot write \(file)") }
       replace(part, .file(file))
@@ -345,7 +364,7 @@ extension PackagePatcher {
       var newRels: [Relationship] = []
       let commentsRel = rels.first { $0.kind == "comments" && !$0.external }
       let commentsPart = commentsRel.map { package.resolve($0.target, from: part) }
-      let (commentsXML, commented, addedCells) = try CommentsPatch.comments(
+      let (commentsXML, commented, addedCells, removedCells) = try CommentsPatch.comments(
         existing: try commentsPart.flatMap { try read($0) }, notes: notes)
       if let commentsPart, package.entry(commentsPart) != nil {
         replace(commentsPart, .bytes(commentsXML))
@@ -364,7 +383,9 @@ extension PackagePatcher {
       {
         let vmlPart = package.resolve(rel.target, from: part)
         let vml = try read(vmlPart) ?? []
-        replace(vmlPart, .bytes(CommentsPatch.appendingShapes(to: vml, cells: addedCells)))
+        replace(
+          vmlPart,
+          .bytes(CommentsPatch.appendingShapes(to: vml, cells: addedCells, removing: removedCells)))
       } else {
         let new = newPart("xl/drawings/vmlDrawing", "vml")
         added.append((new, .bytes(CommentsPatch.vml(cells: commented, block: vmlBlock))))

@@ -6,16 +6,16 @@ import XLSXReading
 /// that is absent, and `<legacyDrawing>` is added where the schema puts it when the sheet gets
 /// comments; every other byte is copied.
 struct SheetPatch {
-  /// A cell to mark: where it is and the style index it should get, given its own.
+  /// A cell to mark (its severity), or one whose mark of an earlier round goes (nil).
   struct Mark {
     var cell: CellReference
-    var severity: Severity
+    var severity: Severity?
   }
 
   /// The marks, in (row, column) order.
   let marks: [Mark]
-  /// The new style index for a cell's own one (0 when it has none) and its severity.
-  let restyle: (Int, Severity) throws -> Int
+  /// The new style index of a cell, given its own (0 when it has none) and its mark.
+  let restyle: (CellReference, Int, Severity?) throws -> Int
   /// The relationship id of the comments' VML drawing to reference, when the sheet has no
   /// `<legacyDrawing>` yet; nil when none is to be added.
   let legacyDrawingID: String?
@@ -52,7 +52,11 @@ struct SheetPatch {
     func newCells(row r: Int, before: Int) throws -> String {
       var xml = ""
       while next < marks.count, marks[next].cell.row == r, marks[next].cell.column < before {
-        xml += cellXML(marks[next], style: try restyle(rowStyle ?? 0, marks[next].severity))
+        // A cell whose earlier mark goes but is not there has nothing to restore.
+        if marks[next].severity != nil {
+          let style = try restyle(marks[next].cell, rowStyle ?? 0, marks[next].severity)
+          xml += cellXML(marks[next], style: style)
+        }
         next += 1
       }
       return xml
@@ -105,7 +109,11 @@ struct SheetPatch {
           let custom = try editor.attribute("customFormat")
           rowStyle =
             custom == "1" || custom == "true" ? try editor.attribute("s").flatMap { Int($0) } : nil
-          if editor.isSelfClosing, next < marks.count, marks[next].cell.row == r {
+          if editor.isSelfClosing,
+            marks[next...].prefix(while: { $0.cell.row == r }).contains(where: {
+              $0.severity != nil
+            })
+          {
             var open = editor.raw
             open.removeLast(2)  // "/>"
             while let last = open.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D
@@ -123,7 +131,7 @@ struct SheetPatch {
           if !before.isEmpty { try editor.insert(before) }
           if next < marks.count, marks[next].cell.row == row, marks[next].cell.column == col {
             let own = try editor.attribute("s").flatMap { Int($0) } ?? rowStyle ?? 0
-            let style = try restyle(own, marks[next].severity)
+            let style = try restyle(marks[next].cell, own, marks[next].severity)
             try editor.replace(with: try editor.rawSettingAttribute("s", to: String(style)))
             next += 1
           }

@@ -10,6 +10,8 @@ final class StylesPatch {
   private var xfs: [[UInt8]] = []
   private var fontCount = 0
   private var fillCount = 0
+  /// The fills that are ours (solid, in one of the severities' colours), by index.
+  private var ourFills: Set<Int> = []
   /// The default font's size and name, for the fonts added.
   private var fontSize = "11"
   private var fontName = "Calibri"
@@ -17,10 +19,14 @@ final class StylesPatch {
   private var marked: [Key: Int] = [:]
   private var order: [Key] = []
 
+  /// A copy of `xf` with the fill of `severity`, or with no fill (nil: an earlier mark cleared).
   private struct Key: Hashable {
     var xf: Int
-    var severity: Severity
+    var severity: Severity?
   }
+  /// Each xf's attributes but the fill's, and its content: equal for two xfs that differ only
+  /// in their fill. Made on first use.
+  private var signatures: [[UInt8]?] = []
 
   /// The styles `审核结果` uses.
   struct ResultsStyles {
@@ -45,7 +51,12 @@ final class StylesPatch {
         } else if editor.depth == 3 {
           switch section {
           case "fonts" where editor.nameIs("font"): fontCount += 1
-          case "fills" where editor.nameIs("fill"): fillCount += 1
+          case "fills" where editor.nameIs("fill"):
+            let fill = String(decoding: try editor.captureElement(), as: UTF8.self)
+            if fill.contains("\"solid\""), Self.ourColors.contains(where: { fill.contains($0) }) {
+              ourFills.insert(fillCount)
+            }
+            fillCount += 1
           case "cellXfs" where editor.nameIs("xf"): xfs.append(try editor.captureElement())
           default: break
           }
@@ -61,6 +72,7 @@ final class StylesPatch {
         guard !xfs.isEmpty, fillCount >= 2 else {
           throw PackagePatcher.CannotPatch("the styles part has no cellXfs or fills")
         }
+        signatures = Array(repeating: nil, count: xfs.count)
         return
       }
     }
@@ -73,9 +85,49 @@ final class StylesPatch {
       header: base + 4, link: base + 5, wrap: base + 6)
   }
 
+  private static let ourColors = Severity.allCases.map { color($0.fill) }
+
+  /// The style a cell had before a mark of ours, given the one it has: itself when its fill is
+  /// not ours; else the style that differs from it only in the fill (one whose fill is not ours),
+  /// or failing that a copy of it with no fill.
+  func unmarked(_ xf: Int) throws -> Int {
+    guard xf >= 0, xf < xfs.count, let fill = fillID(xfs[xf]), ourFills.contains(fill) else {
+      return xf
+    }
+    let own = try signature(xf)
+    for other in xfs.indices where other != xf {
+      guard let f = fillID(xfs[other]), !ourFills.contains(f) else { continue }
+      if try signature(other) == own { return other }
+    }
+    return index(Key(xf: xf, severity: nil))
+  }
+
+  private func fillID(_ xf: [UInt8]) -> Int? {
+    let text = String(decoding: xf.prefix { $0 != UInt8(ascii: ">") }, as: UTF8.self)
+    guard let r = text.firstRange(of: "fillId=\"") else { return 0 }
+    return Int(text[r.upperBound...].prefix { $0 != "\"" })
+  }
+
+  private func signature(_ xf: Int) throws -> [UInt8] {
+    if let s = signatures[xf] { return s }
+    let editor = XMLEditor(bytes: xfs[xf], part: "xf")
+    _ = try editor.next()
+    var s = try editor.attributes().filter {
+      $0.localName != "fillId" && $0.localName != "applyFill"
+    }
+    .sorted { $0.name < $1.name }.flatMap { Array("\($0.name)=\($0.value);".utf8) }
+    let tagEnd = editor.raw.count
+    s += xfs[xf].dropFirst(tagEnd)
+    signatures[xf] = s
+    return s
+  }
+
   /// The style index a marked cell gets, given its own and its severity.
   func restyle(_ xf: Int, _ severity: Severity) -> Int {
-    let key = Key(xf: xf < xfs.count && xf >= 0 ? xf : 0, severity: severity)
+    index(Key(xf: xf < xfs.count && xf >= 0 ? xf : 0, severity: severity))
+  }
+
+  private func index(_ key: Key) -> Int {
     if let index = marked[key] { return index }
     let index = xfs.count + 7 + order.count
     marked[key] = index
@@ -111,8 +163,8 @@ final class StylesPatch {
     newXfs += xf(
       extra: " applyAlignment=\"1\"", body: "<alignment vertical=\"top\" wrapText=\"1\"/>")
     for key in order {
-      newXfs += String(
-        decoding: try Self.refilled(xfs[key.xf], fill: fills[key.severity]!), as: UTF8.self)
+      let fill = key.severity.map { fills[$0]! } ?? 0
+      newXfs += String(decoding: try Self.refilled(xfs[key.xf], fill: fill), as: UTF8.self)
     }
     let added = [
       "fonts": (2, newFonts), "fills": (4, newFills), "cellXfs": (7 + order.count, newXfs),
@@ -157,9 +209,13 @@ final class StylesPatch {
       .replacing("\u{1}", with: "</\(prefix):")
   }
 
-  private static func fill(_ rgb: UInt32) -> String {
+  private static func color(_ rgb: UInt32) -> String {
     let hex = String(rgb, radix: 16, uppercase: true)
-    let color = "FF" + String(repeating: "0", count: 6 - hex.count) + hex
+    return "FF" + String(repeating: "0", count: 6 - hex.count) + hex
+  }
+
+  private static func fill(_ rgb: UInt32) -> String {
+    let color = color(rgb)
     return "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"\(color)\"/>"
       + "<bgColor indexed=\"64\"/></patternFill></fill>"
   }

@@ -205,6 +205,59 @@ import XLSXTestSupport
     #expect(resubmitted.status == .accepted)
   }
 
+  // MARK: - Round two
+
+  /// An annotated copy annotated again: one 审核结果, first; our comments replaced, never
+  /// stacked (the submitter's kept); the marks of cells no longer at issue gone, their earlier
+  /// style back; the new marks made.
+  @Test func aSecondRoundReplacesTheFirstOne() throws {
+    let source = StyledSubmission.build()
+    let first = try Patched(source, issues: StyledSubmission.issues)
+    let issues = [
+      Model.Issue("SUB-002", sheet: "数据", cell: CellReference("C3"), message: "发放日期有误。"),
+      Model.Issue("CELL-003", sheet: "数据", cell: CellReference("A5"), message: "不是允许的取值。"),
+    ]
+    let second = try Patched(first.bytes, issues: issues)
+    #expect(second.workbook.sheets.map(\.name) == ["审核结果", "数据", "说明", "隐藏"])
+    #expect(second.package.entries.count == first.package.entries.count)
+    let original = try Workbook(bytes: source)
+    for (index, sheet) in original.sheets.enumerated() {
+      let copied = try #require(second.workbook.sheets.firstIndex { $0.name == sheet.name })
+      #expect(try cells(original, index) == cells(second.workbook, copied), "\(sheet.name)")
+    }
+
+    let comments = try second.part("xl/comments1.xml")
+    let refs = comments.components(separatedBy: "<comment ref=\"").dropFirst().map {
+      String($0.prefix { $0 != "\"" })
+    }
+    #expect(refs.sorted() == ["A5", "B3", "C3"])
+    #expect(comments.components(separatedBy: "提交人的说明").count == 2)
+    #expect(comments.components(separatedBy: CommentsPatch.marker).count == 3)  // C3 and A5
+    #expect(!comments.contains("CELL-002") && comments.contains("SUB-002"))
+    #expect(comments.components(separatedBy: "<author>审核</author>").count == 2)
+    let vml = try second.part("xl/drawings/vmlDrawing1.vml")
+    #expect(vml.components(separatedBy: "<v:shape ").count - 1 == 3)
+
+    let sheet = try second.part("xl/worksheets/sheet1.xml")
+    #expect(sheet.contains("<c r=\"B3\" s=\"2\">"))  // its own style back
+    #expect(sheet.contains("<c r=\"D3\" s=\"0\"/>") && sheet.contains("<c r=\"B7\" s=\"0\"/>"))
+    let styles = try second.part("xl/styles.xml")
+    let xfs = try cellXfs(styles)
+    let fills = try fillColors(styles)
+    func xf(_ a1: String) throws -> String { xfs[try styleIndex(a1, in: sheet)] }
+    #expect(fills[Int(attribute("fillId", try xf("C3")))!] == "FFF4B084")
+    #expect(try xf("C3").contains("numFmtId=\"165\""))
+    #expect(fills[Int(attribute("fillId", try xf("A5")))!] == "FFFFC7CE")
+
+    // The same issues again change nothing more: nothing stacks.
+    let third = try Patched(second.bytes, issues: issues)
+    #expect(
+      try third.part("xl/comments1.xml").components(separatedBy: CommentsPatch.marker).count == 3)
+    #expect(
+      try third.part("xl/worksheets/sheet1.xml").components(separatedBy: "<c r=").count
+        == sheet.components(separatedBy: "<c r=").count)
+  }
+
   @Test func aStrictPackageGetsTheRebuiltCopyAndSaysSo() throws {
     var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [[.number(1)]])])
     builder.workbookXML =
@@ -465,6 +518,13 @@ private func fillColors(_ styles: String) throws -> [String] {
     guard let r = fill.firstRange(of: "rgb=\"") else { return "" }
     return String(fill[r.upperBound...].prefix { $0 != "\"" })
   }
+}
+
+/// The `s` of cell `a1` in a worksheet part, wherever the attribute is in its tag.
+private func styleIndex(_ a1: String, in sheet: String) throws -> Int {
+  let regex = try NSRegularExpression(pattern: "<c [^>]*?r=\"\(a1)\"[^>]*?>")
+  let m = try #require(regex.firstMatch(in: sheet, range: NSRange(sheet.startIndex..., in: sheet)))
+  return try #require(Int(attribute("s", String(sheet[Range(m.range, in: sheet)!]))))
 }
 
 private func attribute(_ name: String, _ tag: String) -> String {
