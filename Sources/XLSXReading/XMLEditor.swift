@@ -156,20 +156,34 @@ public final class XMLEditor {
 
   /// The current tag with one attribute set: its value replaced where it is, or the attribute
   /// added after the name. `value` is written as it is given (escape it first).
-  public func rawSettingAttribute(_ local: StaticString, to value: String) throws(XLSXError)
-    -> [UInt8]
-  {
+  public func rawSettingAttribute(_ local: String, to value: String) throws(XLSXError) -> [UInt8] {
     let raw = self.raw
     let tagStart = tagStartInBuffer()
+    let name = Array(local.utf8)
     var cursor = tok.attributesStart
     while let a = try tok.nextAttribute(&cursor) {
-      guard tok.attribute(a, is: local) else { continue }
+      guard tok.bytes(a.nameStart, a.nameEnd).elementsEqual(name) else { continue }
       return Array(raw[..<(a.valueStart - tagStart)]) + Array(value.utf8)
         + Array(raw[(a.valueEnd - tagStart)...])
     }
     // Not there: added after the name.
     let at = tok.attributesStart - tagStart
     return Array(raw[..<at]) + Array(" \(local)=\"\(value)\"".utf8) + Array(raw[at...])
+  }
+
+  /// A start tag (its bytes, the first token of `tag`) with attributes set in turn, as
+  /// ``rawSettingAttribute(_:to:)`` sets one; what follows the tag is kept.
+  public static func settingAttributes(
+    _ values: [(name: String, value: String)], in tag: [UInt8]
+  ) throws(XLSXError) -> [UInt8] {
+    var bytes = tag
+    for (name, value) in values {
+      let editor = XMLEditor(bytes: bytes, part: "tag")
+      _ = try editor.next()
+      let start = editor.raw.count
+      bytes = try editor.rawSettingAttribute(name, to: value) + bytes[start...]
+    }
+    return bytes
   }
 
   /// The buffer position of the current start tag's `<`.

@@ -6,16 +6,6 @@ internal import CZip
   import Darwin
 #endif
 
-/// A failure of libzip while writing a package: the operation, libzip's own message and the
-/// entry or file it was about.
-public struct ZipWriteError: Error, CustomStringConvertible, Sendable {
-  public var operation: String
-  public var message: String
-  public var context: String
-
-  public var description: String { "\(operation): \(message) (\(context))" }
-}
-
 /// A package opened to be patched (SPEC §6): its entries in archive order, each one's parts
 /// readable under the reader's limits, and each one copyable by ``ZipWriter`` as its compressed
 /// bytes.
@@ -136,12 +126,12 @@ public final class ZipWriter {
   private var sources: [ZipPackage] = []
 
   /// Starts an archive that will be written to `path`.
-  public init(path: String) throws(ZipWriteError) {
+  public init(path: String) throws(WriteError) {
     self.path = path
     temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     var code: Int32 = 0
     guard let za = zip_open(temporaryPath, ZIP_CREATE | ZIP_TRUNCATE, &code) else {
-      throw ZipWriteError(operation: "zip_open", message: Self.message(code: code), context: path)
+      throw WriteError(operation: "zip_open", message: Self.message(code: code), context: path)
     }
     handle = za
   }
@@ -149,10 +139,10 @@ public final class ZipWriter {
   deinit { discard() }
 
   /// Copies `entry` of `package` as it is stored: the same compressed bytes, CRC and time.
-  public func copy(_ entry: ZipPackage.Entry, from package: ZipPackage) throws(ZipWriteError) {
+  public func copy(_ entry: ZipPackage.Entry, from package: ZipPackage) throws(WriteError) {
     let za = try open("copy")
     guard let src = package.handle else {
-      throw ZipWriteError(
+      throw WriteError(
         operation: "zip_source_zip", message: "source closed", context: entry.name)
     }
     if !sources.contains(where: { $0 === package }) { sources.append(package) }
@@ -166,7 +156,7 @@ public final class ZipWriter {
   }
 
   /// Adds a new entry holding `bytes`, deflated.
-  public func add(_ name: String, bytes: [UInt8], modified: Int) throws(ZipWriteError) {
+  public func add(_ name: String, bytes: [UInt8], modified: Int) throws(WriteError) {
     let za = try open("add")
     let copy = malloc(max(bytes.count, 1))!
     bytes.withUnsafeBytes { if let base = $0.baseAddress { memcpy(copy, base, bytes.count) } }
@@ -179,7 +169,7 @@ public final class ZipWriter {
 
   /// Adds a new entry holding the file at `file`, deflated; the file is read at ``close()``
   /// and must stay until then.
-  public func add(_ name: String, contentsOf file: String, modified: Int) throws(ZipWriteError) {
+  public func add(_ name: String, contentsOf file: String, modified: Int) throws(WriteError) {
     let za = try open("add")
     guard let source = zip_source_file(za, file, 0, -1) else {
       throw error("zip_source_file", file)
@@ -188,19 +178,19 @@ public final class ZipWriter {
   }
 
   /// Writes the archive and moves it to its final name. Safe to call twice.
-  public func close() throws(ZipWriteError) {
+  public func close() throws(WriteError) {
     guard let za = handle else { return }
     guard zip_close(za) == 0 else {
       let message = String(cString: zip_error_strerror(zip_get_error(za)))
       discard()
-      throw ZipWriteError(operation: "zip_close", message: message, context: path)
+      throw WriteError(operation: "zip_close", message: message, context: path)
     }
     handle = nil
     sources = []
     guard rename(temporaryPath, path) == 0 else {
       let message = String(cString: strerror(errno))
       unlink(temporaryPath)
-      throw ZipWriteError(operation: "rename", message: message, context: path)
+      throw WriteError(operation: "rename", message: message, context: path)
     }
   }
 
@@ -216,16 +206,16 @@ public final class ZipWriter {
 
   // MARK: - libzip
 
-  private func open(_ operation: String) throws(ZipWriteError) -> OpaquePointer {
+  private func open(_ operation: String) throws(WriteError) -> OpaquePointer {
     guard let za = handle else {
-      throw ZipWriteError(operation: operation, message: "the archive is closed", context: path)
+      throw WriteError(operation: operation, message: "the archive is closed", context: path)
     }
     return za
   }
 
   private func add(
     _ source: OpaquePointer, name: String, modified: Int, method: Int32
-  ) throws(ZipWriteError) {
+  ) throws(WriteError) {
     let za = try open("zip_file_add")
     let index = zip_file_add(za, name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
     guard index >= 0 else {
@@ -241,9 +231,9 @@ public final class ZipWriter {
     }
   }
 
-  private func error(_ operation: String, _ context: String) -> ZipWriteError {
+  private func error(_ operation: String, _ context: String) -> WriteError {
     let message = handle.map { String(cString: zip_error_strerror(zip_get_error($0))) } ?? "closed"
-    return ZipWriteError(operation: operation, message: message, context: context)
+    return WriteError(operation: operation, message: message, context: context)
   }
 
   private static func message(code: Int32) -> String {

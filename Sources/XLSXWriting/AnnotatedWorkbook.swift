@@ -7,7 +7,12 @@ import XLSXReading
 /// findings orange, warnings yellow: the worst of the cell's issues) and commented with its rule
 /// IDs and messages. `审核结果` opens with the verdict and one legend line per severity.
 ///
-/// What is not carried over: formulas (their cached values are written, as the checker read
+/// ``write(bytes:issues:frozenRows:limits:to:)`` writes it as the submission's own package,
+/// patched (``PackagePatcher``): everything is kept. The rebuild below
+/// (``write(source:issues:frozenRows:note:to:)``, through libxlsxwriter) is its fallback for a
+/// package that cannot be patched safely, and the unreadable file's copy.
+///
+/// What the rebuild does not carry over: formulas (their cached values are written, as the checker read
 /// them), merged ranges, the submitter's own formats, fonts, row heights, comments, validation
 /// lists, images, and chartsheets and macro sheets. Error values (`#N/A`) become text, since
 /// libxlsxwriter cannot write an error cell. Dates are written in the 1900 date system whatever

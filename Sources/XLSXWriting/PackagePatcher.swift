@@ -273,13 +273,9 @@ extension PackagePatcher {
       } else {
         let part = workbookDirectory(workbookPartName) + "styles.xml"
         taken.insert(part.lowercased())
-        added.append((part, .bytes(stylesXML)))
-        contentTypes.append(
-          (part, "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"))
         newWorkbookRels.append(
-          Relationship(
-            id: freshID(&relIDs), type: relationshipsNamespace + "/styles",
-            target: relativeTarget(part, from: workbookPartName), external: false))
+          addPart(
+            part, .bytes(stylesXML), kind: "styles", from: workbookPartName, id: freshID(&relIDs)))
       }
       replace(
         workbookRelsPart,
@@ -369,14 +365,10 @@ extension PackagePatcher {
       if let commentsPart, package.entry(commentsPart) != nil {
         replace(commentsPart, .bytes(commentsXML))
       } else {
-        let new = newPart("xl/comments", "xml")
-        added.append((new, .bytes(commentsXML)))
-        contentTypes.append(
-          (new, "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"))
         newRels.append(
-          Relationship(
-            id: freshID(&ids), type: relationshipsNamespace + "/comments",
-            target: relativeTarget(new, from: part), external: false))
+          addPart(
+            newPart("xl/comments", "xml"), .bytes(commentsXML), kind: "comments", from: part,
+            id: freshID(&ids)))
       }
       if let existingDrawing,
         let rel = rels.first(where: { $0.id == existingDrawing && !$0.external })
@@ -387,13 +379,12 @@ extension PackagePatcher {
           vmlPart,
           .bytes(CommentsPatch.appendingShapes(to: vml, cells: addedCells, removing: removedCells)))
       } else {
-        let new = newPart("xl/drawings/vmlDrawing", "vml")
-        added.append((new, .bytes(CommentsPatch.vml(cells: commented, block: vmlBlock))))
         needsVMLDefault = true
         newRels.append(
-          Relationship(
-            id: vmlID, type: relationshipsNamespace + "/vmlDrawing",
-            target: relativeTarget(new, from: part), external: false))
+          addPart(
+            newPart("xl/drawings/vmlDrawing", "vml"),
+            .bytes(CommentsPatch.vml(cells: commented, block: vmlBlock)), kind: "vmlDrawing",
+            override: false, from: part, id: vmlID))
       }
       if !newRels.isEmpty {
         let xml = try relationships(relsXML, adding: newRels)
@@ -404,6 +395,23 @@ extension PackagePatcher {
           replace(relsPart, .bytes(xml))
         }
       }
+    }
+
+    /// Adds a new part, with SpreadsheetML's `kind+xml` content type as its override (none when
+    /// `override` is false: its extension's default applies), and returns the relationship to it
+    /// from `source`.
+    private mutating func addPart(
+      _ name: String, _ content: Content, kind: String, override: Bool = true,
+      from source: String, id: String
+    ) -> Relationship {
+      added.append((name, content))
+      if override {
+        contentTypes.append(
+          (name, "application/vnd.openxmlformats-officedocument.spreadsheetml.\(kind)+xml"))
+      }
+      return Relationship(
+        id: id, type: relationshipsNamespace + "/" + kind,
+        target: relativeTarget(name, from: source), external: false)
     }
 
     // MARK: - The archive

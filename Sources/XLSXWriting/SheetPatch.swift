@@ -106,9 +106,13 @@ struct SheetPatch {
           if !rows.isEmpty { try editor.insert(rows) }
           row = r
           column = 0
-          let custom = try editor.attribute("customFormat")
-          rowStyle =
-            custom == "1" || custom == "true" ? try editor.attribute("s").flatMap { Int($0) } : nil
+          rowStyle = nil
+          if next < marks.count, marks[next].cell.row == r {
+            let custom = try editor.attribute("customFormat")
+            if custom == "1" || custom == "true" {
+              rowStyle = try editor.attribute("s").flatMap { Int($0) }
+            }
+          }
           if editor.isSelfClosing,
             marks[next...].prefix(while: { $0.cell.row == r }).contains(where: {
               $0.severity != nil
@@ -124,6 +128,8 @@ struct SheetPatch {
             try editor.replace(with: open + Array(">\(cells)</\(prefix)row>".utf8))
           }
         } else if depth == 4 && inSheetData && editor.nameIs("c") {
+          // Most rows hold no mark: their cells are copied without a look at their attributes.
+          guard next < marks.count, marks[next].cell.row == row else { continue }
           let ref = try editor.attribute("r").flatMap { CellReference($0) }
           let col = ref?.column ?? (column + 1)
           column = col

@@ -222,19 +222,7 @@ final class StylesPatch {
 
   /// A copy of an `xf` element with `fillId` and `applyFill="1"` set; the rest as it was.
   private static func refilled(_ xf: [UInt8], fill: Int) throws -> [UInt8] {
-    var bytes = xf
-    for (name, value) in [("fillId", String(fill)), ("applyFill", "1")] {
-      let editor = XMLEditor(bytes: bytes, part: "xf")
-      _ = try editor.next()
-      let tag =
-        name == "fillId"
-        ? try editor.rawSettingAttribute("fillId", to: value)
-        : try editor.rawSettingAttribute("applyFill", to: value)
-      try editor.replace(with: tag)
-      try editor.finish()
-      bytes = editor.output
-    }
-    return bytes
+    try XMLEditor.settingAttributes([("fillId", String(fill)), ("applyFill", "1")], in: xf)
   }
 
   private static let minimal =

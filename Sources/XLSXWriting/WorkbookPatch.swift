@@ -61,15 +61,14 @@ enum WorkbookPatch {
           if sheetIndex == old { try editor.remove() }
           sheetIndex += 1
         } else if editor.depth == 3 && editor.nameIs("workbookView") {
-          var tag = editor.raw
+          var values: [(name: String, value: String)] = []
           for name in ["activeTab", "firstSheet"] {
-            let value =
-              name == "activeTab"
-              ? try editor.attribute("activeTab") : try editor.attribute("firstSheet")
-            guard let value, let n = Int(value) else { continue }
-            let new = String(moved(n) ?? 0)
-            tag = try setting(tag, name, new)
+            guard let value = try editor.attributes().first(where: { $0.localName == name }),
+              let n = Int(value.value)
+            else { continue }
+            values.append((name, String(moved(n) ?? 0)))
           }
+          let tag = try XMLEditor.settingAttributes(values, in: editor.raw)
           try editor.replace(with: tag)
         } else if editor.depth == 3 && editor.nameIs("definedName") {
           guard let local = try editor.attribute("localSheetId"), let n = Int(local) else {
@@ -88,17 +87,6 @@ enum WorkbookPatch {
       default: continue
       }
     }
-  }
-
-  /// A start tag's bytes with one attribute's value set (it must be there).
-  private static func setting(_ tag: [UInt8], _ name: String, _ value: String) throws -> [UInt8] {
-    let editor = XMLEditor(bytes: tag, part: "tag")
-    _ = try editor.next()
-    let new =
-      name == "activeTab"
-      ? try editor.rawSettingAttribute("activeTab", to: value)
-      : try editor.rawSettingAttribute("firstSheet", to: value)
-    return new
   }
 }
 
