@@ -74,6 +74,9 @@ public final class ZipPackage {
     if let handle { zip_discard(handle) }
   }
 
+  /// The limits its parts are read under.
+  public var limits: ReaderLimits { archive.limits }
+
   /// The entry holding `part` (matched as OPC names are: case-insensitively, no leading `/`).
   public func entry(_ part: String) -> Entry? {
     byPart[ZipArchive.normalize(part)].map { entries[$0] }

@@ -31,6 +31,7 @@ enum PackagePatcher {
   ) throws {
     let package = try ZipPackage(bytes: bytes, limits: limits)
     var plan = try Plan(package: package, path: path)
+    plan.bytes = bytes
     defer { plan.removeTemporaries() }
     try plan.patch(issues: issues)
     try plan.write(to: path)
@@ -133,11 +134,18 @@ enum PackagePatcher {
 
 // MARK: - The plan
 
+/// The record of the cells marked whose own style had a fill: sheet, cell, the fill as text.
+final class RecordBox {
+  var entries: [(sheet: String, cell: CellReference, fill: String)] = []
+}
+
 extension PackagePatcher {
   /// What is rewritten, removed and added, gathered before the archive is written in the
   /// package's own entry order.
   fileprivate struct Plan {
     let package: ZipPackage
+    /// The package's bytes, for reading an earlier round's record through the reader.
+    var bytes: [UInt8] = []
     let path: String
     /// Normalized part name → its new content.
     var replaced: [String: Content] = [:]
@@ -226,6 +234,9 @@ extension PackagePatcher {
       let stylesPart = stylesRel.map(resolve)
       let styles = try StylesPatch(try stylesPart.flatMap { try read($0) })
 
+      // What an earlier round recorded: each marked cell's own fill, by sheet and cell.
+      let recorded = oldResults == nil ? [:] : ((try? readRecord()) ?? [:])
+      let record = RecordBox()
       var linkable: Set<String> = []
       var vmlBlock = 100
       for (i, sheet) in sheets.enumerated() where i != oldResults {
@@ -237,7 +248,10 @@ extension PackagePatcher {
         let earlier = try markedEarlier(part)
         let cells = marks[sheet.name] ?? [:]
         guard !cells.isEmpty || !earlier.isEmpty else { continue }
-        try patchSheet(part, marks: cells, earlier: earlier, styles: styles, vmlBlock: vmlBlock)
+        try patchSheet(
+          part, sheet: sheet.name, marks: cells, earlier: earlier,
+          recorded: recorded[sheet.name] ?? [:], record: record, styles: styles,
+          vmlBlock: vmlBlock)
         vmlBlock += 1
       }
 
@@ -251,7 +265,8 @@ extension PackagePatcher {
           resultsPart,
           .bytes(
             ResultsSheetXML.xml(
-              issues: issues, summary: summary, linkable: linkable, styles: styles.results))
+              issues: issues, summary: summary, linkable: linkable, record: record.entries,
+              styles: styles.results))
         ))
       contentTypes.append(
         (resultsPart, "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"))
@@ -319,9 +334,32 @@ extension PackagePatcher {
       return try CommentsPatch.cellsWithOurText(xml)
     }
 
+    /// The record the `审核结果` of an earlier round holds in its hidden columns.
+    private func readRecord() throws -> [String: [CellReference: String]] {
+      let workbook = try Workbook(bytes: bytes, limits: package.limits)
+      guard
+        let index = workbook.sheets.firstIndex(where: {
+          $0.name == AnnotatedWorkbook.resultsSheetName && $0.kind == .worksheet
+        })
+      else { return [:] }
+      var record: [String: [CellReference: String]] = [:]
+      try workbook.forEachRow(inSheet: index) { row in
+        var fields: [Int: String] = [:]
+        for cell in row.cells {
+          if case .text(let s) = cell.value { fields[cell.reference.column] = s }
+        }
+        let (column, _) = ResultsSheetXML.recordColumns
+        guard let sheet = fields[column], let a1 = fields[column + 1],
+          let cell = CellReference(a1), let fill = fields[column + 2]
+        else { return }
+        record[sheet, default: [:]][cell] = fill
+      }
+      return record
+    }
+
     private mutating func patchSheet(
-      _ part: String, marks: [CellReference: [Issue]], earlier: Set<CellReference>,
-      styles: StylesPatch, vmlBlock: Int
+      _ part: String, sheet: String, marks: [CellReference: [Issue]], earlier: Set<CellReference>,
+      recorded: [CellReference: String], record: RecordBox, styles: StylesPatch, vmlBlock: Int
     ) throws {
       let relsPart = relationshipsPart(of: part)
       let relsXML = try read(relsPart)
@@ -346,9 +384,16 @@ extension PackagePatcher {
       let patch = SheetPatch(
         marks: ordered,
         restyle: { cell, own, severity in
-          // A mark of ours from an earlier round goes first: the cell's earlier style back.
-          let base = earlier.contains(cell) ? try styles.unmarked(own) : own
-          return severity.map { styles.restyle(base, $0) } ?? base
+          if let severity {
+            // The cell's own fill, for the next round (for a cell marked again: as recorded).
+            let fill = earlier.contains(cell) ? recorded[cell] : styles.fill(of: own)
+            if let fill { record.entries.append((sheet, cell, fill)) }
+            return styles.restyle(own, severity)
+          }
+          // A mark of ours from an earlier round goes: the cell's earlier style back, its fill
+          // as recorded, or (no record) the style that differs from it only in our fill.
+          if let fill = recorded[cell] { return try styles.restoring(own, fill: fill) }
+          return try styles.unmarked(own)
         }, legacyDrawingID: vmlID)
       let existingDrawing = try patch.run(editor)
       guard fflush(out) == 0 else { throw CannotPatch("cannot write \(file)") }

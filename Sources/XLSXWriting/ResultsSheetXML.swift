@@ -11,8 +11,15 @@ enum ResultsSheetXML {
   private static let messageWidth = 70.0
   private static let widths = [6.0, 6, 10, 14, 8, messageWidth, 24]
 
+  /// The hidden columns (J, K, L) of the record a later round reads: per marked cell whose own
+  /// style had a fill, its sheet, its cell and that fill (a re-save may renumber styles and
+  /// fills; the fill's own XML survives it).
+  static let recordColumns = (first: 10, last: 12)
+
   static func xml(
-    issues: [Issue], summary: String, linkable: Set<String>, styles: StylesPatch.ResultsStyles
+    issues: [Issue], summary: String, linkable: Set<String>,
+    record: [(sheet: String, cell: CellReference, fill: String)] = [],
+    styles: StylesPatch.ResultsStyles
   ) -> [UInt8] {
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     out += "<worksheet xmlns=\"\(PackagePatcher.mainNamespace)\""
@@ -28,6 +35,8 @@ enum ResultsSheetXML {
       out +=
         "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width + 0.7109375)\" customWidth=\"1\"/>"
     }
+    let (first, last) = recordColumns
+    out += "<col min=\"\(first)\" max=\"\(last)\" width=\"9\" hidden=\"1\" customWidth=\"1\"/>"
     out += "</cols><sheetData>"
 
     func text(_ s: String, _ ref: String, style: Int? = nil) -> String {
@@ -71,6 +80,12 @@ enum ResultsSheetXML {
       }
       out += text(issue.message, "F\(r)", style: styles.wrap)
       if let value = issue.value, !value.isEmpty { out += text(value, "G\(r)") }
+      if i < record.count {
+        let entry = record[i]
+        out += text(entry.sheet, CellReference.columnName(first) + String(r))
+        out += text(entry.cell.a1, CellReference.columnName(first + 1) + String(r))
+        out += text(entry.fill, CellReference.columnName(first + 2) + String(r))
+      }
       out += "</row>"
     }
     out += "</sheetData>"

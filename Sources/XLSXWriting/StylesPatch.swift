@@ -12,6 +12,10 @@ final class StylesPatch {
   private var fillCount = 0
   /// The fills that are ours (solid, in one of the severities' colours), by index.
   private var ourFills: Set<Int> = []
+  /// Every fill's element, as text.
+  private var fillXMLs: [String] = []
+  /// Fills added to give a cell back the fill an earlier round recorded (after our four).
+  private var restoredFills: [String] = []
   /// The default font's size and name, for the fonts added.
   private var fontSize = "11"
   private var fontName = "Calibri"
@@ -19,10 +23,14 @@ final class StylesPatch {
   private var marked: [Key: Int] = [:]
   private var order: [Key] = []
 
-  /// A copy of `xf` with the fill of `severity`, or with no fill (nil: an earlier mark cleared).
+  /// A copy of `xf` with the fill of a severity, or with the fill at an index.
   private struct Key: Hashable {
+    enum Fill: Hashable {
+      case severity(Severity)
+      case index(Int)
+    }
     var xf: Int
-    var severity: Severity?
+    var fill: Fill
   }
   /// Each xf's attributes but the fill's, and its content: equal for two xfs that differ only
   /// in their fill. Made on first use.
@@ -56,6 +64,7 @@ final class StylesPatch {
             if fill.contains("\"solid\""), Self.ourColors.contains(where: { fill.contains($0) }) {
               ourFills.insert(fillCount)
             }
+            fillXMLs.append(fill)
             fillCount += 1
           case "cellXfs" where editor.nameIs("xf"): xfs.append(try editor.captureElement())
           default: break
@@ -99,7 +108,40 @@ final class StylesPatch {
       guard let f = fillID(xfs[other]), !ourFills.contains(f) else { continue }
       if try signature(other) == own { return other }
     }
-    return index(Key(xf: xf, severity: nil))
+    return index(Key(xf: xf, fill: .index(0)))
+  }
+
+  /// The fill of a style as text, when it has one (not none, not ours): what a later round needs
+  /// to give the cell its fill back.
+  func fill(of xf: Int) -> String? {
+    guard xf >= 0, xf < xfs.count, let f = fillID(xfs[xf]), f > 0, f < fillXMLs.count,
+      !ourFills.contains(f)
+    else { return nil }
+    return fillXMLs[f]
+  }
+
+  /// The style a cell marked by us had, given the one it has and the fill recorded for it: the
+  /// style that differs from it only in having that fill (made when there is none). A style
+  /// whose fill is not ours (the submitter changed it) is kept.
+  func restoring(_ xf: Int, fill xml: String) throws -> Int {
+    guard xf >= 0, xf < xfs.count, let current = fillID(xfs[xf]), ourFills.contains(current)
+    else { return xf }
+    let f: Int
+    if let existing = fillXMLs.indices.first(where: {
+      fillXMLs[$0] == xml && !ourFills.contains($0)
+    }) {
+      f = existing
+      let own = try signature(xf)
+      for other in xfs.indices where fillID(xfs[other]) == f {
+        if try signature(other) == own { return other }
+      }
+    } else if let added = restoredFills.firstIndex(of: xml) {
+      f = fillCount + 4 + added
+    } else {
+      restoredFills.append(xml)
+      f = fillCount + 4 + restoredFills.count - 1
+    }
+    return index(Key(xf: xf, fill: .index(f)))
   }
 
   private func fillID(_ xf: [UInt8]) -> Int? {
@@ -124,7 +166,7 @@ final class StylesPatch {
 
   /// The style index a marked cell gets, given its own and its severity.
   func restyle(_ xf: Int, _ severity: Severity) -> Int {
-    index(Key(xf: xf < xfs.count && xf >= 0 ? xf : 0, severity: severity))
+    index(Key(xf: xf < xfs.count && xf >= 0 ? xf : 0, fill: .severity(severity)))
   }
 
   private func index(_ key: Key) -> Int {
@@ -163,11 +205,16 @@ final class StylesPatch {
     newXfs += xf(
       extra: " applyAlignment=\"1\"", body: "<alignment vertical=\"top\" wrapText=\"1\"/>")
     for key in order {
-      let fill = key.severity.map { fills[$0]! } ?? 0
+      let fill =
+        switch key.fill {
+        case .severity(let severity): fills[severity]!
+        case .index(let index): index
+        }
       newXfs += String(decoding: try Self.refilled(xfs[key.xf], fill: fill), as: UTF8.self)
     }
     let added = [
-      "fonts": (2, newFonts), "fills": (4, newFills), "cellXfs": (7 + order.count, newXfs),
+      "fonts": (2, newFonts), "fills": (4 + restoredFills.count, newFills + restoredFills.joined()),
+      "cellXfs": (7 + order.count, newXfs),
     ]
     let counts = ["fonts": fontCount, "fills": fillCount, "cellXfs": xfs.count]
 

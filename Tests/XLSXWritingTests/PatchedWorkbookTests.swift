@@ -258,6 +258,39 @@ import XLSXTestSupport
         == sheet.components(separatedBy: "<c r=").count)
   }
 
+  /// A cell whose own style had a fill gets that fill back in the next round, through the record
+  /// in 审核结果's hidden columns; with 审核结果 gone (no record), exactly our mark is cleared.
+  @Test func theRecordGivesAMarkedCellItsOwnFillBack() throws {
+    var builder = XLSXBuilder(sheets: [
+      .init(name: "S", rows: [[.styled(1, 5), .styled(2, 6), .number(7)]])
+    ])
+    builder.stylesXML =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><styleSheet xmlns=\"\(StyledSubmission.main)\">"
+      + "<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"#,##0.00\"/></numFmts>"
+      + "<fonts count=\"1\"><font><sz val=\"11\"/><name val=\"宋体\"/></font></fonts><fills count=\"3\">"
+      + "<fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill>"
+      + "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFFFFF00\"/></patternFill></fill></fills>"
+      + "<borders count=\"1\"><border/></borders><cellXfs count=\"3\">"
+      + "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>"
+      + "<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" applyNumberFormat=\"1\"/>"
+      + "<xf numFmtId=\"164\" fontId=\"0\" fillId=\"2\" borderId=\"0\" applyNumberFormat=\"1\" applyFill=\"1\"/>"
+      + "</cellXfs></styleSheet>"
+    let issue = { (a1: String) in
+      Model.Issue("CELL-002", sheet: "S", cell: CellReference(a1), message: "不是数字。")
+    }
+    let first = try Patched(builder.build(), issues: [issue("A1"), issue("B1")])
+    let second = try Patched(first.bytes, issues: [issue("C1")])
+    let sheet = try second.part("xl/worksheets/sheet1.xml")
+    #expect(try styleIndex("A1", in: sheet) == 1 && styleIndex("B1", in: sheet) == 2)
+
+    // 审核结果 taken out by the submitter: the record is gone, our fill is cleared all the same.
+    var edited = try PackageEdit(first.bytes)
+    try edited.removeSheet(AnnotatedWorkbook.resultsSheetName)
+    let without = try Patched(edited.build(), issues: [issue("C1")])
+    let again = try without.part("xl/worksheets/sheet1.xml")
+    #expect(try styleIndex("A1", in: again) == 1 && styleIndex("B1", in: again) == 1)
+  }
+
   @Test func aStrictPackageGetsTheRebuiltCopyAndSaysSo() throws {
     var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [[.number(1)]])])
     builder.workbookXML =
