@@ -40,6 +40,8 @@ public final class XMLEditor {
   private var current: Token = .eof
   /// Offsets the input must be kept from, while an element is being captured.
   private var pinned: Int?
+  /// Whether the tokens being read are left out (an element removed or taken).
+  private var discarding = false
 
   /// An editor over a part of `package`; nil when the package has no such part.
   public convenience init?(_ package: ZipPackage, part: String) throws(XLSXError) {
@@ -59,9 +61,9 @@ public final class XMLEditor {
 
   // MARK: - Reading
 
-  /// Moves to the next token, copying the previous one to the output unless it was edited.
+  /// Moves to the next token; the previous one is copied to the output unless it was edited.
+  /// (Unedited bytes are copied in runs of 64 KiB or more, and before each edit.)
   public func next() throws(XLSXError) -> Token {
-    try copyThrough(spanEnd)
     let token = try tok.next()
     if tee.transcoded { throw tok.malformed("a UTF-16 part cannot be patched in place") }
     let base = tok.bytes(0, 0).baseAddress!
@@ -92,6 +94,8 @@ public final class XMLEditor {
       spanEnd = tee.delivered
     }
     current = Token(token)
+    // What lies before the current token is final: copied once enough of it has gathered.
+    if !discarding && spanStart - emitted >= 1 << 16 { try copyThrough(spanStart) }
     return current
   }
 
@@ -220,6 +224,8 @@ public final class XMLEditor {
     emitted = max(emitted, spanEnd)
     guard current == .start else { return }
     let depth = tok.depth
+    discarding = true
+    defer { discarding = false }
     while true {
       let t = try next()
       emitted = max(emitted, spanEnd)
@@ -252,6 +258,8 @@ public final class XMLEditor {
     pinned = start
     defer { pinned = nil }
     emitted = max(emitted, spanEnd)
+    discarding = true
+    defer { discarding = false }
     if current == .start {
       let depth = tok.depth
       while true {

@@ -170,14 +170,16 @@ public final class ZipWriter {
     try add(source, name: name, modified: modified, method: ZIP_CM_DEFLATE)
   }
 
-  /// Adds a new entry holding the file at `file`, deflated; the file is read at ``close()``
-  /// and must stay until then.
-  public func add(_ name: String, contentsOf file: String, modified: Int) throws(WriteError) {
+  /// Adds a new entry holding the file at `file`, deflated at `level` (1 fastest … 9 smallest);
+  /// the file is read at ``close()`` and must stay until then.
+  public func add(
+    _ name: String, contentsOf file: String, modified: Int, level: Int = 6
+  ) throws(WriteError) {
     let za = try open("add")
     guard let source = zip_source_file(za, file, 0, -1) else {
       throw error("zip_source_file", file)
     }
-    try add(source, name: name, modified: modified, method: ZIP_CM_DEFLATE)
+    try add(source, name: name, modified: modified, method: ZIP_CM_DEFLATE, level: level)
   }
 
   /// Writes the archive and moves it to its final name. Safe to call twice.
@@ -217,7 +219,7 @@ public final class ZipWriter {
   }
 
   private func add(
-    _ source: OpaquePointer, name: String, modified: Int, method: Int32
+    _ source: OpaquePointer, name: String, modified: Int, method: Int32, level: Int = 6
   ) throws(WriteError) {
     let za = try open("zip_file_add")
     let index = zip_file_add(za, name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
@@ -226,7 +228,9 @@ public final class ZipWriter {
       throw error("zip_file_add", name)
     }
     let i = zip_uint64_t(index)
-    if zip_set_file_compression(za, i, method, method == ZIP_CM_DEFLATE ? 6 : 0) != 0 {
+    if zip_set_file_compression(za, i, method, method == ZIP_CM_DEFLATE ? zip_uint32_t(level) : 0)
+      != 0
+    {
       throw error("zip_set_file_compression", name)
     }
     if modified > 0, zip_file_set_mtime(za, i, time_t(modified), 0) != 0 {

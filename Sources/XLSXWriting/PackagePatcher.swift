@@ -475,7 +475,9 @@ extension PackagePatcher {
           case .bytes(let bytes)?:
             try writer.add(entry.name, bytes: bytes, modified: entry.modified)
           case .file(let file)?:
-            try writer.add(entry.name, contentsOf: file, modified: entry.modified)
+            // A streamed sheet can be tens of megabytes: deflated for speed (zlib's level 1
+            // takes a fraction of the default's time, for a somewhat larger part).
+            try writer.add(entry.name, contentsOf: file, modified: entry.modified, level: 1)
           case nil: try writer.copy(entry, from: package)
           }
         }

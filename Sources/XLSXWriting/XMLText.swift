@@ -2,6 +2,23 @@
 /// characters XML cannot hold (controls) as `_xHHHH_`, and a literal `_xHHHH_` guarded as
 /// `_x005F_xHHHH_`, so a reader that undoes the escapes (ours, Excel) gets the text back.
 func xmlText(_ s: String) -> String {
+  // Most text has nothing to escape: returned as it is, without a look at its scalars.
+  var plain = true
+  var utf8 = s.utf8.makeIterator()
+  var previous: (UInt8, UInt8) = (0, 0)
+  while plain, let b = utf8.next() {
+    switch b {
+    case 0..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""),
+      UInt8(ascii: "_"):
+      plain = false
+    case 0xBE,
+      0xBF where previous == (0xEF, 0xBF):
+      plain = false  // U+FFFE, U+FFFF
+    default: break
+    }
+    previous = (previous.1, b)
+  }
+  if plain { return s }
   var out = ""
   out.reserveCapacity(s.utf8.count)
   let scalars = Array(s.unicodeScalars)

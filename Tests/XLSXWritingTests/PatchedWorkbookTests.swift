@@ -291,6 +291,42 @@ import XLSXTestSupport
     #expect(try styleIndex("A1", in: again) == 1 && styleIndex("B1", in: again) == 1)
   }
 
+  /// A sheet much larger than the editor's buffers (copied in runs, its input released as it
+  /// goes) comes out byte for byte but for the marks, one near each end and one far inside.
+  @Test func aLargeSheetIsCopiedByteForByteButForItsMarks() throws {
+    let rows = (1...6000).map { r in
+      [CellSpec.number(Double(r)), .inlineString("第\(r)行 <&> 文本"), .number(Double(r) / 7)]
+    }
+    let xml = sheetXML(rows: rows)
+    let source = XLSXBuilder(sheets: [.init(name: "S", xml: xml)]).build()
+    let marks = ["A1", "B4321", "C6000"]
+    let copy = try Patched(
+      source,
+      issues: marks.map {
+        Model.Issue("CELL-002", sheet: "S", cell: CellReference($0), message: "不是数字。")
+      })
+    let sheet = try copy.part("xl/worksheets/sheet1.xml")
+    var expected = xml
+    for a1 in marks {
+      let style = try styleIndex(a1, in: sheet)
+      expected = expected.replacing("<c r=\"\(a1)\"", with: "<c s=\"\(style)\" r=\"\(a1)\"")
+    }
+    // The sheet had no comments: the reference to its new VML drawing comes last.
+    let drawing = try #require(sheet.firstRange(of: "<legacyDrawing "))
+    expected = expected.replacing(
+      "</worksheet>",
+      with: String(sheet[drawing.lowerBound...].prefix { $0 != ">" }) + "></worksheet>")
+    #expect(sheet.utf8.count == expected.utf8.count)
+    #expect(sheet == expected)
+  }
+
+  @Test func textIsEscapedAsSpreadsheetMLReadsItBack() {
+    #expect(xmlText("补助，（元）") == "补助，（元）")
+    #expect(xmlText("a&b<c>\"d\"") == "a&amp;b&lt;c&gt;&quot;d&quot;")
+    #expect(xmlText("_x0041_ a_b \u{1}") == "_x005F_x0041_ a_b _x0001_")
+    #expect(xmlText("x\u{FFFE}") == "x_xFFFE_")
+  }
+
   @Test func aStrictPackageGetsTheRebuiltCopyAndSaysSo() throws {
     var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [[.number(1)]])])
     builder.workbookXML =
