@@ -30,7 +30,7 @@ public final class XMLEditor {
   public private(set) var output: [UInt8] = []
   /// Called with the output each time a megabyte has gathered, and at ``finish()``; when nil,
   /// the output stays in ``output``.
-  public var drain: (([UInt8]) throws -> Void)?
+  public var drain: (([UInt8]) throws(XLSXError) -> Void)?
   /// The absolute offset up to which the input has been written out (copied or replaced).
   private var emitted = 0
   /// The current token's span in the input (absolute offsets).
@@ -95,7 +95,10 @@ public final class XMLEditor {
     }
     current = Token(token)
     // What lies before the current token is final: copied once enough of it has gathered.
-    if !discarding && spanStart - emitted >= 1 << 16 { try copyThrough(spanStart) }
+    if !discarding && spanStart - emitted >= 1 << 16 {
+      try copyThrough(spanStart)
+      try drainIfFull()
+    }
     return current
   }
 
@@ -127,6 +130,25 @@ public final class XMLEditor {
   /// given: `prefixed: true` for `r:id`).
   public func attribute(_ name: StaticString, prefixed: Bool? = nil) throws(XLSXError) -> String? {
     try tok.attributeValue(name, prefixed: prefixed)
+  }
+
+  /// The value of the current start tag's attribute with this local name as a non-negative
+  /// decimal integer (no String made: for the attributes read on every row); nil when it is
+  /// absent or not one.
+  public func integerAttribute(_ name: StaticString) throws(XLSXError) -> Int? {
+    var cursor = tok.attributesStart
+    while let a = try tok.nextAttribute(&cursor) {
+      guard tok.attribute(a, is: name) else { continue }
+      let digits = tok.bytes(a.valueStart, a.valueEnd)
+      guard !digits.isEmpty, digits.count <= 18 else { return nil }
+      var n = 0
+      for d in digits {
+        guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { return nil }
+        n = n * 10 + Int(d - UInt8(ascii: "0"))
+      }
+      return n
+    }
+    return nil
   }
 
   /// Every attribute of the current start tag, in order.
@@ -292,7 +314,7 @@ public final class XMLEditor {
 
   private func append(_ bytes: [UInt8]) { output.append(contentsOf: bytes) }
 
-  private func drainIfFull() throws {
+  private func drainIfFull() throws(XLSXError) {
     guard let drain, output.count >= 1 << 20 else { return }
     try drain(output)
     output.removeAll(keepingCapacity: true)

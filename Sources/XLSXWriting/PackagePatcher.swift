@@ -377,9 +377,9 @@ extension PackagePatcher {
       guard let editor = try XMLEditor(package, part: part) else {
         throw CannotPatch("\(part) is missing")
       }
-      editor.drain = { bytes in
+      editor.drain = { (bytes) throws(XLSXError) in
         guard bytes.withUnsafeBytes({ fwrite($0.baseAddress, 1, $0.count, out) }) == bytes.count
-        else { throw CannotPatch("cannot write \(file)") }
+        else { throw XLSXError(.io, "cannot write \(file)") }
       }
       let patch = SheetPatch(
         marks: ordered,

@@ -99,7 +99,7 @@ struct SheetPatch {
             existing = try editor.attribute("id", prefixed: true)
           }
         } else if depth == 3 && inSheetData && editor.nameIs("row") {
-          let r = try editor.attribute("r").flatMap { Int($0) } ?? (row + 1)
+          let r = try editor.integerAttribute("r") ?? (row + 1)
           guard r > lastRow else { throw RowsOutOfOrder() }
           lastRow = r
           let rows = try newRows(before: r)
