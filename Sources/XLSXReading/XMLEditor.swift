@@ -241,52 +241,34 @@ public final class XMLEditor {
   public func insert(_ text: String) throws { try insert(Array(text.utf8)) }
 
   /// Leaves out the current element, from its start tag (the current token) to its end tag.
-  public func remove() throws(XLSXError) {
-    try copyThrough(spanStart)
-    emitted = max(emitted, spanEnd)
-    guard current == .start else { return }
-    let depth = tok.depth
-    discarding = true
-    defer { discarding = false }
-    while true {
-      let t = try next()
-      emitted = max(emitted, spanEnd)
-      if t == .eof || (t == .end && tok.depth == depth - 1) { return }
-    }
-  }
+  public func remove() throws(XLSXError) { _ = try readElement(copying: false) }
 
   /// Reads the current element whole (the current token is its start tag) and returns its
   /// bytes; they are copied to the output as usual. The end tag is the current token after.
-  public func captureElement() throws(XLSXError) -> [UInt8] {
-    let start = spanStart
-    pinned = start
-    defer { pinned = nil }
-    if current == .start {
-      let depth = tok.depth
-      while true {
-        let t = try next()
-        if t == .eof || (t == .end && tok.depth == depth - 1) { break }
-      }
-    }
-    return tee.bytes(start, spanEnd)
-  }
+  public func captureElement() throws(XLSXError) -> [UInt8] { try readElement(copying: true) }
 
   /// Reads the current element whole (the current token is its start tag) and returns its
   /// bytes without copying them: the caller writes what it wants in their place. The end tag is
   /// the current token after.
-  public func takeElement() throws(XLSXError) -> [UInt8] {
-    try copyThrough(spanStart)
+  public func takeElement() throws(XLSXError) -> [UInt8] { try readElement(copying: false) }
+
+  /// Reads the current element to its end tag, its bytes copied to the output or left out;
+  /// returns them.
+  private func readElement(copying: Bool) throws(XLSXError) -> [UInt8] {
+    if !copying { try copyThrough(spanStart) }
     let start = spanStart
     pinned = start
-    defer { pinned = nil }
-    emitted = max(emitted, spanEnd)
-    discarding = true
-    defer { discarding = false }
+    discarding = !copying
+    defer {
+      pinned = nil
+      discarding = false
+    }
+    if !copying { emitted = max(emitted, spanEnd) }
     if current == .start {
       let depth = tok.depth
       while true {
         let t = try next()
-        emitted = max(emitted, spanEnd)
+        if !copying { emitted = max(emitted, spanEnd) }
         if t == .eof || (t == .end && tok.depth == depth - 1) { break }
       }
     }
