@@ -3,7 +3,7 @@
 # payment rows with ~1% of its cells in issues (16,000 payments paid short: SUB-003), against
 # `pipeline check` of the same file (the difference is the annotation and the reports) and a plain
 # C libxlsxwriter write of the same cells, formats, fills and comments (bench/c_write.c). Goal:
-# the annotation within 1.3× the C write.
+# the annotation within 0.5× the C write (issue 13: the copy is the submission patched, not rebuilt).
 # Run from anywhere (`make bench` runs it from the repo root). Environment:
 #   BENCH_RUNS=N               timed runs per command (default 3)
 #   BENCH_ANNOTATE_ROWS=N      payment rows of the generated submission (default 200000)

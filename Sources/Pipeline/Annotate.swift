@@ -31,8 +31,8 @@ extension Checker {
     }
     do {
       try AnnotatedWorkbook.write(
-        source: Workbook(bytes: bytes, limits: configuration.reader), issues: entry.issues,
-        frozenRows: frozenRows, to: path)
+        bytes: bytes, issues: entry.issues, frozenRows: frozenRows, limits: configuration.reader,
+        to: path)
       return entry
     } catch {
       let failure = Issue(

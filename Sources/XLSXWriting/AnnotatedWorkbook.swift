@@ -7,7 +7,12 @@ import XLSXReading
 /// findings orange, warnings yellow: the worst of the cell's issues) and commented with its rule
 /// IDs and messages. `审核结果` opens with the verdict and one legend line per severity.
 ///
-/// What is not carried over: formulas (their cached values are written, as the checker read
+/// ``write(bytes:issues:frozenRows:limits:to:)`` writes it as the submission's own package,
+/// patched (``PackagePatcher``): everything is kept. The rebuild below
+/// (``write(source:issues:frozenRows:note:to:)``, through libxlsxwriter) is its fallback for a
+/// package that cannot be patched safely, and the unreadable file's copy.
+///
+/// What the rebuild does not carry over: formulas (their cached values are written, as the checker read
 /// them), merged ranges, the submitter's own formats, fonts, row heights, comments, validation
 /// lists, images, and chartsheets and macro sheets. Error values (`#N/A`) become text, since
 /// libxlsxwriter cannot write an error cell. Dates are written in the 1900 date system whatever
@@ -27,19 +32,52 @@ public enum AnnotatedWorkbook {
   ///     one already read through by the checker may run out of it here).
   ///   - issues: every issue of the submission, in report order (the order `审核结果` lists them).
   ///   - frozenRows: per sheet name, how many rows to freeze at the top (its header rows).
+  ///   - note: a line added to the verdict (why the copy was rebuilt rather than patched).
   public static func write(
-    source: Workbook, issues: [Issue], frozenRows: [String: Int] = [:], to path: String
+    source: Workbook, issues: [Issue], frozenRows: [String: Int] = [:], note: String? = nil,
+    to path: String
   ) throws {
     do {
       // Row by row, each row flushed before the next: memory stays flat however large the sheets.
       try write(
-        source: source, issues: issues, frozenRows: frozenRows, to: path, constantMemory: true)
+        source: source, issues: issues, frozenRows: frozenRows, note: note, to: path,
+        constantMemory: true)
     } catch is RowsOutOfOrder {
       // A sheet whose rows are not in ascending order (Excel never writes one, but a reader
       // accepts it) cannot be streamed into constant-memory mode: write it held in memory.
       try write(
-        source: source, issues: issues, frozenRows: frozenRows, to: path, constantMemory: false)
+        source: source, issues: issues, frozenRows: frozenRows, note: note, to: path,
+        constantMemory: false)
     }
+  }
+
+  /// Writes the annotated copy of the package `bytes` to `path` (SPEC §6): the submitter's own
+  /// workbook, patched (``PackagePatcher``); only a package that cannot be patched safely (Strict
+  /// OOXML, or one the reader cannot read far enough) gets the rebuilt copy of
+  /// ``write(source:issues:frozenRows:note:to:)``, its verdict line saying so.
+  ///
+  /// - Parameter frozenRows: for the rebuilt copy only (the patched one keeps the submitter's
+  ///   own panes).
+  public static func write(
+    bytes: [UInt8], issues: [Issue], frozenRows: [String: Int] = [:],
+    limits: ReaderLimits = ReaderLimits(), to path: String
+  ) throws {
+    let reason: String
+    do {
+      try PackagePatcher.write(bytes: bytes, issues: issues, limits: limits, to: path)
+      return
+    } catch let error as PackagePatcher.CannotPatch {
+      reason = error.description == "Strict OOXML" ? "原文件为 Strict Open XML 格式" : "原文件的结构无法原样标注"
+    } catch is XLSXError {
+      reason = "原文件有部分内容无法读取"
+    } catch is SheetPatch.RowsOutOfOrder {
+      reason = "原文件有工作表的行顺序错乱"
+    }
+    let note =
+      "（\(reason)，本文件是重新生成的副本：只保留了各单元格的值，原有格式、公式、批注、下拉列表等未保留；请在原文件上改正。）"
+    try write(
+      source: Workbook(bytes: bytes, limits: limits), issues: issues, frozenRows: frozenRows,
+      note: note, to: path)
   }
 
   /// Writes a small workbook for a file that could not be read: just the `审核结果` sheet, saying
@@ -61,7 +99,7 @@ public enum AnnotatedWorkbook {
   private struct RowsOutOfOrder: Error {}
 
   private static func write(
-    source: Workbook, issues: [Issue], frozenRows: [String: Int], to path: String,
+    source: Workbook, issues: [Issue], frozenRows: [String: Int], note: String?, to path: String,
     constantMemory: Bool
   ) throws {
     // Chartsheets, macro sheets and dialog sheets hold no cells the rules read, and libxlsxwriter
@@ -87,7 +125,8 @@ public enum AnnotatedWorkbook {
       linkable[source.sheets[index].name] = name
     }
     let writer = try SpreadsheetWriter(path: path, constantMemory: constantMemory)
-    try writeResults(writer, issues: issues, summary: summary(issues), linkable: linkable)
+    try writeResults(
+      writer, issues: issues, summary: summary(issues) + (note ?? ""), linkable: linkable)
     for (index, name) in zip(copied, names) {
       let info = source.sheets[index]
       let sheet = try writer.addSheet(name)
@@ -99,7 +138,7 @@ public enum AnnotatedWorkbook {
     try writer.close()
   }
 
-  private static func summary(_ issues: [Issue]) -> String {
+  static func summary(_ issues: [Issue]) -> String {
     let counts = IssueCounts(issues)
     let verdict =
       issues.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" }
@@ -393,7 +432,7 @@ public enum AnnotatedWorkbook {
 private let maxCellCharacters = 32_767
 
 /// Text cut to what a cell can hold (libxlsxwriter refuses more; Excel never writes more).
-private func excelText(_ s: String) -> String {
+func excelText(_ s: String) -> String {
   guard s.utf8.count > maxCellCharacters, s.unicodeScalars.count > maxCellCharacters else {
     return s
   }

@@ -1,20 +1,11 @@
 internal import CXlsxWriter
+import XLSXReading
 
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// Why a workbook could not be written: the libxlsxwriter operation, its own message
-/// (`lxw_strerror`) and what was being written.
-public struct WriteError: Error, CustomStringConvertible, Sendable {
-  public var operation: String
-  public var message: String
-  public var context: String
-
-  public var description: String { "\(operation) failed: \(message) (\(context))" }
-}
 
 /// A cell format: what the writers need of libxlsxwriter's formats, as a value (formats are
 /// created once per distinct value and reused).

@@ -1,4 +1,5 @@
 import Model
+import XLSXReading
 
 /// The blank template colleges fill in (`pipeline template`, SPEC §3 and §7), made from the
 /// configured ``Template`` and ``Policy``: sheet names, headers, required marks, dropdown values,

@@ -55,14 +55,9 @@ import XLSXTestSupport
       "POST", "/api/check", headers: ["Accept": Self.xlsxType], body: upload)
     #expect(reply.status == 200)
     #expect(reply.headers["content-type"] == Self.xlsxType)
-    // Error values (#N/A) come back as their text: libxlsxwriter cannot write an error cell
-    // (AnnotatedWorkbook says so); every other value keeps its type.
-    let original = try Self.cells(upload).mapValues { cells in
-      cells.map { cell in
-        guard case .error(let text) = cell.value else { return cell }
-        return Cell(cell.reference, .text(text))
-      }
-    }
+    // The copy is the upload itself, patched: every value keeps its type, error values (#N/A)
+    // and formulas' cached values included.
+    let original = try Self.cells(upload)
     let annotated = try Self.cells(reply.body)
     #expect(annotated.keys.sorted() == (original.keys.sorted() + ["审核结果"]).sorted())
     for (sheet, cells) in original { #expect(annotated[sheet] == cells, "\(sheet)") }

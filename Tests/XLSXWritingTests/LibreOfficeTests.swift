@@ -37,6 +37,25 @@ import XLSXTestSupport
     try expectSameAfterLibreOffice(path, in: dir)
   }
 
+  /// The patched copy (the submitter's own package, SPEC §6) of a hand-styled submission with a
+  /// comment, an image, merged cells and the rest, and of the many-issue submission.
+  @Test func thePatchedCopiesOpen() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let styled = dir.url.appendingPathComponent("styled.annotated.xlsx").path
+    try PackagePatcher.write(
+      bytes: StyledSubmission.build(), issues: StyledSubmission.issues, limits: ReaderLimits(),
+      to: styled)
+    try expectSameAfterLibreOffice(styled, in: dir)
+
+    let source = Self.broken().build()
+    let entry = Checker(configuration: Configuration()).check(bytes: source, name: "broken.xlsx")
+    let broken = dir.url.appendingPathComponent("broken.annotated.xlsx").path
+    try PackagePatcher.write(
+      bytes: source, issues: entry.issues, limits: ReaderLimits(), to: broken)
+    try expectSameAfterLibreOffice(broken, in: dir)
+  }
+
   @Test func theSummaryOpens() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }

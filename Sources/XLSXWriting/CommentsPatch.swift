@@ -1,0 +1,241 @@
+import Model
+import XLSXReading
+
+/// The comments of one marked sheet (SPEC §6): the sheet's own comments part with ours merged in
+/// (a cell's existing comment kept, our text added after it as a run of its own), and the legacy
+/// VML drawing that makes Excel, WPS and LibreOffice show them.
+enum CommentsPatch {
+  /// The author of our comments.
+  static let author = "审核"
+  /// The first line of our text in a comment, by which a later round finds it.
+  static let marker = "【审核】"
+
+  /// The comments part: `existing` (nil when the sheet has none) with `notes` (cell → our text)
+  /// merged in, our text of an earlier round taken out first (a comment that held only ours
+  /// goes, unless the cell is marked again). Returns the part, every cell that holds a comment
+  /// in it, the cells whose comment is new, and those whose comment went.
+  static func comments(existing: [UInt8]?, notes: [CellReference: String]) throws -> (
+    xml: [UInt8], cells: [CellReference], added: [CellReference], removed: [CellReference]
+  ) {
+    let source =
+      existing
+      ?? Array(
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+          + "<comments xmlns=\"\(PackagePatcher.mainNamespace)\"><authors/><commentList/></comments>")
+          .utf8)
+    let editor = XMLEditor(bytes: source, part: "comments")
+    var prefix = ""
+    var authors = 0
+    var ourAuthor: Int?
+    var inAuthor = false
+    var authorText = ""
+    var commented: [CellReference] = []
+    var added: [CellReference] = []
+    var removed: [CellReference] = []
+    var pending = notes
+
+    func newComments() -> String {
+      var xml = ""
+      for (cell, note) in pending.sorted(by: { $0.key < $1.key }) {
+        xml +=
+          "<\(prefix)comment ref=\"\(cell.a1)\" authorId=\"\(ourAuthor ?? authors)\"><\(prefix)text>"
+          + run(note, prefix: prefix, separated: false) + "</\(prefix)text></\(prefix)comment>"
+        commented.append(cell)
+        added.append(cell)
+      }
+      pending = [:]
+      return xml
+    }
+    func ourAuthorXML() -> String { "<\(prefix)author>\(author)</\(prefix)author>" }
+
+    while true {
+      switch try editor.next() {
+      case .start:
+        if editor.depth == 1 {
+          prefix = editor.prefix.isEmpty ? "" : editor.prefix + ":"
+        } else if editor.depth == 2 && editor.nameIs("authors") && editor.isSelfClosing {
+          ourAuthor = 0
+          try editor.replace(
+            with: Array("<\(prefix)authors>\(ourAuthorXML())</\(prefix)authors>".utf8))
+        } else if editor.depth == 3 && editor.nameIs("author") {
+          inAuthor = true
+          authorText = ""
+        } else if editor.depth == 2 && editor.nameIs("commentList") && editor.isSelfClosing {
+          let xml = newComments()
+          try editor.replace(
+            with: Array("<\(prefix)commentList>\(xml)</\(prefix)commentList>".utf8))
+        } else if editor.depth == 3 && editor.nameIs("comment") {
+          let ref = try editor.attribute("ref").flatMap { CellReference($0) }
+          let note = ref.flatMap { pending.removeValue(forKey: $0) }
+          let element = try editor.takeElement()
+          if let merged = try merge(element, note: note, prefix: prefix) {
+            try editor.insert(merged)
+            if let ref { commented.append(ref) }
+          } else if let ref {
+            removed.append(ref)
+          }
+        }
+      case .text:
+        if inAuthor { authorText += try editor.text() }
+      case .end:
+        if inAuthor && editor.nameIs("author") {
+          if authorText == author { ourAuthor = authors }
+          authors += 1
+          inAuthor = false
+        } else if editor.depth == 1 && editor.nameIs("authors") {
+          if ourAuthor == nil {
+            ourAuthor = authors
+            try editor.insert(ourAuthorXML())
+          }
+        } else if editor.depth == 1 && editor.nameIs("commentList") {
+          try editor.insert(newComments())
+        }
+      case .eof:
+        try editor.finish()
+        return (editor.output, commented, added, removed)
+      }
+    }
+  }
+
+  /// One `<comment>` with our runs of an earlier round taken out and `note` (when given) added
+  /// after what is left; nil when nothing is left.
+  private static func merge(_ comment: [UInt8], note: String?, prefix: String) throws -> [UInt8]? {
+    let editor = XMLEditor(bytes: comment, part: "comment")
+    var kept = false  // text of the submitter's is left
+    var bareT = false
+    while true {
+      switch try editor.next() {
+      case .start where editor.depth == 3 && editor.nameIs("r"):
+        let run = try editor.takeElement()
+        if String(decoding: run, as: UTF8.self).contains(marker) { continue }
+        kept = true
+        try editor.insert(run)
+      case .start where editor.depth == 3 && editor.nameIs("t"):
+        kept = true
+        if note != nil {
+          bareT = true
+          try editor.insert("<\(prefix)r>")
+        }
+      case .start where editor.depth == 2 && editor.nameIs("text") && editor.isSelfClosing:
+        if let note {
+          try editor.replace(
+            with: Array(
+              "<\(prefix)text>\(run(note, prefix: prefix, separated: false))</\(prefix)text>".utf8))
+        }
+      case .end where bareT && editor.depth == 2 && editor.nameIs("t"):
+        bareT = false
+        try editor.replace(with: editor.raw + Array("</\(prefix)r>".utf8))
+      case .end where editor.depth == 1 && editor.nameIs("text") && !editor.raw.isEmpty:
+        if let note { try editor.insert(run(note, prefix: prefix, separated: kept)) }
+      case .eof:
+        guard kept || note != nil else { return nil }
+        try editor.finish()
+        return editor.output
+      default: continue
+      }
+    }
+  }
+
+  /// The cells whose comment holds our text (of an earlier round).
+  static func cellsWithOurText(_ xml: [UInt8]) throws -> Set<CellReference> {
+    let editor = XMLEditor(bytes: xml, part: "comments")
+    var cells: Set<CellReference> = []
+    while true {
+      switch try editor.next() {
+      case .start where editor.depth == 3 && editor.nameIs("comment"):
+        let ref = try editor.attribute("ref").flatMap { CellReference($0) }
+        let comment = try editor.captureElement()
+        if let ref, String(decoding: comment, as: UTF8.self).contains(marker) { cells.insert(ref) }
+      case .eof: return cells
+      default: continue
+      }
+    }
+  }
+
+  /// Our text as a run of its own, opening with the marker.
+  private static func run(_ note: String, prefix: String, separated: Bool) -> String {
+    "<\(prefix)r><\(prefix)t xml:space=\"preserve\">\(separated ? "\n" : "")"
+      + xmlText(marker + "\n" + note) + "</\(prefix)t></\(prefix)r>"
+  }
+
+  // MARK: - VML
+
+  /// A new VML drawing with one note shape per cell; shape ids from `1024 × block + 1`.
+  static func vml(cells: [CellReference], block: Int) -> [UInt8] {
+    var xml =
+      "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\""
+      + " xmlns:x=\"urn:schemas-microsoft-com:office:excel\">"
+      + "<o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"\(block)\"/></o:shapelayout>"
+      + noteShapeType
+    for (i, cell) in cells.enumerated() { xml += shape(cell, id: 1024 * block + 1 + i) }
+    xml += "</xml>"
+    return Array(xml.utf8)
+  }
+
+  /// `existing` with the note shapes of `removing` taken out and note shapes for `cells` added
+  /// before its closing `</xml>` (VML from Excel is not always well-formed XML, so it is not
+  /// parsed: only searched).
+  static func appendingShapes(
+    to existing: [UInt8], cells: [CellReference], removing: [CellReference] = []
+  ) -> [UInt8] {
+    guard !cells.isEmpty || !removing.isEmpty else { return existing }
+    var text = String(decoding: existing, as: UTF8.self)
+    if !removing.isEmpty { text = removingShapes(text, Set(removing)) }
+    var maxID = 0
+    var rest = Substring(text)
+    while let r = rest.firstRange(of: "_x0000_s") {
+      rest = rest[r.upperBound...]
+      let digits = rest.prefix { $0.isASCII && $0.isNumber }
+      maxID = max(maxID, Int(digits) ?? 0)
+    }
+    var added = text.contains("_x0000_t202") ? "" : noteShapeType
+    for (i, cell) in cells.enumerated() { added += shape(cell, id: maxID + 1 + i) }
+    guard let close = text.ranges(of: "</xml>").last else {
+      return existing + Array(added.utf8)
+    }
+    return Array((text[..<close.lowerBound] + added + text[close.lowerBound...]).utf8)
+  }
+
+  /// The text without the note shapes anchored at `cells`.
+  private static func removingShapes(_ text: String, _ cells: Set<CellReference>) -> String {
+    var out = ""
+    var rest = Substring(text)
+    while let open = rest.firstRange(of: "<v:shape ") {
+      out += rest[..<open.lowerBound]
+      guard let close = rest[open.upperBound...].firstRange(of: "</v:shape>") else { break }
+      let shape = rest[open.lowerBound..<close.upperBound]
+      rest = rest[close.upperBound...]
+      func number(_ tag: String) -> Int? {
+        guard let r = shape.firstRange(of: "<x:\(tag)>") else { return nil }
+        return Int(shape[r.upperBound...].prefix { $0 != "<" }.filter { !$0.isWhitespace })
+      }
+      if shape.contains("ObjectType=\"Note\""), let row = number("Row"),
+        let column = number("Column"),
+        let cell = CellReference(row: row + 1, column: column + 1), cells.contains(cell)
+      {
+        continue
+      }
+      out += shape
+    }
+    return out + rest
+  }
+
+  private static let noteShapeType =
+    "<v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\""
+    + " path=\"m,l,21600r21600,l21600,xe\"><v:stroke joinstyle=\"miter\"/>"
+    + "<v:path gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>"
+
+  private static func shape(_ cell: CellReference, id: Int) -> String {
+    let (row, column) = (cell.row - 1, cell.column - 1)
+    return "<v:shape id=\"_x0000_s\(id)\" type=\"#_x0000_t202\""
+      + " style=\"position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:216pt;height:90pt;"
+      + "z-index:\(id % 1024);visibility:hidden\" fillcolor=\"#ffffe1\" o:insetmode=\"auto\">"
+      + "<v:fill color2=\"#ffffe1\"/><v:shadow on=\"t\" color=\"black\" obscured=\"t\"/>"
+      + "<v:path o:connecttype=\"none\"/><v:textbox style=\"mso-direction-alt:auto\">"
+      + "<div style=\"text-align:left\"></div></v:textbox>"
+      + "<x:ClientData ObjectType=\"Note\"><x:MoveWithCells/><x:SizeWithCells/>"
+      + "<x:Anchor>\(column + 1), 15, \(max(row - 1, 0)), 10, \(column + 5), 15, \(row + 5), 4</x:Anchor>"
+      + "<x:AutoFill>False</x:AutoFill><x:Row>\(row)</x:Row><x:Column>\(column)</x:Column>"
+      + "</x:ClientData></v:shape>"
+  }
+}
