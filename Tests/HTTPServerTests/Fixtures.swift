@@ -41,3 +41,8 @@ func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
   }
   return true
 }
+
+extension RequestBody {
+  /// The whole body (empty when it cannot be read back).
+  var all: [UInt8] { (try? readAll()) ?? [] }
+}
