@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import XLSXTestSupport
 import Synchronization
 
 /// A value the server's threads and the test share.

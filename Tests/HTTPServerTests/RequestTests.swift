@@ -1,4 +1,5 @@
 import HTTPServer
+import XLSXTestSupport
 import Testing
 
 /// What reaches the handler, and what reaches the client from its answer.
