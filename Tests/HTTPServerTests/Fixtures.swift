@@ -15,9 +15,10 @@ final class Shared<Value>: Sendable where Value: Sendable {
 func serve(
   _ configuration: HTTPServer.Configuration = .init(),
   log: (@Sendable (AccessLogEntry) -> Void)? = nil,
+  admit: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil,
   handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse
 ) throws -> HTTPServer {
-  let server = HTTPServer(configuration: configuration, log: log, handler: handler)
+  let server = HTTPServer(configuration: configuration, log: log, admit: admit, handler: handler)
   try server.start()
   return server
 }
