@@ -135,8 +135,8 @@ public final class HTTPServer: Sendable {
     while stopped.dispatcher.inFlight.load(ordering: .acquiring) > 0, .now < deadline {
       usleep(5_000)
     }
-    MHD_stop_daemon(stopped.daemon)
     stopped.dispatcher.deadlines.stop()
+    MHD_stop_daemon(stopped.daemon)
   }
 
   /// Connections closed so far for being past ``Configuration/requestDeadlineSeconds``.

@@ -22,7 +22,14 @@ public final class RawClient {
   private let fd: Int32
 
   public init(port: UInt16, from source: String? = nil) throws {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    fd = try Self.connected(port: port, from: source)
+  }
+
+  /// A connected socket; on failure nothing is left open. (Set in `init` only on success: a
+  /// throwing `init` runs `deinit`, which would close the number again — by then, perhaps,
+  /// another thread's socket.)
+  private static func connected(port: UInt16, from source: String?) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw SocketError(operation: "socket", code: errno) }
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -55,6 +62,7 @@ public final class RawClient {
       close(fd)
       throw SocketError(operation: "connect", code: code)
     }
+    return fd
   }
 
   deinit { close(fd) }
