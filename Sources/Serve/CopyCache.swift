@@ -38,8 +38,9 @@ struct AnnotatedCopy: Sendable {
 /// room: at most `maxCopies` files and `maxBytes` bytes in all, and each client (an IP address
 /// when anonymous, a college when signed in: ``ServeApp/context``) at most `perClient` of the
 /// copies and the same share of the bytes. A client at its share replaces its own oldest copy;
-/// when the whole cache is full, the oldest copy of the client holding the most goes. So one
-/// client checking without end only ever evicts its own copies, never another's.
+/// when the whole cache is full, the oldest copy of the anonymous client holding the most goes
+/// (a college's only when no anonymous copy is left). So one client checking without end only
+/// ever evicts its own copies, and anonymous checks never evict a signed-in college's.
 final class CopyCache: Sendable {
   private struct Entry {
     var copy: AnnotatedCopy
@@ -105,9 +106,12 @@ final class CopyCache: Sendable {
       while !entries.isEmpty,
         entries.count >= maxCopies || entries.values.reduce(0, { $0 + $1.size }) + size > maxBytes
       {
-        let holdings = Dictionary(grouping: entries.values, by: \.client).mapValues {
-          $0.reduce(0) { $0 + $1.size }
-        }
+        // Anonymous copies give way first, so checks without signing in never evict a
+        // college's copy while there is an anonymous one to evict instead.
+        let anonymous = entries.values.filter { !$0.client.hasPrefix("college:") }
+        let holdings = Dictionary(
+          grouping: anonymous.isEmpty ? Array(entries.values) : anonymous, by: \.client
+        ).mapValues { $0.reduce(0) { $0 + $1.size } }
         guard let largest = holdings.max(by: { $0.value < $1.value })?.key else { break }
         evictOldest(of: largest)
       }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPServer
 import Pipeline
 import XLSXTestSupport
@@ -17,9 +18,21 @@ struct AppFixture {
 
   init(
     concurrentChecks: Int = 2, queueWait: Int = 5, maxUpload: Int = 1 << 20,
-    now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_720_000_000) }
+    now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_720_000_000) },
+    configure: (inout ServeSettings) -> Void = { _ in }
   ) throws {
     directory = try TemporaryDirectory()
+    let configuration = Self.configuration(
+      in: directory, concurrentChecks: concurrentChecks, queueWait: queueWait,
+      maxUpload: maxUpload, configure: configure)
+    app = try ServeApp(configuration: configuration, now: now)
+  }
+
+  /// The configuration of the fixture's folder, two colleges' tokens, small limits.
+  static func configuration(
+    in directory: TemporaryDirectory, concurrentChecks: Int = 2, queueWait: Int = 5,
+    maxUpload: Int = 1 << 20, configure: (inout ServeSettings) -> Void = { _ in }
+  ) -> Configuration {
     var configuration = Configuration()
     configuration.baseDirectory = directory.url.path
     configuration.run.inbox = "inbox"
@@ -30,15 +43,25 @@ struct AppFixture {
     configuration.serve.copyLifetimeSeconds = 60
     configuration.reader.ratioCheckAfterBytes = 1 << 20
     for (college, token) in Self.tokens { configuration.serve.tokens[college] = Tokens.hash(token) }
-    app = try ServeApp(configuration: configuration, now: now)
+    configure(&configuration.serve)
+    return configuration
   }
 
   func send(
     _ method: String, _ path: String, query: [String: String] = [:],
     headers: [String: String] = [:],
-    body: [UInt8] = []
+    body: [UInt8] = [], from address: String? = nil
   ) -> HTTPResponse {
-    app.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: body))
+    app.handle(
+      HTTPRequest(
+        method: method, path: path, query: query, headers: headers, body: body,
+        remoteAddress: address))
+  }
+
+  /// A session cookie (`sid=…`) of `college`, from the sign-in form.
+  func signIn(_ college: String) -> String? {
+    let login = send("POST", "/login", body: Array("token=\(Self.tokens[college] ?? "")".utf8))
+    return login.header("Set-Cookie")?.split(separator: ";").first.map(String.init)
   }
 
   func bearer(_ college: String) -> [String: String] {
@@ -81,4 +104,40 @@ func fixture(_ name: String) throws -> [UInt8] {
   let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
   return [UInt8](try Data(contentsOf: root.appendingPathComponent("fixtures/inbox/\(name)")))
+}
+
+/// `pipeline serve` on a free loopback port over a fixture's folder, its access log kept.
+final class ServerFixture: Sendable {
+  let directory: TemporaryDirectory
+  let server: ServeServer
+  private let log = Log()
+  var app: ServeApp { server.app }
+  var port: UInt16 { server.port }
+
+  init(
+    concurrentChecks: Int = 2, queueWait: Int = 5, maxUpload: Int = 1 << 20,
+    configure: (inout ServeSettings) -> Void = { _ in }
+  ) throws {
+    directory = try TemporaryDirectory()
+    let configuration = AppFixture.configuration(
+      in: directory, concurrentChecks: concurrentChecks, queueWait: queueWait,
+      maxUpload: maxUpload, configure: configure)
+    let log = log
+    server = try ServeServer(configuration: configuration, listen: "127.0.0.1:0") { line in
+      log.lines.withLock { $0.append(line) }
+    }
+    try server.start()
+  }
+
+  deinit {
+    server.stop()
+    directory.remove()
+  }
+
+  /// The access-log lines so far.
+  var lines: [String] { log.lines.withLock { $0 } }
+
+  private final class Log: Sendable {
+    let lines = Mutex<[String]>([])
+  }
 }
