@@ -83,10 +83,12 @@ private func formDecoded(_ bytes: ArraySlice<UInt8>) -> String {
     let byte = bytes[i]
     if byte == UInt8(ascii: "+") {
       out.append(UInt8(ascii: " "))
-    } else if byte == UInt8(ascii: "%"), i + 2 < bytes.endIndex, let high = hexValue(bytes[i + 1]),
-      let low = hexValue(bytes[i + 2])
+    } else if byte == UInt8(ascii: "%"), i + 2 < bytes.endIndex,
+      case let digits = bytes[(i + 1)...(i + 2)],
+      digits.allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }),
+      let value = UInt8(String(decoding: digits, as: UTF8.self), radix: 16)
     {
-      out.append(high << 4 | low)
+      out.append(value)
       i += 2
     } else {
       out.append(byte)
@@ -94,15 +96,6 @@ private func formDecoded(_ bytes: ArraySlice<UInt8>) -> String {
     i += 1
   }
   return String(decoding: out, as: UTF8.self)
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-  switch byte {
-  case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-  case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-  case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-  default: nil
-  }
 }
 
 /// At most `perMinute` events per key in each minute (a fixed window per key); memory stays

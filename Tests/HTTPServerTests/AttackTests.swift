@@ -19,6 +19,19 @@ import XLSXTestSupport
       HTTPServer.Configuration(maxBodyBytes: 32 << 20, bodyFolder: folder.url.path)
     }
 
+    /// A started server behind a new guard.
+    static func serving() throws -> (Guarded, HTTPServer) {
+      let guarded = try Guarded()
+      return (
+        guarded, try serve(guarded.configuration, admit: guarded.admit, handler: guarded.handle)
+      )
+    }
+
+    func stop(_ server: HTTPServer) {
+      server.stop()
+      folder.remove()
+    }
+
     func admit(_ request: HTTPRequest) -> HTTPResponse? {
       request.headers["authorization"] == nil ? .text(401, "who are you?\n") : nil
     }
@@ -41,11 +54,8 @@ import XLSXTestSupport
   }
 
   @Test func anUnauthenticatedUploadIsRefusedBeforeItsBodyIsSent() throws {
-    let guarded = try Guarded()
-    defer { guarded.folder.remove() }
-    let server = try serve(
-      guarded.configuration, admit: guarded.admit, handler: guarded.handle)
-    defer { server.stop() }
+    let (guarded, server) = try Guarded.serving()
+    defer { guarded.stop(server) }
     let client = try RawClient(port: server.port)
     let declared = 20 << 20
     try client.send(
@@ -60,11 +70,8 @@ import XLSXTestSupport
   }
 
   @Test func anAuthenticatedUploadIsStreamedToAPrivateFileAndRemovedAfter() throws {
-    let guarded = try Guarded()
-    defer { guarded.folder.remove() }
-    let server = try serve(
-      guarded.configuration, admit: guarded.admit, handler: guarded.handle)
-    defer { server.stop() }
+    let (guarded, server) = try Guarded.serving()
+    defer { guarded.stop(server) }
     let body = [UInt8](repeating: 7, count: 20 << 20)
     let response = try exchange(
       server.port, request("POST", "/api/submit", headers: ["Authorization: Bearer t"], body: body))
@@ -184,6 +191,26 @@ import XLSXTestSupport
     ["Transfer-Encoding: gzip"],
   ])
   func ambiguousFramingIs400AndClosed(headers: [String]) throws {
+    let (bytes, ending, calls) = try post(headers, "3\r\nabc\r\n0\r\n\r\n")
+    #expect(RawResponse(bytes)?.status == 400)
+    #expect(RawResponse(bytes)?.headers["connection"] == "close")
+    #expect(ending != .timedOut)
+    #expect(calls == 0)
+  }
+
+  @Test(arguments: [["Content-Length: 3"], ["Transfer-Encoding: chunked"]])
+  func oneFramingIsServed(headers: [String]) throws {
+    let body = headers[0].hasPrefix("Content") ? "abc" : "3\r\nabc\r\n0\r\n\r\n"
+    let (bytes, _, calls) = try post(headers + ["Connection: close"], body)
+    #expect(RawResponse(bytes)?.text == "3")
+    #expect(calls == 1)
+  }
+
+  /// A POST with `headers` and `body` as they are, read to the end of the connection; and how
+  /// often the handler ran.
+  private func post(_ headers: [String], _ body: String) throws -> (
+    [UInt8], RawClient.Ending, Int
+  ) {
     let guarded = try Guarded()
     defer { guarded.folder.remove() }
     let server = try serve(guarded.configuration, handler: guarded.handle)
@@ -191,25 +218,9 @@ import XLSXTestSupport
     var head = "POST /api/check HTTP/1.1\r\nHost: x\r\n"
     for header in headers { head += header + "\r\n" }
     let client = try RawClient(port: server.port)
-    try client.send(head + "\r\n3\r\nabc\r\n0\r\n\r\n")
+    try client.send(head + "\r\n" + body)
     let (bytes, ending) = client.readToEnd()
-    #expect(RawResponse(bytes)?.status == 400)
-    #expect(RawResponse(bytes)?.headers["connection"] == "close")
-    #expect(ending != .timedOut)
-    #expect(guarded.calls.current == 0)
-  }
-
-  @Test(arguments: [["Content-Length: 3"], ["Transfer-Encoding: chunked"]])
-  func oneFramingIsServed(headers: [String]) throws {
-    let guarded = try Guarded()
-    defer { guarded.folder.remove() }
-    let server = try serve(guarded.configuration, handler: guarded.handle)
-    defer { server.stop() }
-    var head = "POST /api/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-    for header in headers { head += header + "\r\n" }
-    let body = headers[0].hasPrefix("Content") ? "abc" : "3\r\nabc\r\n0\r\n\r\n"
-    let response = try exchange(server.port, Array((head + "\r\n" + body).utf8))
-    #expect(response.text == "3")
+    return (bytes, ending, guarded.calls.current)
   }
 
   @Test func controlCharactersAreEscapedForTheLog() {

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
-import XLSXTestSupport
 import Synchronization
+import XLSXTestSupport
 
 /// A server started on a free loopback port; the test stops it (`defer { server.stop() }`).
 func serve(
@@ -14,7 +14,6 @@ func serve(
   try server.start()
   return server
 }
-
 
 extension RequestBody {
   /// The whole body (empty when it cannot be read back).

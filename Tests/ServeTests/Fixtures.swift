@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import HTTPServer
 import Pipeline
+import Synchronization
 import XLSXTestSupport
 
 @testable import Serve
@@ -21,11 +21,25 @@ struct AppFixture {
     now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_720_000_000) },
     configure: (inout ServeSettings) -> Void = { _ in }
   ) throws {
-    directory = try TemporaryDirectory()
-    let configuration = Self.configuration(
-      in: directory, concurrentChecks: concurrentChecks, queueWait: queueWait,
-      maxUpload: maxUpload, configure: configure)
+    let configuration: Configuration
+    (directory, configuration) = try Self.prepared(
+      concurrentChecks: concurrentChecks, queueWait: queueWait, maxUpload: maxUpload,
+      configure: configure)
     app = try ServeApp(configuration: configuration, now: now)
+  }
+
+  /// A new folder and its ``configuration(in:concurrentChecks:queueWait:maxUpload:configure:)``.
+  static func prepared(
+    concurrentChecks: Int, queueWait: Int, maxUpload: Int,
+    configure: (inout ServeSettings) -> Void
+  ) throws -> (TemporaryDirectory, Configuration) {
+    let directory = try TemporaryDirectory()
+    return (
+      directory,
+      configuration(
+        in: directory, concurrentChecks: concurrentChecks, queueWait: queueWait,
+        maxUpload: maxUpload, configure: configure)
+    )
   }
 
   /// The configuration of the fixture's folder, two colleges' tokens, small limits.
@@ -118,10 +132,10 @@ final class ServerFixture: Sendable {
     concurrentChecks: Int = 2, queueWait: Int = 5, maxUpload: Int = 1 << 20,
     configure: (inout ServeSettings) -> Void = { _ in }
   ) throws {
-    directory = try TemporaryDirectory()
-    let configuration = AppFixture.configuration(
-      in: directory, concurrentChecks: concurrentChecks, queueWait: queueWait,
-      maxUpload: maxUpload, configure: configure)
+    let configuration: Configuration
+    (directory, configuration) = try AppFixture.prepared(
+      concurrentChecks: concurrentChecks, queueWait: queueWait, maxUpload: maxUpload,
+      configure: configure)
     let log = log
     server = try ServeServer(configuration: configuration, listen: "127.0.0.1:0") { line in
       log.lines.withLock { $0.append(line) }

@@ -1,3 +1,4 @@
+import HTTPServer
 import Testing
 
 @testable import Serve
@@ -39,6 +40,14 @@ import Testing
     #expect(throws: MultipartError.self) {
       try MultipartForm(body: Array(body.utf8), contentType: contentType)
     }
+  }
+
+  @Test func aSignInFormsFieldsAreDecodedFromTheBodysFile() throws {
+    let f = try AppFixture()
+    let fields = f.app.formFields(
+      RequestBody(Array("token=a%2Bb+c%E4%B8%AD&token=x&bad=%zz%4&e".utf8)))
+    #expect(fields == ["token": "a+b c中", "bad": "%zz%4", "e": ""])
+    #expect(f.app.formFields(RequestBody([UInt8](repeating: 0x61, count: 70_000))) == [:])
   }
 
   @Test func headerParametersQuotedEscapedAndBare() {

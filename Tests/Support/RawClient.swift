@@ -33,35 +33,28 @@ public final class RawClient {
     guard fd >= 0 else { throw SocketError(operation: "socket", code: errno) }
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    if let source {
-      var local = sockaddr_in()
-      local.sin_family = sa_family_t(AF_INET)
-      inet_pton(AF_INET, source, &local.sin_addr)
-      let bound = withUnsafePointer(to: &local) {
+    /// `call` (bind, connect) on the address `host:port`; on failure the socket is closed.
+    func attach(
+      _ operation: String, _ host: String, _ port: UInt16,
+      _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32
+    ) throws {
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = port.bigEndian
+      inet_pton(AF_INET, host, &address.sin_addr)
+      let result = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-          bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+          call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
         }
       }
-      guard bound == 0 else {
+      guard result == 0 else {
         let code = errno
         close(fd)
-        throw SocketError(operation: "bind \(source)", code: code)
+        throw SocketError(operation: operation, code: code)
       }
     }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else {
-      let code = errno
-      close(fd)
-      throw SocketError(operation: "connect", code: code)
-    }
+    if let source { try attach("bind \(source)", source, 0, bind) }
+    try attach("connect", "127.0.0.1", port, connect)
     return fd
   }
 
