@@ -57,8 +57,14 @@ struct Connection {
   /// connection is closed. A few hundred bytes fit in any socket's send buffer.
   func sendDirectly(_ bytes: [UInt8]) {
     guard let socket else { return }
-    _ = bytes.withUnsafeBytes {
-      send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-    }
+    send(bytes, toSocket: socket)
+  }
+}
+
+/// Writes `bytes` to `socket` without waiting (what does not fit in the send buffer is dropped)
+/// and without `SIGPIPE`.
+func send(_ bytes: [UInt8], toSocket socket: Int32) {
+  _ = bytes.withUnsafeBytes {
+    send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
   }
 }

@@ -70,9 +70,7 @@ final class RequestDeadlines: Sendable {
     watched.withLock { watched in
       for (key, entry) in watched {
         guard let since = entry.since, since.duration(to: now) > deadline else { continue }
-        _ = Self.timeout.withUnsafeBytes {
-          send(entry.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-        }
+        send(Self.timeout, toSocket: entry.socket)
         shutdown(entry.socket, Int32(SHUT_RDWR))
         watched[key]?.since = nil
         cut.add(1, ordering: .relaxed)
