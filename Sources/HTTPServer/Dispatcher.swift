@@ -17,6 +17,8 @@ final class Dispatcher: Sendable {
   /// Set when the server starts stopping: answers then close their connection.
   let stopping = Atomic<Bool>(false)
   let deadlines: RequestDeadlines
+  /// The files bodies are streamed to.
+  let spools: SpoolPool
 
   init(
     configuration: HTTPServer.Configuration,
@@ -29,6 +31,7 @@ final class Dispatcher: Sendable {
     self.handler = handler
     self.log = log
     deadlines = RequestDeadlines(seconds: configuration.requestDeadlineSeconds)
+    spools = SpoolPool(folder: configuration.bodyFolder)
   }
 
   /// Starts a daemon serving `socket` (which it takes over) through this dispatcher: a thread
@@ -115,7 +118,7 @@ final class Dispatcher: Sendable {
         return refuseUpload(busy, exchange, on: connection)
       }
     }
-    if exchange.spool == nil { exchange.spool = BodySpool(folder: configuration.bodyFolder) }
+    if exchange.spool == nil { exchange.spool = BodySpool(from: spools) }
     guard let spool = exchange.spool, spool.append(piece) else {
       return refuseUpload(
         .text(503, "the server cannot store the request body now\n"), exchange, on: connection)

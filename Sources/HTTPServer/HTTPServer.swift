@@ -43,7 +43,8 @@ public final class HTTPServer: Sendable {
     /// Body bytes of all requests in flight together (their `Content-Length`, or what a chunked
     /// body has sent); a body that would go past it is answered 503 with `Retry-After`.
     public var maxBodyBytesInFlight: Int
-    /// The folder bodies are streamed to (files 0600, removed when their request is over).
+    /// The folder bodies are streamed to (files 0600, emptied when their request is over, kept
+    /// for the next bodies while the server runs and deleted when it stops).
     public var bodyFolder: String
     /// The `Retry-After` of the server's own 503 answers.
     public var retryAfterSeconds: Int
@@ -137,6 +138,7 @@ public final class HTTPServer: Sendable {
     }
     stopped.dispatcher.deadlines.stop()
     MHD_stop_daemon(stopped.daemon)
+    stopped.dispatcher.spools.drain()
   }
 
   /// Connections closed so far for being past ``Configuration/requestDeadlineSeconds``.

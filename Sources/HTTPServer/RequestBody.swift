@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A request's body, or a run of bytes inside one: on disk when it came off the wire (the server
 /// streams every body to a private file as it arrives, never holding it whole in memory), in
@@ -113,22 +114,20 @@ public struct BodyError: Error, Sendable, CustomStringConvertible {
   }
 }
 
-/// The body of a request arriving: a file created 0600 in the server's body folder, appended to
-/// as the pieces come; removed when the request is over.
+/// The body of a request arriving: a file (0600) in the server's body folder, written as the
+/// pieces come; given back to its ``SpoolPool`` when the request is over.
 final class BodySpool {
   let path: String
   private var fd: Int32
+  private let pool: SpoolPool
   private(set) var count = 0
 
-  /// A new, empty file in `folder`; nil when it cannot be created.
-  init?(folder: String) {
-    let name =
-      "body-"
-      + (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }
-      .joined(separator: "-")
-    path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-    fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { return nil }
+  /// An empty file from `pool`; nil when none can be created.
+  init?(from pool: SpoolPool) {
+    guard let (fd, path) = pool.take() else { return nil }
+    self.fd = fd
+    self.path = path
+    self.pool = pool
   }
 
   deinit { remove() }
@@ -137,7 +136,7 @@ final class BodySpool {
   func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
     var done = 0
     while done < bytes.count {
-      let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+      let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(count + done))
       if n < 0, errno == EINTR { continue }
       guard n > 0 else { return false }
       done += n
@@ -149,11 +148,67 @@ final class BodySpool {
   /// The body so far, for the handler.
   var body: RequestBody { RequestBody(file: path, count: count) }
 
-  /// Closes and deletes the file (safe to call twice).
+  /// Gives the file back, emptied (safe to call twice).
   func remove() {
     guard fd >= 0 else { return }
-    close(fd)
+    pool.give(fd, path)
     fd = -1
-    unlink(path)
+  }
+}
+
+/// Body files, reused: creating and deleting a file for every request costs the file system more
+/// than the request's own reading and writing (an inode allocated and freed each time, the folder
+/// locked by every request at once). A file given back is emptied and kept for the next body, up
+/// to `keep` of them; the others are deleted. Every file is 0600 in `folder`.
+final class SpoolPool: Sendable {
+  private let folder: String
+  private let keep: Int
+  private let idle = Mutex<[(fd: Int32, path: String)]>([])
+
+  init(folder: String, keep: Int = 64) {
+    self.folder = folder.hasSuffix("/") ? folder : folder + "/"
+    self.keep = keep
+  }
+
+  deinit { drain() }
+
+  /// An empty file: a kept one, else a new one; nil when it cannot be created.
+  func take() -> (Int32, String)? {
+    if let kept = idle.withLock({ $0.popLast() }) { return kept }
+    let name =
+      "body-"
+      + (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }
+      .joined(separator: "-")
+    let fd = open(folder + name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600)
+    return fd >= 0 ? (fd, folder + name) : nil
+  }
+
+  /// Takes a file back: emptied and kept, or deleted when enough are kept (or it cannot be
+  /// emptied).
+  func give(_ fd: Int32, _ path: String) {
+    let kept =
+      ftruncate(fd, 0) == 0
+      && idle.withLock { idle in
+        guard idle.count < keep else { return false }
+        idle.append((fd, path))
+        return true
+      }
+    if !kept {
+      close(fd)
+      unlink(path)
+    }
+  }
+
+  /// Deletes the kept files (the server has stopped).
+  func drain() {
+    let files: [(fd: Int32, path: String)] = idle.withLock { idle in
+      let all = idle
+      idle = []
+      return all
+    }
+    for file in files {
+      close(file.fd)
+      unlink(file.path)
+    }
   }
 }

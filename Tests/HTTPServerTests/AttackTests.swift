@@ -69,9 +69,9 @@ import XLSXTestSupport
     #expect(try FileManager.default.contentsOfDirectory(atPath: guarded.folder.url.path) == [])
   }
 
-  @Test func anAuthenticatedUploadIsStreamedToAPrivateFileAndRemovedAfter() throws {
+  @Test func anAuthenticatedUploadIsStreamedToAPrivateFileEmptiedAfter() throws {
     let (guarded, server) = try Guarded.serving()
-    defer { guarded.stop(server) }
+    defer { guarded.folder.remove() }
     let body = [UInt8](repeating: 7, count: 20 << 20)
     let response = try exchange(
       server.port, request("POST", "/api/submit", headers: ["Authorization: Bearer t"], body: body))
@@ -81,10 +81,15 @@ import XLSXTestSupport
     #expect(seen.files.count == 1)
     #expect(seen.mode == 0o600)
     #expect(seen.size == body.count)
+    // Emptied when the request is over (and kept for the next body), deleted when the server stops.
+    let folder = guarded.folder.url.path
+    let file = (folder as NSString).appendingPathComponent(seen.files[0])
     #expect(
       eventually {
-        (try? FileManager.default.contentsOfDirectory(atPath: guarded.folder.url.path)) == []
+        (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) == 0
       })
+    server.stop()
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
   }
 
   @Test func aBodyPastTheBudgetInFlightGets503WithRetryAfter() throws {
