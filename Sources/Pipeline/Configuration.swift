@@ -164,7 +164,8 @@ public struct ServeSettings: Codable, Equatable, Sendable {
   public var maxConcurrentChecks = 4
   /// How long a check waits for its turn before the answer is 503 with `Retry-After`.
   public var queueWaitSeconds = 10
-  /// The server's threads: requests answered at once (a waiting check holds one).
+  /// No longer used: every connection has a thread of its own (issue 12), so a check waiting its
+  /// turn holds up no other client. Kept so that existing configuration files still load.
   public var threads = 16
   /// A connection on which nothing arrives or leaves for this long is closed.
   public var connectionTimeoutSeconds = 30
