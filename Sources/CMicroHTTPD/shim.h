@@ -9,21 +9,22 @@
 // Swift cannot call C variadic functions: these are fixed-argument forms of the two that
 // HTTPServer needs.
 
-/// MHD_start_daemon on an already listening socket (the daemon owns it from here), with a
-/// thread pool, an idle-connection timeout, a connection limit and a request-completed callback;
-/// `cls` goes to both callbacks.
+/// MHD_start_daemon on an already listening socket (the daemon owns it from here), with an
+/// idle-connection timeout, a connection limit overall and per client IP, a request-completed
+/// callback and a connection callback (opened, closed); `cls` goes to every callback.
 static inline struct MHD_Daemon *cmhd_start_daemon(
-  unsigned int flags, MHD_socket listen_fd, unsigned int threads, unsigned int timeout_seconds,
-  unsigned int connection_limit, MHD_AccessHandlerCallback access,
-  MHD_RequestCompletedCallback completed, void *cls)
+  unsigned int flags, MHD_socket listen_fd, unsigned int timeout_seconds,
+  unsigned int connection_limit, unsigned int per_ip_limit, MHD_AccessHandlerCallback access,
+  MHD_RequestCompletedCallback completed, MHD_NotifyConnectionCallback notify, void *cls)
 {
   return MHD_start_daemon(
     flags, 0, NULL, NULL, access, cls,
     MHD_OPTION_LISTEN_SOCKET, listen_fd,
-    MHD_OPTION_THREAD_POOL_SIZE, threads,
     MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
     MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_limit,
     MHD_OPTION_NOTIFY_COMPLETED, completed, cls,
+    MHD_OPTION_NOTIFY_CONNECTION, notify, cls,
     MHD_OPTION_END);
 }
 

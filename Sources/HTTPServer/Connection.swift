@@ -23,6 +23,16 @@ struct Connection {
     return pairs
   }
 
+  /// How many times the header field `name` was sent (compared without regard to case).
+  func count(of name: String) -> Int {
+    values(.HEADER_KIND).lazy.filter { $0.0.lowercased() == name }.count
+  }
+
+  /// The connection's socket.
+  var socket: Int32? {
+    cmhd_connection_info(handle, .CONNECTION_INFO_CONNECTION_FD)?.pointee.connect_fd
+  }
+
   /// The declared `Content-Length`, when there is one and it is a number.
   var contentLength: UInt64? {
     MHD_lookup_connection_value(handle, .HEADER_KIND, "Content-Length").flatMap {
@@ -46,9 +56,15 @@ struct Connection {
   /// answer libmicrohttpd cannot give (see `Dispatcher.refuseUpload`), just before the
   /// connection is closed. A few hundred bytes fit in any socket's send buffer.
   func sendDirectly(_ bytes: [UInt8]) {
-    guard let info = cmhd_connection_info(handle, .CONNECTION_INFO_CONNECTION_FD) else { return }
-    _ = bytes.withUnsafeBytes {
-      send(info.pointee.connect_fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-    }
+    guard let socket else { return }
+    send(bytes, toSocket: socket)
+  }
+}
+
+/// Writes `bytes` to `socket` without waiting (what does not fit in the send buffer is dropped)
+/// and without `SIGPIPE`.
+func send(_ bytes: [UInt8], toSocket socket: Int32) {
+  _ = bytes.withUnsafeBytes {
+    send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
   }
 }

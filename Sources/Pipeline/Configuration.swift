@@ -105,11 +105,24 @@ public struct Configuration: Codable, Equatable, Sendable {
       ("maxSessionsPerCollege", serve.maxSessionsPerCollege),
       ("maxCollegeBytes", serve.maxCollegeBytes),
     ]
-    for (key, value) in serveNumbers where value <= 0 {
+    let serveBounds: [(String, Int)] = [
+      ("maxBodyBytesInFlight", serve.maxBodyBytesInFlight),
+      ("checksPerIPPerMinute", serve.checksPerIPPerMinute), ("maxCheckCells", serve.maxCheckCells),
+      ("maxParts", serve.maxParts), ("maxCopies", serve.maxCopies),
+      ("maxCopyBytes", serve.maxCopyBytes), ("maxCopiesPerClient", serve.maxCopiesPerClient),
+    ]
+    for (key, value) in serveNumbers + serveBounds where value <= 0 {
       throw ConfigurationError(path: path, problem: "serve.\(key) must be a positive whole number")
     }
-    for (key, value) in [("queueWaitSeconds", serve.queueWaitSeconds), ("connectionTimeoutSeconds", serve.connectionTimeoutSeconds)]
-    where value < 0 {
+    let serveZeroOff: [(String, Int)] = [
+      ("maxConnectionsPerIP", serve.maxConnectionsPerIP),
+      ("requestDeadlineSeconds", serve.requestDeadlineSeconds),
+    ]
+    let serveZeroOrMore: [(String, Int)] = [
+      ("queueWaitSeconds", serve.queueWaitSeconds),
+      ("connectionTimeoutSeconds", serve.connectionTimeoutSeconds),
+    ]
+    for (key, value) in serveZeroOrMore + serveZeroOff where value < 0 {
       throw ConfigurationError(path: path, problem: "serve.\(key) must be 0 or more")
     }
     if let address = Self.storeAddress(run.store) {
@@ -181,10 +194,33 @@ public struct ServeSettings: Codable, Equatable, Sendable {
   public var maxConcurrentChecks = 4
   /// How long a check waits for its turn before the answer is 503 with `Retry-After`.
   public var queueWaitSeconds = 10
-  /// The server's threads: requests answered at once (a waiting check holds one).
+  /// No longer used: every connection has a thread of its own (issue 12), so a check waiting its
+  /// turn holds up no other client. Kept so that existing configuration files still load.
   public var threads = 16
   /// A connection on which nothing arrives or leaves for this long is closed.
   public var connectionTimeoutSeconds = 30
+  /// A request that has not arrived whole this long after its connection opened (or after the
+  /// previous answer on it) gets 408 and is closed, however steadily it trickles (0: never).
+  public var requestDeadlineSeconds = 120
+  /// Connections open at once from one IP address; further ones are closed at once (0: no
+  /// limit but the server's 1,024).
+  public var maxConnectionsPerIP = 16
+  /// Body bytes of all uploads in flight together; past it a new body gets 503 + `Retry-After`.
+  public var maxBodyBytesInFlight = 256 << 20
+  /// Self-checks (`/check`, `/api/check`) one IP address may start per minute without signing
+  /// in; beyond, 429 + `Retry-After`.
+  public var checksPerIPPerMinute = 30
+  /// Non-empty cells a self-check reads (below `reader.maxCells`, which submissions get): a
+  /// heavier workbook is FILE-002 for the self-check, to be split or submitted.
+  public var maxCheckCells = 2_000_000
+  /// Parts of one `multipart/form-data` body; more is refused unread.
+  public var maxParts = 16
+  /// Self-checks' annotated copies kept on disk at once, and their bytes together.
+  public var maxCopies = 512
+  public var maxCopyBytes = 1 << 30
+  /// Copies one client (an IP address, or a signed-in college) may hold at once (and the same
+  /// share of `maxCopyBytes`); its next copy replaces its oldest, never another client's.
+  public var maxCopiesPerClient = 16
   /// How long a self-check's annotated copy can be downloaded before it is deleted.
   public var copyLifetimeSeconds = 1800
   /// How long a college stays signed in on the page.

@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// Values kept under unguessable ids for a limited time, then forgotten: the annotated copies of
-/// self-checks (held in memory only, never written to disk) and the page's sign-in sessions.
+/// Values kept under unguessable ids for a limited time, then forgotten: the page's sign-in
+/// sessions (self-checks' annotated copies are in a ``CopyCache``).
 /// Expired entries are dropped whenever the table is touched; beyond `capacity` the oldest go
 /// first, so memory stays bounded however many requests come.
 final class ExpiringTable<Value: Sendable>: Sendable {
@@ -55,10 +55,4 @@ final class ExpiringTable<Value: Sendable>: Sendable {
 
   /// How many entries are held (expired ones included until the next touch).
   var count: Int { entries.withLock { $0.count } }
-}
-
-/// A self-check's annotated copy, ready to download.
-struct AnnotatedCopy: Sendable {
-  var fileName: String
-  var bytes: [UInt8]
 }

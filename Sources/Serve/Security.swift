@@ -144,7 +144,8 @@ extension ServeApp {
   /// The first `limit` bytes of the request's body (a form field is looked for there only, so
   /// the check costs the same whatever the upload's size).
   func leadingBytes(_ request: HTTPRequest, _ limit: Int) -> ArraySlice<UInt8> {
-    request.body.prefix(limit)
+    let head = request.body.slice(from: 0, length: limit)
+    return ((try? head.readAll()) ?? [])[...]
   }
 
   /// An `application/x-www-form-urlencoded` body's fields (the first of a repeated name wins).

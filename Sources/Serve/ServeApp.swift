@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Model
 import Pipeline
+import XLSXReading
 import XLSXWriting
 
 /// The web application of `pipeline serve`: the page (`/`, self-check, sign-in, submissions) and
@@ -12,9 +13,13 @@ public final class ServeApp: Sendable {
   let configuration: Configuration
   let settings: ServeSettings
   let checker: Checker
+  /// The checker of self-checks: at most `serve.maxCheckCells` cells read.
+  let selfChecker: Checker
   let gate: CheckGate
-  /// Self-checks' annotated copies, in memory for `copyLifetimeSeconds`.
-  let copies: ExpiringTable<AnnotatedCopy>
+  /// Self-checks' annotated copies, on disk for `copyLifetimeSeconds`, in bounded room.
+  let copies: CopyCache
+  /// Anonymous self-checks per IP address and minute.
+  let checkRate: RateLimiter
   /// Signed-in browsers: session id (a cookie) → college, its token hash and CSRF token.
   let sessions: SessionTable
   /// The colleges' token hashes, followed in the configuration file (`token add` takes effect).
@@ -22,7 +27,8 @@ public final class ServeApp: Sendable {
   let store: ReceiptStore
   /// The blank template, written once at start.
   let template: [UInt8]
-  /// Where annotated copies are written before they are read into memory and deleted.
+  /// `<serve.receipts>/.scratch` (0700): request bodies as they arrive, annotated copies; emptied
+  /// at every start (what a killed server left).
   let scratch: String
   let now: @Sendable () -> Date
 
@@ -37,9 +43,15 @@ public final class ServeApp: Sendable {
     self.configuration = configuration
     settings = configuration.serve
     checker = Checker(configuration: configuration)
+    var light = configuration
+    light.reader.maxCells = min(configuration.reader.maxCells, settings.maxCheckCells)
+    selfChecker = Checker(configuration: light)
+    checkRate = RateLimiter(perMinute: settings.checksPerIPPerMinute)
     gate = CheckGate(
       concurrent: settings.maxConcurrentChecks, waitSeconds: settings.queueWaitSeconds)
-    copies = ExpiringTable(lifetimeSeconds: settings.copyLifetimeSeconds, capacity: 512, now: now)
+    copies = CopyCache(
+      lifetimeSeconds: settings.copyLifetimeSeconds, maxCopies: settings.maxCopies,
+      maxBytes: settings.maxCopyBytes, perClient: settings.maxCopiesPerClient, now: now)
     let sessions = SessionTable(
       lifetimeSeconds: settings.sessionLifetimeSeconds, perCollege: settings.maxSessionsPerCollege,
       now: now)
@@ -51,11 +63,12 @@ public final class ServeApp: Sendable {
       root: configuration.resolve(settings.receipts),
       inbox: configuration.resolve(configuration.run.inbox))
     self.now = now
-    scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-      "pipeline-serve-\(getpid())-\(unguessableID())")
-    try makePrivateDirectory(scratch)
-    try makePrivateDirectory(store.inbox)
     try makePrivateDirectory(store.root)
+    try makePrivateDirectory(store.inbox)
+    // Bodies and copies pass through here; a killed server's leftovers go at the next start.
+    scratch = (store.root as NSString).appendingPathComponent(".scratch")
+    try? FileManager.default.removeItem(atPath: scratch)
+    try makePrivateDirectory(scratch)
     // Uploads a killed server was writing when it died (hidden, never taken for submissions).
     removeAbandonedTemporaries(in: store.inbox)
     let templatePath = (scratch as NSString).appendingPathComponent("template.xlsx")
@@ -65,10 +78,12 @@ public final class ServeApp: Sendable {
     try? FileManager.default.removeItem(atPath: templatePath)
   }
 
-  deinit { removeScratch() }
-
-  /// Removes the folder annotated copies pass through (empty between checks).
-  func removeScratch() { try? FileManager.default.removeItem(atPath: scratch) }
+  /// Removes what the scratch folder holds (the server has stopped).
+  func removeScratch() {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: scratch)) ?? [] {
+      unlink((scratch as NSString).appendingPathComponent(name))
+    }
+  }
 
   /// Reads the tokens again from the configuration file (SIGHUP); sessions of a replaced or
   /// removed token end.
@@ -82,12 +97,12 @@ public final class ServeApp: Sendable {
   private func answer(_ request: HTTPRequest) -> HTTPResponse {
     if let refused = forgeryRefusal(request) { return refused }
     do {
-      return try route(request)
+      return try withContext(of: request) { try route(request) }
     } catch let refusal as Refusal {
       return refusalAnswer(refusal, api: request.path.hasPrefix("/api/"))
     } catch {
-      FileHandle.standardError.write(
-        Data("pipeline serve: \(request.method) \(request.path): \(error)\n".utf8))
+      let line = "\(request.method) \(request.path): \(error)".escapingControlCharacters
+      FileHandle.standardError.write(Data("pipeline serve: \(line)\n".utf8))
       return request.path.hasPrefix("/api/")
         ? apiError(500, "服务器内部错误，请稍后重试。")
         : .html(500, Pages.message("服务器内部错误", "处理请求时出错，请稍后重试；如仍出错请联系研究生院。"))
@@ -158,21 +173,39 @@ public final class ServeApp: Sendable {
 
   // MARK: - Checking
 
-  /// What a check gives: the entry and the annotated copy's bytes.
+  /// What a check gives: the entry, the annotated copy's file and the upload's bytes.
   struct Checked {
     var entry: CheckEntry
-    var annotated: [UInt8]
+    var annotated: ScratchFile
+    var bytes: [UInt8]
   }
 
-  /// Checks an upload in a slot of the gate and writes its annotated copy (read into memory, the
-  /// file deleted); nil when no slot came free in time.
-  func check(_ bytes: [UInt8], name: String) throws -> Checked? {
+  /// Self-checks an upload: ``check(_:name:with:)`` with the self-check's cost bound
+  /// (`serve.maxCheckCells`); a heavier workbook is a FILE-002 result saying so.
+  func check(_ body: RequestBody, name: String) throws -> Checked? {
+    guard var checked = try check(body, name: name, with: selfChecker) else { return nil }
+    let heavy = XLSXError(.limitExceeded(.cells), "").message
+    guard checked.entry.issues.contains(where: { $0.rule == "FILE-002" && $0.message == heavy })
+    else { return checked }
+    for i in checked.entry.issues.indices where checked.entry.issues[i].message == heavy {
+      checked.entry.issues[i].message =
+        "工作簿的单元格超过 \(settings.maxCheckCells) 个，超出在线自查的上限，未予自查。请按工作站或年度拆分后分别自查，或登录后直接正式报送（报送时按完整限制审核）。"
+    }
+    try AnnotatedWorkbook.writeUnreadable(
+      file: checked.entry.file, issues: checked.entry.issues, to: checked.annotated.path)
+    return checked
+  }
+
+  /// Checks an upload in a slot of the gate (its bytes are read from the body's file only once
+  /// the slot is taken) and writes its annotated copy to the scratch folder; nil when no slot
+  /// came free within `serve.queueWaitSeconds`.
+  func check(_ body: RequestBody, name: String, with checker: Checker) throws -> Checked? {
     try gate.run {
-      let path = (scratch as NSString).appendingPathComponent(unguessableID() + ".xlsx")
-      defer { unlink(path) }
-      let entry = try checker.checkAnnotating(bytes: bytes, name: name, to: path)
-      return Checked(
-        entry: entry, annotated: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+      let bytes = try body.readAll()
+      let annotated = ScratchFile(
+        path: (scratch as NSString).appendingPathComponent("copy-\(unguessableID()).xlsx"))
+      let entry = try checker.checkAnnotating(bytes: bytes, name: name, to: annotated.path)
+      return Checked(entry: entry, annotated: annotated, bytes: bytes)
     }
   }
 
@@ -180,16 +213,16 @@ public final class ServeApp: Sendable {
   /// annotated copy when it has issues); nil when no slot came free in time.
   /// The same bytes again are answered with their receipt; another college's workbook (or one
   /// whose college cannot be read) and a full quota are refused (``Refusal``), nothing written.
-  func submit(_ bytes: [UInt8], uploadedName: String, college: String) throws -> Receipt? {
-    if let existing = existingReceipt(sha256: SHA256.hex(bytes), college: college) {
+  func submit(_ body: RequestBody, uploadedName: String, college: String) throws -> Receipt? {
+    guard let checked = try check(body, name: uploadedName, with: checker) else { return nil }
+    if let existing = existingReceipt(sha256: checked.entry.sha256, college: college) {
       return existing
     }
-    try requireQuota(size: bytes.count, college: college)
-    guard let checked = try check(bytes, name: uploadedName) else { return nil }
+    try requireQuota(size: body.count, college: college)
     try requireOwnCollege(checked.entry, college: college)
     let received = now()
     let file = try store.putInInbox(
-      bytes, college: college, sha256: checked.entry.sha256, at: received)
+      checked.bytes, college: college, sha256: checked.entry.sha256, at: received)
     let receipt = Receipt(
       id: unguessableID(), college: college, file: file, uploadedName: uploadedName,
       entry: checked.entry,
@@ -197,7 +230,7 @@ public final class ServeApp: Sendable {
       late: Receipt.isLate(checked.entry, received: received, policy: configuration.policy))
     if !checked.entry.issues.isEmpty {
       try makePrivateDirectory(store.folder(college))
-      try store.writePrivateFile(checked.annotated, to: store.annotatedPath(college, id: receipt.id))
+      try checked.annotated.move(to: store.annotatedPath(college, id: receipt.id))
     }
     try store.save(receipt)
     return receipt

@@ -4,7 +4,7 @@ import Pipeline
 
 /// `pipeline serve`: the application behind an ``HTTPServer`` with the configuration's limits,
 /// and one access-log line per request (method, path, status, bytes, milliseconds — never a
-/// query string or a header, where a token could travel).
+/// query string or a header, where a token could travel; control characters escaped).
 public final class ServeServer: Sendable {
   public let app: ServeApp
   let server: HTTPServer
@@ -23,9 +23,14 @@ public final class ServeServer: Sendable {
     let app = app
     server = HTTPServer(
       configuration: .init(
-        host: host, port: port, threads: settings.threads, maxBodyBytes: settings.maxUploadBytes,
-        connectionTimeoutSeconds: settings.connectionTimeoutSeconds),
+        host: host, port: port, maxBodyBytes: settings.maxUploadBytes,
+        connectionTimeoutSeconds: settings.connectionTimeoutSeconds,
+        requestDeadlineSeconds: settings.requestDeadlineSeconds,
+        maxConnectionsPerIP: settings.maxConnectionsPerIP,
+        maxBodyBytesInFlight: settings.maxBodyBytesInFlight, bodyFolder: app.scratch,
+        retryAfterSeconds: max(1, settings.queueWaitSeconds)),
       log: { entry in log(Self.line(entry)) },
+      admit: { app.admit($0) },
       handler: { app.handle($0) })
   }
 
@@ -53,7 +58,8 @@ public final class ServeServer: Sendable {
 
   static func line(_ entry: AccessLogEntry) -> String {
     let time = Date().formatted(.iso8601)
-    return "\(time) \(entry.method) \(entry.path) \(entry.status) \(entry.bytes) B "
+    let request = "\(entry.method) \(entry.path)".escapingControlCharacters
+    return "\(time) \(request) \(entry.status) \(entry.bytes) B "
       + String(format: "%.1f ms", entry.milliseconds)
   }
 }

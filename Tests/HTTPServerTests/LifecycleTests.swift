@@ -69,7 +69,7 @@ import XLSXTestSupport
 
   @Test func manyConcurrentClientsEachGetTheirOwnAnswer() throws {
     let server = try serve { request in
-      .text(200, "\(request.path) \(String(decoding: request.body, as: UTF8.self))")
+      .text(200, "\(request.path) \(String(decoding: request.body.all, as: UTF8.self))")
     }
     defer { server.stop() }
     let port = server.port

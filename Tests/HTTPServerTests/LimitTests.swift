@@ -1,4 +1,5 @@
 import HTTPServer
+import XLSXTestSupport
 import Testing
 
 /// Clients that send too much, too slowly or nonsense: answered or dropped, never buffered, and

@@ -1,4 +1,5 @@
 import HTTPServer
+import XLSXTestSupport
 import Testing
 
 /// What reaches the handler, and what reaches the client from its answer.
@@ -38,7 +39,7 @@ import Testing
     let large = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 3) }
     let server = try serve { request in
       .bytes(
-        request.method == "POST" ? 200 : 405, contentType: "application/octet-stream", request.body)
+        request.method == "POST" ? 200 : 405, contentType: "application/octet-stream", request.body.all)
     }
     defer { server.stop() }
     for body in [small, large] {

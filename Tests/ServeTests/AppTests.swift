@@ -24,7 +24,7 @@ import XLSXTestSupport
     #expect(answer.text == expected)
   }
 
-  @Test func theSelfCheckPageListsTheIssuesAndKeepsNothingButTheCopyInMemory() throws {
+  @Test func theSelfCheckPageListsTheIssuesAndKeepsNothingButTheCopy() throws {
     let f = try AppFixture()
     var browser = Browser(f)
     browser.open()
@@ -42,7 +42,12 @@ import XLSXTestSupport
     let workbook = try Workbook(bytes: copy.body, limits: ReaderLimits())
     #expect(workbook.sheets.first?.name == "审核结果")
     #expect(f.inboxFiles().isEmpty)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: f.receipts).isEmpty)
+    // Only the scratch folder, which holds the copy until it expires.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: f.receipts) == [".scratch"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: f.app.scratch).allSatisfy {
+        $0.hasPrefix("copy-")
+      })
   }
 
   @Test func anAnnotatedCopyExpires() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Pipeline
+import Synchronization
 import XLSXTestSupport
 
 @testable import Serve
@@ -20,7 +21,32 @@ struct AppFixture {
     now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_720_000_000) },
     configure: (inout Configuration) -> Void = { _ in }, configPath: String? = nil
   ) throws {
-    directory = try TemporaryDirectory()
+    let configuration: Configuration
+    (directory, configuration) = try Self.prepared(
+      concurrentChecks: concurrentChecks, queueWait: queueWait, maxUpload: maxUpload,
+      configure: configure)
+    app = try ServeApp(configuration: configuration, configPath: configPath, now: now)
+  }
+
+  /// A new folder and its ``configuration(in:concurrentChecks:queueWait:maxUpload:configure:)``.
+  static func prepared(
+    concurrentChecks: Int, queueWait: Int, maxUpload: Int,
+    configure: (inout Configuration) -> Void
+  ) throws -> (TemporaryDirectory, Configuration) {
+    let directory = try TemporaryDirectory()
+    return (
+      directory,
+      configuration(
+        in: directory, concurrentChecks: concurrentChecks, queueWait: queueWait,
+        maxUpload: maxUpload, configure: configure)
+    )
+  }
+
+  /// The configuration of the fixture's folder, two colleges' tokens, small limits.
+  static func configuration(
+    in directory: TemporaryDirectory, concurrentChecks: Int = 2, queueWait: Int = 5,
+    maxUpload: Int = 1 << 20, configure: (inout Configuration) -> Void = { _ in }
+  ) -> Configuration {
     var configuration = Configuration()
     configuration.baseDirectory = directory.url.path
     configuration.run.inbox = "inbox"
@@ -32,15 +58,25 @@ struct AppFixture {
     configuration.reader.ratioCheckAfterBytes = 1 << 20
     for (college, token) in Self.tokens { configuration.serve.tokens[college] = Tokens.hash(token) }
     configure(&configuration)
-    app = try ServeApp(configuration: configuration, configPath: configPath, now: now)
+    return configuration
   }
 
   func send(
     _ method: String, _ path: String, query: [String: String] = [:],
     headers: [String: String] = [:],
-    body: [UInt8] = []
+    body: [UInt8] = [], from address: String? = nil
   ) -> HTTPResponse {
-    app.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: body))
+    app.handle(
+      HTTPRequest(
+        method: method, path: path, query: query, headers: headers, body: body,
+        remoteAddress: address))
+  }
+
+  /// A session cookie (`sid=…`) of `college`, from the sign-in form (as a browser posts it).
+  func signIn(_ college: String) -> String? {
+    var browser = Browser(self)
+    _ = browser.signIn(Self.tokens[college] ?? "")
+    return browser.cookies["sid"].map { "sid=\($0)" }
   }
 
   func bearer(_ college: String) -> [String: String] {
@@ -99,6 +135,8 @@ struct Browser {
   var cookies: [String: String] = [:]
   var csrf = ""
   var host = "127.0.0.1:8080"
+  /// The client's address (the server's per-address limits).
+  var address: String? = nil
   /// Headers sent with every post (what the browser says about where it comes from).
   var origin: [String: String] { ["origin": "http://\(host)", "sec-fetch-site": "same-origin"] }
 
@@ -112,7 +150,8 @@ struct Browser {
   /// GET `path`: keeps the cookies it sets and its forms' CSRF token.
   @discardableResult
   mutating func open(_ path: String = "/") -> HTTPResponse {
-    let answer = f.send("GET", path, headers: cookieHeader.merging(["host": host]) { a, _ in a })
+    let answer = f.send(
+      "GET", path, headers: cookieHeader.merging(["host": host]) { a, _ in a }, from: address)
     take(answer)
     if let match = answer.text.firstMatch(of: /name="csrf" value="([0-9a-f]{32})"/) {
       csrf = String(match.1)
@@ -143,7 +182,7 @@ struct Browser {
     let answer = f.send(
       "POST", path,
       headers: cookieHeader.merging(headers ?? origin) { a, _ in a }.merging(["host": host]) { a, _ in a },
-      body: Array(body.utf8))
+      body: Array(body.utf8), from: address)
     take(answer)
     return answer
   }
@@ -158,7 +197,7 @@ struct Browser {
       "POST", path,
       headers: cookieHeader.merging(headers ?? origin) { a, _ in a }.merging([
         "host": host, "content-type": type,
-      ]) { a, _ in a }, body: body)
+      ]) { a, _ in a }, body: body, from: address)
     take(answer)
     return answer
   }
@@ -169,5 +208,41 @@ struct Browser {
     let answer = post("/login", ["token": token])
     open()
     return answer
+  }
+}
+
+/// `pipeline serve` on a free loopback port over a fixture's folder, its access log kept.
+final class ServerFixture: Sendable {
+  let directory: TemporaryDirectory
+  let server: ServeServer
+  private let log = Log()
+  var app: ServeApp { server.app }
+  var port: UInt16 { server.port }
+
+  init(
+    concurrentChecks: Int = 2, queueWait: Int = 5, maxUpload: Int = 1 << 20,
+    configure: (inout Configuration) -> Void = { _ in }
+  ) throws {
+    let configuration: Configuration
+    (directory, configuration) = try AppFixture.prepared(
+      concurrentChecks: concurrentChecks, queueWait: queueWait, maxUpload: maxUpload,
+      configure: configure)
+    let log = log
+    server = try ServeServer(configuration: configuration, listen: "127.0.0.1:0") { line in
+      log.lines.withLock { $0.append(line) }
+    }
+    try server.start()
+  }
+
+  deinit {
+    server.stop()
+    directory.remove()
+  }
+
+  /// The access-log lines so far.
+  var lines: [String] { log.lines.withLock { $0 } }
+
+  private final class Log: Sendable {
+    let lines = Mutex<[String]>([])
   }
 }

@@ -1,46 +1,67 @@
 import Foundation
 
 /// What a test's socket call failed at.
-struct SocketError: Error, CustomStringConvertible {
-  let operation: String
-  let code: Int32
-  var description: String { "\(operation): \(String(cString: strerror(code)))" }
+public struct SocketError: Error, CustomStringConvertible {
+  public let operation: String
+  public let code: Int32
+  public init(operation: String, code: Int32) {
+    self.operation = operation
+    self.code = code
+  }
+  public var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }
 
 /// A blocking TCP connection to the server under test that sends exactly the bytes it is given,
 /// so tests control every byte (partial requests, chunked bodies, garbage). Reads give up after
-/// 10 s, a guard against a server that never answers.
-final class RawClient {
+/// 10 s, a guard against a server that never answers. Tests of per-address limits connect from
+/// other loopback addresses (`127.0.0.2`: all of 127/8 is the loopback).
+public final class RawClient {
   /// How a read to the end stopped.
-  enum Ending: Equatable { case closed, reset, timedOut }
+  public enum Ending: Equatable { case closed, reset, timedOut }
 
   private let fd: Int32
 
-  init(port: UInt16) throws {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  public init(port: UInt16, from source: String? = nil) throws {
+    fd = try Self.connected(port: port, from: source)
+  }
+
+  /// A connected socket; on failure nothing is left open. (Set in `init` only on success: a
+  /// throwing `init` runs `deinit`, which would close the number again — by then, perhaps,
+  /// another thread's socket.)
+  private static func connected(port: UInt16, from source: String?) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw SocketError(operation: "socket", code: errno) }
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+    /// `call` (bind, connect) on the address `host:port`; on failure the socket is closed.
+    func attach(
+      _ operation: String, _ host: String, _ port: UInt16,
+      _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32
+    ) throws {
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = port.bigEndian
+      inet_pton(AF_INET, host, &address.sin_addr)
+      let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+      guard result == 0 else {
+        let code = errno
+        close(fd)
+        throw SocketError(operation: operation, code: code)
       }
     }
-    guard connected == 0 else {
-      let code = errno
-      close(fd)
-      throw SocketError(operation: "connect", code: code)
-    }
+    if let source { try attach("bind \(source)", source, 0, bind) }
+    try attach("connect", "127.0.0.1", port, connect)
+    return fd
   }
 
   deinit { close(fd) }
 
   /// Sends all of `bytes`; throws when the server has closed the connection.
-  func send(_ bytes: [UInt8]) throws {
+  public func send(_ bytes: [UInt8]) throws {
     var sent = 0
     while sent < bytes.count {
       let n = bytes.withUnsafeBytes {
@@ -51,16 +72,16 @@ final class RawClient {
     }
   }
 
-  func send(_ text: String) throws { try send(Array(text.utf8)) }
+  public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
   /// Whether the server has sent something (or closed) and a read would not wait.
-  var hasReply: Bool {
+  public var hasReply: Bool {
     var polled = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
     return poll(&polled, 1, 0) > 0
   }
 
   /// Everything the server sends until it closes the connection, and how it closed.
-  func readToEnd() -> (bytes: [UInt8], ending: Ending) {
+  public func readToEnd() -> (bytes: [UInt8], ending: Ending) {
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     while true {
@@ -78,7 +99,7 @@ final class RawClient {
   }
 
   /// The response, read to the end of the connection (the requests say `Connection: close`).
-  func readResponse() throws -> RawResponse {
+  public func readResponse() throws -> RawResponse {
     let (bytes, _) = readToEnd()
     guard let response = RawResponse(bytes) else {
       throw SocketError(operation: "read a response (got \(bytes.count) bytes)", code: 0)
@@ -88,15 +109,15 @@ final class RawClient {
 }
 
 /// An HTTP response as it came off the wire.
-struct RawResponse {
-  let status: Int
+public struct RawResponse: Sendable {
+  public let status: Int
   /// Header names lowercased; a repeated field's values joined with ", ".
-  let headers: [String: String]
-  let body: [UInt8]
+  public let headers: [String: String]
+  public let body: [UInt8]
 
   /// Parses a status line, header fields and whatever follows them as the body; nil when the
   /// bytes do not start with a complete head.
-  init?(_ bytes: [UInt8]) {
+  public init?(_ bytes: [UInt8]) {
     let separator = Array("\r\n\r\n".utf8)
     guard let end = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else {
       return nil
@@ -118,11 +139,11 @@ struct RawResponse {
     body = Array(bytes[(end + separator.count)...])
   }
 
-  var text: String { String(decoding: body, as: UTF8.self) }
+  public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// An HTTP/1.1 request closing its connection, with `Content-Length` when there is a body.
-func request(
+public func request(
   _ method: String, _ target: String, headers: [String] = [], body: [UInt8] = []
 ) -> [UInt8] {
   var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
@@ -132,7 +153,7 @@ func request(
 }
 
 /// Sends `bytes` on a new connection and reads the response.
-func exchange(_ port: UInt16, _ bytes: [UInt8]) throws -> RawResponse {
+public func exchange(_ port: UInt16, _ bytes: [UInt8]) throws -> RawResponse {
   let client = try RawClient(port: port)
   try client.send(bytes)
   return try client.readResponse()
