@@ -93,7 +93,10 @@ import XLSXTestSupport
   }
 
   @Test func aBodyPastTheBudgetInFlightGets503WithRetryAfter() throws {
-    var configuration = HTTPServer.Configuration(maxBodyBytesInFlight: 1 << 20)
+    let bodies = try TemporaryDirectory()
+    defer { bodies.remove() }
+    var configuration = HTTPServer.Configuration(
+      maxBodyBytesInFlight: 1 << 20, bodyFolder: bodies.url.path)
     configuration.retryAfterSeconds = 7
     let server = try serve(configuration) { .text(200, "\($0.body.count)") }
     defer { server.stop() }
@@ -101,6 +104,15 @@ import XLSXTestSupport
     try holding.send(
       "POST /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 800000\r\n\r\n")
     try holding.send([UInt8](repeating: 1, count: 1000))
+    // The first body is being taken (its bytes reach its file) before the second one comes: the
+    // two would otherwise race for the budget.
+    #expect(
+      eventually {
+        ((try? FileManager.default.contentsOfDirectory(atPath: bodies.url.path)) ?? []).contains {
+          let path = bodies.url.appendingPathComponent($0).path
+          return ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int ?? 0) > 0
+        }
+      })
     // A second body that does not fit beside the first: refused from its header.
     let refused = try exchange(
       server.port, request("POST", "/b", body: [UInt8](repeating: 2, count: 800_000)))
