@@ -13,8 +13,9 @@ public enum CellValue: Equatable, Sendable {
   /// A number under an elapsed-time format such as `[h]:mm:ss`, as days.
   case duration(days: Double)
   /// A `t="d"` cell (ISO 8601 text, ECMA-376 §18.18.11): a date, a time of day or both, kept
-  /// as the file writes them, time-zone designator included (SPEC §8).
-  case isoDate(ISODateTime)
+  /// as the file writes them, time-zone designator included (SPEC §8). Boxed (`indirect`):
+  /// rare, and its payload would otherwise make every cell value of a sheet four times larger.
+  indirect case isoDate(ISODateTime)
   /// A number cell whose value is not a finite double (`1e400`, `INF`, `NaN`, `abc`), as the
   /// file writes it: neither a number nor text, so that normalization reports CELL-002 at the
   /// cell (SPEC §8) and the annotated copy still shows what was there.
