@@ -80,9 +80,10 @@ public struct Normalizer {
     for row in rows { for cell in row.cells { cells[cell.reference] = cell } }
     var fields: [String: FieldCell] = [:]
     var valueCells: [String: CellReference] = [:]
+    let headerIndex = HeaderIndex(spec)
     for row in rows {
       for cell in row.cells {
-        guard let text = cellText(cell.value), let found = match(spec, text) else { continue }
+        guard let text = cellText(cell.value), let found = match(headerIndex, text) else { continue }
         guard case .field(let f, let unit) = found else {
           issues.append(unknownUnit(found.spec, sheet: sheet, cell: cell.reference, text: text))
           continue
@@ -128,6 +129,9 @@ struct TableReader {
   private let keys: FieldKeys
   private let labels: [String]
   private let totals: Set<String>
+  /// The sheet's headers and aliases by key, computed once (every cell of the header search is
+  /// looked up in it).
+  private let headerIndex: HeaderIndex
 
   private(set) var issues: [Issue] = []
   private var pending: [Row] = []
@@ -155,6 +159,7 @@ struct TableReader {
     keys = FieldKeys(spec.fields.map(\.key))
     labels = spec.fields.map(ValueParser.label)
     totals = Set(template.totalsMarkers.map(TextCleaning.key))
+    headerIndex = HeaderIndex(spec)
   }
 
   mutating func consume(_ row: Row) {
@@ -178,7 +183,7 @@ struct TableReader {
     var best: (row: Row, score: Int)?
     for row in pending {
       let score = Set(
-        row.cells.compactMap { cellText($0.value).flatMap { match(spec, $0)?.field?.key } }
+        row.cells.compactMap { cellText($0.value).flatMap { match(headerIndex, $0)?.field?.key } }
       ).count
       if score > (best?.score ?? 0) { best = (row, score) }
     }
@@ -209,7 +214,7 @@ struct TableReader {
         silent[cell.reference.column] = true
         continue
       }
-      guard let found = match(spec, text) else {
+      guard let found = match(headerIndex, text) else {
         issues.append(
           Issue(
             "STR-004", sheet: sheet, cell: cell.reference,
@@ -322,15 +327,27 @@ private enum HeaderMatch {
   }
 }
 
+/// A sheet's fields by the key of their header and of each alias; the first field in the
+/// template's order wins a key two of them share.
+private struct HeaderIndex {
+  let fields: [String: FieldSpec]
+
+  init(_ spec: SheetSpec) {
+    var fields: [String: FieldSpec] = [:]
+    for f in spec.fields {
+      for name in [f.header] + f.aliases where fields[TextCleaning.key(name)] == nil {
+        fields[TextCleaning.key(name)] = f
+      }
+    }
+    self.fields = fields
+  }
+}
+
 /// The field a header or label names, if any, by its canonical name or an alias (SPEC §3). Only a
 /// money field reads the bracketed unit; every other field ignores it (`(人)`, `(元/月)`).
-private func match(_ spec: SheetSpec, _ text: String) -> HeaderMatch? {
+private func match(_ index: HeaderIndex, _ text: String) -> HeaderMatch? {
   let (key, units) = TextCleaning.keyAndUnits(text)
-  guard !key.isEmpty,
-    let f = spec.fields.first(where: { f in
-      TextCleaning.key(f.header) == key || f.aliases.contains { TextCleaning.key($0) == key }
-    })
-  else { return nil }
+  guard !key.isEmpty, let f = index.fields[key] else { return nil }
   guard f.type == .money else { return .field(f, .yuan) }
   guard let unit = MoneyUnit(headerUnits: units) else { return .unknownUnit(f) }
   return .field(f, unit)
