@@ -62,6 +62,12 @@ extension ServeApp {
   /// than 64 KiB has none). The first of a repeated name wins; `+` is a space.
   func formFields(_ body: RequestBody) -> [String: String] {
     guard body.count <= 64 << 10, let bytes = try? body.readAll() else { return [:] }
+    return formFields(bytes[...])
+  }
+
+  /// The fields of urlencoded bytes (a body, or its first 64 KiB): the first of a repeated name
+  /// wins; `+` is a space.
+  func formFields(_ bytes: ArraySlice<UInt8>) -> [String: String] {
     var fields: [String: String] = [:]
     for pair in bytes.split(separator: UInt8(ascii: "&")) {
       let equals = pair.firstIndex(of: UInt8(ascii: "="))

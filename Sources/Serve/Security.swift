@@ -148,20 +148,6 @@ extension ServeApp {
     return ((try? head.readAll()) ?? [])[...]
   }
 
-  /// An `application/x-www-form-urlencoded` body's fields (the first of a repeated name wins).
-  func formFields(_ body: some Collection<UInt8>) -> [String: String] {
-    var fields: [String: String] = [:]
-    for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-      let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      func decode(_ s: Substring) -> String {
-        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-      }
-      let name = decode(kv[0])
-      if fields[name] == nil { fields[name] = kv.count == 2 ? decode(kv[1]) : "" }
-    }
-    return fields
-  }
-
   // MARK: - Submissions
 
   /// The receipt `college` already has for exactly these bytes, if any: the same file submitted
