@@ -41,11 +41,6 @@ public struct IssueCounts: Sendable, Equatable {
     for issue in issues { add(issue.severity) }
   }
 
-  /// From issue counts per rule ID (a verdict's `rules`), each rule's severity from the catalog.
-  public init(rules: [String: Int]) {
-    for (rule, n) in rules { add(RuleCatalog.severity(of: rule), n) }
-  }
-
   public mutating func add(_ severity: Severity, _ n: Int = 1) {
     switch severity {
     case .error: errors += n
