@@ -34,36 +34,41 @@ release: deps
 run: release
 	$(BIN) run
 
-# The tests also open every output in a real spreadsheet program (LibreOffice, headless).
+# The tests also open every output in a real spreadsheet program (LibreOffice, headless) and
+# compare the annotated copy with the submission as two other readers see them (openpyxl and
+# python-calamine, pip-installed with pillow and Selenium into TEST_VENV; Tests/tools/fidelity.py).
+TEST_VENV := .build/test-venv
+TEST_PIP := selenium openpyxl pillow python-calamine
 test-deps: deps
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "make test-deps: installing libreoffice-calc-nogui"; \
+	@command -v soffice >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || { \
+	  echo "make test-deps: installing libreoffice-calc-nogui python3-venv"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui python3-venv; }
+	@[ -x $(TEST_VENV)/bin/python ] && \
+	  $(TEST_VENV)/bin/python -c 'import selenium, openpyxl, PIL, python_calamine' 2>/dev/null || { \
+	  echo "make test-deps: $(TEST_PIP) into $(TEST_VENV)"; \
+	  python3 -m venv $(TEST_VENV) && $(TEST_VENV)/bin/pip install -q $(TEST_PIP); }
 
 test: test-deps
 	$(SWIFT) test
 	$(MAKE) e2e
 
 # The upload page in a real browser: Debian's chromium through chromium-driver, driven by Selenium
-# (pip-installed into a venv with openpyxl) (e2e/browser_test.py). The screenshot of the results
-# page goes to .build/e2e/ so a test run leaves the tree clean; `make e2e
-# SCREENSHOT=docs/serve-results.png` refreshes the README's.
-E2E_VENV := .build/e2e-venv
+# (from TEST_VENV) (e2e/browser_test.py). The screenshot of the results page goes to .build/e2e/
+# so a test run leaves the tree clean; `make e2e SCREENSHOT=docs/serve-results.png` refreshes the
+# README's.
 SCREENSHOT ?= .build/e2e/serve-results.png
-e2e-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
-	  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || { \
-	  echo "make e2e-deps: installing chromium chromium-driver fonts-noto-cjk python3-venv"; \
+e2e-deps: test-deps
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "make e2e-deps: installing chromium chromium-driver fonts-noto-cjk"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    chromium chromium-driver fonts-noto-cjk python3-venv; }
-	@[ -x $(E2E_VENV)/bin/python ] && $(E2E_VENV)/bin/python -c 'import selenium, openpyxl' 2>/dev/null || { \
-	  python3 -m venv $(E2E_VENV) && $(E2E_VENV)/bin/pip install -q selenium openpyxl; }
+	    chromium chromium-driver fonts-noto-cjk; }
 
 e2e: release e2e-deps
 	@mkdir -p $(dir $(SCREENSHOT))
-	$(E2E_VENV)/bin/python e2e/browser_test.py --binary $(BIN) --screenshot $(SCREENSHOT)
+	$(TEST_VENV)/bin/python e2e/browser_test.py --binary $(BIN) --screenshot $(SCREENSHOT)
 
 # Reader speed against python-calamine, fastexcel and openpyxl (pip-installed into a venv);
 # check against the plain read of a 50,000-payment submission; pipeline run over 500 submissions;

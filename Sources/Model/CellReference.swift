@@ -6,14 +6,19 @@ public struct CellReference: Hashable, Comparable, Sendable, CustomStringConvert
   public static let maxRow = 1_048_576
   public static let maxColumn = 16_384
 
-  public let row: Int
-  public let column: Int
+  /// Stored in 32 bits each (the grid fits): every normalized cell of a submission carries its
+  /// reference, and a 200,000-row sheet holds over a million of them.
+  @usableFromInline let storedRow: Int32
+  @usableFromInline let storedColumn: Int32
+
+  @inlinable public var row: Int { Int(storedRow) }
+  @inlinable public var column: Int { Int(storedColumn) }
 
   /// Makes a reference, or nil when the position is outside A1…XFD1048576.
   public init?(row: Int, column: Int) {
     guard (1...Self.maxRow).contains(row), (1...Self.maxColumn).contains(column) else { return nil }
-    self.row = row
-    self.column = column
+    storedRow = Int32(row)
+    storedColumn = Int32(column)
   }
 
   /// Parses an A1 reference (`B7`, `xfd1048576`; `$` anchors are allowed), or nil.

@@ -125,8 +125,9 @@ public final class ZipWriter {
   private var handle: OpaquePointer?
   private let path: String
   private let temporaryPath: String
-  /// The packages copied from, kept open until `zip_close` has read them.
+  /// The packages and parts copied from, kept open until `zip_close` has read them.
   private var sources: [ZipPackage] = []
+  private var deflatedSources: [Deflated] = []
 
   /// Starts an archive that will be written to `path`.
   public init(path: String) throws(WriteError) {
@@ -158,8 +159,62 @@ public final class ZipWriter {
     try add(source, name: entry.name, modified: entry.modified, method: entry.method)
   }
 
-  /// Adds a new entry holding `bytes`, deflated.
-  public func add(_ name: String, bytes: [UInt8], modified: Int) throws(WriteError) {
+  /// Deflates a part ahead of the archive it will go into (on any thread, while the rest of
+  /// that archive is being made): into a single-entry zip at `scratch`, whose one entry
+  /// ``copy(_:as:modified:)`` then copies without deflating it again (read from the disk, not
+  /// held in memory). The caller removes `scratch` once the archive is closed.
+  public static func deflated(
+    _ content: PartContent, level: Int, scratch: String
+  ) throws(WriteError) -> Deflated {
+    let writer = try ZipWriter(path: scratch)
+    do {
+      switch content {
+      case .bytes(let bytes): try writer.add("part", bytes: bytes, modified: 0, level: level)
+      case .file(let file): try writer.add("part", contentsOf: file, modified: 0, level: level)
+      }
+      try writer.close()
+    } catch {
+      writer.discard()
+      throw error
+    }
+    var code: Int32 = 0
+    guard let za = zip_open(scratch, ZIP_RDONLY, &code) else {
+      throw WriteError(operation: "zip_open", message: Self.message(code: code), context: scratch)
+    }
+    return Deflated(handle: za)
+  }
+
+  /// A part deflated ahead (``deflated(_:level:scratch:)``): the single-entry zip it is in.
+  public final class Deflated: @unchecked Sendable {
+    // Handed from the thread that made it to the one that copies it, used by one at a time.
+    fileprivate var handle: OpaquePointer?
+    fileprivate init(handle: OpaquePointer) { self.handle = handle }
+    deinit { if let handle { zip_discard(handle) } }
+  }
+
+  /// Copies a part deflated ahead as it is stored, under `name`.
+  public func copy(_ part: Deflated, as name: String, modified: Int) throws(WriteError) {
+    let za = try open("copy")
+    guard let src = part.handle else {
+      throw WriteError(operation: "zip_source_zip", message: "source closed", context: name)
+    }
+    if !deflatedSources.contains(where: { $0 === part }) { deflatedSources.append(part) }
+    guard let source = zip_source_zip(za, src, 0, 0, 0, -1) else {
+      throw error("zip_source_zip", name)
+    }
+    try add(source, name: name, modified: modified, method: ZIP_CM_DEFLATE)
+  }
+
+  /// What a new entry holds: bytes, or a file read when the archive is written.
+  public enum PartContent: Sendable {
+    case bytes([UInt8])
+    case file(String)
+  }
+
+  /// Adds a new entry holding `bytes`, deflated at `level` (1 fastest … 9 smallest).
+  public func add(
+    _ name: String, bytes: [UInt8], modified: Int, level: Int = 6
+  ) throws(WriteError) {
     let za = try open("add")
     let copy = malloc(max(bytes.count, 1))!
     bytes.withUnsafeBytes { if let base = $0.baseAddress { memcpy(copy, base, bytes.count) } }
@@ -167,7 +222,7 @@ public final class ZipWriter {
       free(copy)
       throw error("zip_source_buffer", name)
     }
-    try add(source, name: name, modified: modified, method: ZIP_CM_DEFLATE)
+    try add(source, name: name, modified: modified, method: ZIP_CM_DEFLATE, level: level)
   }
 
   /// Adds a new entry holding the file at `file`, deflated at `level` (1 fastest … 9 smallest);
@@ -192,6 +247,7 @@ public final class ZipWriter {
     }
     handle = nil
     sources = []
+    deflatedSources = []
     guard rename(temporaryPath, path) == 0 else {
       let message = String(cString: strerror(errno))
       unlink(temporaryPath)
@@ -207,6 +263,7 @@ public final class ZipWriter {
     }
     handle = nil
     sources = []
+    deflatedSources = []
   }
 
   // MARK: - libzip

@@ -34,17 +34,29 @@ enum CommentsPatch {
     var removed: [CellReference] = []
     var pending = notes
 
-    func newComments() -> String {
-      var xml = ""
+    func newComments() -> [UInt8] {
+      var xml = XMLBytes(capacity: pending.count * 400)
       for (cell, note) in pending.sorted(by: { $0.key < $1.key }) {
-        xml +=
-          "<\(prefix)comment ref=\"\(cell.a1)\" authorId=\"\(ourAuthor ?? authors)\"><\(prefix)text>"
-          + run(note, prefix: prefix, separated: false) + "</\(prefix)text></\(prefix)comment>"
+        xml.raw("<")
+        xml.raw(prefix)
+        xml.raw("comment ref=\"")
+        xml.cell(cell)
+        xml.raw("\" authorId=\"")
+        xml.number(ourAuthor ?? authors)
+        xml.raw("\"><")
+        xml.raw(prefix)
+        xml.raw("text>")
+        run(note, prefix: prefix, separated: false, into: &xml)
+        xml.raw("</")
+        xml.raw(prefix)
+        xml.raw("text></")
+        xml.raw(prefix)
+        xml.raw("comment>")
         commented.append(cell)
         added.append(cell)
       }
       pending = [:]
-      return xml
+      return xml.bytes
     }
     func ourAuthorXML() -> String { "<\(prefix)author>\(author)</\(prefix)author>" }
 
@@ -63,7 +75,8 @@ enum CommentsPatch {
         } else if editor.depth == 2 && editor.nameIs("commentList") && editor.isSelfClosing {
           let xml = newComments()
           try editor.replace(
-            with: Array("<\(prefix)commentList>\(xml)</\(prefix)commentList>".utf8))
+            with: Array("<\(prefix)commentList>".utf8) + xml + Array("</\(prefix)commentList>".utf8)
+          )
         } else if editor.depth == 3 && editor.nameIs("comment") {
           let ref = try editor.attribute("ref").flatMap { CellReference($0) }
           let note = ref.flatMap { pending.removeValue(forKey: $0) }
@@ -154,22 +167,41 @@ enum CommentsPatch {
 
   /// Our text as a run of its own, opening with the marker.
   private static func run(_ note: String, prefix: String, separated: Bool) -> String {
-    "<\(prefix)r><\(prefix)t xml:space=\"preserve\">\(separated ? "\n" : "")"
-      + xmlText(marker + "\n" + note) + "</\(prefix)t></\(prefix)r>"
+    var xml = XMLBytes()
+    run(note, prefix: prefix, separated: separated, into: &xml)
+    return String(decoding: xml.bytes, as: UTF8.self)
+  }
+
+  private static func run(
+    _ note: String, prefix: String, separated: Bool, into xml: inout XMLBytes
+  ) {
+    xml.raw("<")
+    xml.raw(prefix)
+    xml.raw("r><")
+    xml.raw(prefix)
+    xml.raw("t xml:space=\"preserve\">")
+    if separated { xml.raw("\n") }
+    xml.text(marker + "\n" + note)
+    xml.raw("</")
+    xml.raw(prefix)
+    xml.raw("t></")
+    xml.raw(prefix)
+    xml.raw("r>")
   }
 
   // MARK: - VML
 
   /// A new VML drawing with one note shape per cell; shape ids from `1024 × block + 1`.
   static func vml(cells: [CellReference], block: Int) -> [UInt8] {
-    var xml =
+    var xml = XMLBytes(capacity: 1024 + cells.count * 700)
+    xml.raw(
       "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\""
-      + " xmlns:x=\"urn:schemas-microsoft-com:office:excel\">"
-      + "<o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"\(block)\"/></o:shapelayout>"
-      + noteShapeType
-    for (i, cell) in cells.enumerated() { xml += shape(cell, id: 1024 * block + 1 + i) }
-    xml += "</xml>"
-    return Array(xml.utf8)
+        + " xmlns:x=\"urn:schemas-microsoft-com:office:excel\">"
+        + "<o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"\(block)\"/></o:shapelayout>"
+        + noteShapeType)
+    for (i, cell) in cells.enumerated() { shape(cell, id: 1024 * block + 1 + i, into: &xml) }
+    xml.raw("</xml>")
+    return xml.bytes
   }
 
   /// `existing` with the note shapes of `removing` taken out and note shapes for `cells` added
@@ -188,12 +220,14 @@ enum CommentsPatch {
       let digits = rest.prefix { $0.isASCII && $0.isNumber }
       maxID = max(maxID, Int(digits) ?? 0)
     }
-    var added = text.contains("_x0000_t202") ? "" : noteShapeType
-    for (i, cell) in cells.enumerated() { added += shape(cell, id: maxID + 1 + i) }
+    var added = XMLBytes()
+    if !text.contains("_x0000_t202") { added.raw(noteShapeType) }
+    for (i, cell) in cells.enumerated() { shape(cell, id: maxID + 1 + i, into: &added) }
     guard let close = text.ranges(of: "</xml>").last else {
-      return existing + Array(added.utf8)
+      return existing + added.bytes
     }
-    return Array((text[..<close.lowerBound] + added + text[close.lowerBound...]).utf8)
+    return Array(text[..<close.lowerBound].utf8) + added.bytes
+      + Array(text[close.lowerBound...].utf8)
   }
 
   /// The text without the note shapes anchored at `cells`.
@@ -225,17 +259,29 @@ enum CommentsPatch {
     + " path=\"m,l,21600r21600,l21600,xe\"><v:stroke joinstyle=\"miter\"/>"
     + "<v:path gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>"
 
-  private static func shape(_ cell: CellReference, id: Int) -> String {
+  private static let shapeMiddle = Array(
+    (";visibility:hidden\" fillcolor=\"#ffffe1\" o:insetmode=\"auto\"><v:fill color2=\"#ffffe1\"/>"
+      + "<v:shadow on=\"t\" color=\"black\" obscured=\"t\"/><v:path o:connecttype=\"none\"/>"
+      + "<v:textbox style=\"mso-direction-alt:auto\"><div style=\"text-align:left\"></div></v:textbox>"
+      + "<x:ClientData ObjectType=\"Note\"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>").utf8)
+
+  private static func shape(_ cell: CellReference, id: Int, into xml: inout XMLBytes) {
     let (row, column) = (cell.row - 1, cell.column - 1)
-    return "<v:shape id=\"_x0000_s\(id)\" type=\"#_x0000_t202\""
-      + " style=\"position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:216pt;height:90pt;"
-      + "z-index:\(id % 1024);visibility:hidden\" fillcolor=\"#ffffe1\" o:insetmode=\"auto\">"
-      + "<v:fill color2=\"#ffffe1\"/><v:shadow on=\"t\" color=\"black\" obscured=\"t\"/>"
-      + "<v:path o:connecttype=\"none\"/><v:textbox style=\"mso-direction-alt:auto\">"
-      + "<div style=\"text-align:left\"></div></v:textbox>"
-      + "<x:ClientData ObjectType=\"Note\"><x:MoveWithCells/><x:SizeWithCells/>"
-      + "<x:Anchor>\(column + 1), 15, \(max(row - 1, 0)), 10, \(column + 5), 15, \(row + 5), 4</x:Anchor>"
-      + "<x:AutoFill>False</x:AutoFill><x:Row>\(row)</x:Row><x:Column>\(column)</x:Column>"
-      + "</x:ClientData></v:shape>"
+    xml.raw("<v:shape id=\"_x0000_s")
+    xml.number(id)
+    xml.raw(
+      "\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:216pt;height:90pt;z-index:"
+    )
+    xml.number(id % 1024)
+    xml.raw(shapeMiddle)
+    for (i, n) in [column + 1, 15, max(row - 1, 0), 10, column + 5, 15, row + 5, 4].enumerated() {
+      if i > 0 { xml.raw(", ") }
+      xml.number(n)
+    }
+    xml.raw("</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>")
+    xml.number(row)
+    xml.raw("</x:Row><x:Column>")
+    xml.number(column)
+    xml.raw("</x:Column></x:ClientData></v:shape>")
   }
 }

@@ -1,4 +1,6 @@
+import Dispatch
 import Model
+import Synchronization
 import XLSXReading
 
 #if canImport(Glibc)
@@ -160,6 +162,27 @@ extension PackagePatcher {
     enum Content {
       case bytes([UInt8])
       case file(String)
+      /// A large part, being deflated ahead on the plan's background queue.
+      case deflating(DeflateJob)
+    }
+
+    /// The background queue large parts are deflated on while the rest of the copy is made
+    /// (one at a time: a copy uses two threads at most).
+    let deflation = DispatchQueue(label: "pipeline.patch.deflate")
+    /// Parts this large and larger are deflated ahead, at zlib's fastest level.
+    static let deflateAheadBytes = 1 << 20
+
+    /// `content`, its deflation started when it is large (a streamed sheet always is).
+    mutating func ahead(_ content: Content) -> Content {
+      let part: ZipWriter.PartContent
+      switch content {
+      case .bytes(let bytes) where bytes.count >= Self.deflateAheadBytes: part = .bytes(bytes)
+      case .file(let file): part = .file(file)
+      default: return content
+      }
+      let scratch = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-part"
+      temporaries.append(scratch)
+      return .deflating(DeflateJob(part, scratch: scratch, on: deflation))
     }
 
     init(package: ZipPackage, path: String) throws {
@@ -169,13 +192,18 @@ extension PackagePatcher {
     }
 
     func removeTemporaries() {
+      deflation.sync {}  // every job done (the queue is serial): none still writes its scratch
       for file in temporaries { unlink(file) }
     }
 
     func read(_ part: String) throws -> [UInt8]? { try package.read(part) }
 
     mutating func replace(_ part: String, _ content: Content) {
-      replaced[part.lowercased()] = content
+      replaced[part.lowercased()] = ahead(content)
+    }
+
+    mutating func add(_ part: String, _ content: Content) {
+      added.append((part, ahead(content)))
     }
 
     /// A new part's name: `stem1.ext`, `stem2.ext`, … the first not in the package.
@@ -260,14 +288,10 @@ extension PackagePatcher {
         workbookDirectory(workbookPartName) + "worksheets/sheet", "xml")
       let resultsID = freshID(&relIDs)
       let summary = AnnotatedWorkbook.summary(issues)
-      added.append(
-        (
-          resultsPart,
-          .bytes(
-            ResultsSheetXML.xml(
-              issues: issues, summary: summary, linkable: linkable, record: record.entries,
-              styles: styles.results))
-        ))
+      let resultsXML = ResultsSheetXML.xml(
+        issues: issues, summary: summary, linkable: linkable, record: record.entries,
+        styles: styles.results)
+      add(resultsPart, .bytes(resultsXML))
       contentTypes.append(
         (resultsPart, "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"))
       var newWorkbookRels = [
@@ -435,7 +459,7 @@ extension PackagePatcher {
         let xml = try relationships(relsXML, adding: newRels)
         if relsXML == nil {
           taken.insert(relsPart.lowercased())
-          added.append((relsPart, .bytes(xml)))
+          add(relsPart, .bytes(xml))
         } else {
           replace(relsPart, .bytes(xml))
         }
@@ -449,7 +473,7 @@ extension PackagePatcher {
       _ name: String, _ content: Content, kind: String, override: Bool = true,
       from source: String, id: String
     ) -> Relationship {
-      added.append((name, content))
+      add(name, content)
       if override {
         contentTypes.append(
           (name, "application/vnd.openxmlformats-officedocument.spreadsheetml.\(kind)+xml"))
@@ -475,9 +499,9 @@ extension PackagePatcher {
           case .bytes(let bytes)?:
             try writer.add(entry.name, bytes: bytes, modified: entry.modified)
           case .file(let file)?:
-            // A streamed sheet can be tens of megabytes: deflated for speed (zlib's level 1
-            // takes a fraction of the default's time, for a somewhat larger part).
-            try writer.add(entry.name, contentsOf: file, modified: entry.modified, level: 1)
+            try writer.add(entry.name, contentsOf: file, modified: entry.modified)
+          case .deflating(let job)?:
+            try job.copy(into: writer, as: entry.name, modified: entry.modified)
           case nil: try writer.copy(entry, from: package)
           }
         }
@@ -485,6 +509,7 @@ extension PackagePatcher {
           switch content {
           case .bytes(let bytes): try writer.add(name, bytes: bytes, modified: newest)
           case .file(let file): try writer.add(name, contentsOf: file, modified: newest)
+          case .deflating(let job): try job.copy(into: writer, as: name, modified: newest)
           }
         }
         try writer.close()
@@ -493,5 +518,32 @@ extension PackagePatcher {
         throw error
       }
     }
+  }
+}
+
+/// A part deflated on a background queue into a single-entry zip of its own
+/// (``ZipWriter/deflated(_:level:scratch:)``), copied raw into the copy when it is written. A
+/// large part deflates at zlib's fastest level: a fraction of the default's time, for a
+/// somewhat larger part.
+final class DeflateJob: Sendable {
+  private let result = Mutex<Result<ZipWriter.Deflated, WriteError>?>(nil)
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ content: ZipWriter.PartContent, scratch: String, on queue: DispatchQueue) {
+    queue.async { [self] in
+      let outcome = Result { () throws(WriteError) in
+        try ZipWriter.deflated(content, level: 1, scratch: scratch)
+      }
+      result.withLock { $0 = outcome }
+      done.signal()
+    }
+  }
+
+  /// Waits for the deflation, then copies its entry into `writer`.
+  func copy(into writer: ZipWriter, as name: String, modified: Int) throws {
+    done.wait()
+    done.signal()  // a second wait (never made today) returns at once
+    let part = try result.withLock { $0! }.get()
+    try writer.copy(part, as: name, modified: modified)
   }
 }

@@ -21,93 +21,147 @@ enum ResultsSheetXML {
     record: [(sheet: String, cell: CellReference, fill: String)] = [],
     styles: StylesPatch.ResultsStyles
   ) -> [UInt8] {
-    var out = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-    out += "<worksheet xmlns=\"\(PackagePatcher.mainNamespace)\""
-    out += " xmlns:r=\"\(PackagePatcher.relationshipsNamespace)\">"
+    var out = XMLBytes(capacity: 4096 + issues.count * 600)
+    out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"")
+    out.raw(PackagePatcher.mainNamespace)
+    out.raw("\" xmlns:r=\"")
+    out.raw(PackagePatcher.relationshipsNamespace)
+    out.raw("\">")
     let header = AnnotatedWorkbook.resultsHeaderRow + 1  // 1-based
-    out += "<dimension ref=\"A1:G\(header + issues.count)\"/>"
-    out += "<sheetViews><sheetView workbookViewId=\"0\">"
-    out +=
+    out.raw("<dimension ref=\"A1:G\(header + issues.count)\"/>")
+    out.raw("<sheetViews><sheetView workbookViewId=\"0\">")
+    out.raw(
       "<pane ySplit=\"\(header)\" topLeftCell=\"A\(header + 1)\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-    out += "<selection pane=\"bottomLeft\" activeCell=\"A\(header + 1)\" sqref=\"A\(header + 1)\"/>"
-    out += "</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>"
+    )
+    out.raw(
+      "<selection pane=\"bottomLeft\" activeCell=\"A\(header + 1)\" sqref=\"A\(header + 1)\"/>")
+    out.raw("</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>")
     for (i, width) in widths.enumerated() {
-      out +=
-        "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width + 0.7109375)\" customWidth=\"1\"/>"
+      out.raw(
+        "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width + 0.7109375)\" customWidth=\"1\"/>")
     }
     let (first, last) = recordColumns
-    out += "<col min=\"\(first)\" max=\"\(last)\" width=\"9\" hidden=\"1\" customWidth=\"1\"/>"
-    out += "</cols><sheetData>"
+    out.raw("<col min=\"\(first)\" max=\"\(last)\" width=\"9\" hidden=\"1\" customWidth=\"1\"/>")
+    out.raw("</cols><sheetData>")
 
-    func text(_ s: String, _ ref: String, style: Int? = nil) -> String {
-      "<c r=\"\(ref)\"\(style.map { " s=\"\($0)\"" } ?? "") t=\"inlineStr\"><is><t xml:space=\"preserve\">"
-        + xmlText(excelText(s)) + "</t></is></c>"
+    /// An inline-string cell at (`column`, `row`).
+    func text(_ s: String, _ column: Int, _ row: Int, style: Int? = nil) {
+      out.raw("<c r=\"")
+      out.cell(column: column, row: row)
+      if let style {
+        out.raw("\" s=\"")
+        out.number(style)
+      }
+      out.raw("\" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+      out.text(excelText(s))
+      out.raw("</t></is></c>")
     }
-    out += "<row r=\"1\">" + text(summary, "A1", style: styles.bold) + "</row>"
+    func row(_ r: Int) {
+      out.raw("<row r=\"")
+      out.number(r)
+      out.raw("\">")
+    }
+    row(1)
+    text(summary, 1, 1, style: styles.bold)
+    out.raw("</row>")
     for (i, (severity, meaning)) in AnnotatedWorkbook.legend.enumerated() {
-      let r = 2 + i
-      out += "<row r=\"\(r)\">" + text(severity.label, "A\(r)", style: styles.fill[severity])
-      out += text(meaning, "B\(r)") + "</row>"
+      row(2 + i)
+      text(severity.label, 1, 2 + i, style: styles.fill[severity])
+      text(meaning, 2, 2 + i)
+      out.raw("</row>")
     }
-    out += "<row r=\"\(header)\">"
+    row(header)
     for (c, title) in ["序号", "级别", "规则", "工作表", "单元格", "说明", "当前值"].enumerated() {
-      out += text(title, CellReference.columnName(c + 1) + String(header), style: styles.header)
+      text(title, c + 1, header, style: styles.header)
     }
-    out += "</row>"
+    out.raw("</row>")
 
-    var links = ""
+    var links = XMLBytes()
     var linkCount = 0
     for (i, issue) in issues.enumerated() {
       let r = header + 1 + i
       let lines = lineCount(issue.message)
-      out += "<row r=\"\(r)\""
-      if lines > 1 { out += " ht=\"\(Double(lines) * lineHeight)\" customHeight=\"1\"" }
-      out += "><c r=\"A\(r)\"><v>\(i + 1)</v></c>"
-      out += text(issue.severity.label, "B\(r)", style: styles.fill[issue.severity])
-      out += text(issue.rule, "C\(r)") + text(issue.sheet ?? "—", "D\(r)")
+      out.raw("<row r=\"")
+      out.number(r)
+      if lines > 1 {
+        out.raw("\" ht=\"\(Double(lines) * lineHeight)\" customHeight=\"1")
+      }
+      out.raw("\"><c r=\"A")
+      out.number(r)
+      out.raw("\"><v>")
+      out.number(i + 1)
+      out.raw("</v></c>")
+      text(issue.severity.label, 2, r, style: styles.fill[issue.severity])
+      text(issue.rule, 3, r)
+      text(issue.sheet ?? "—", 4, r)
       if let cell = issue.cell {
         if let name = issue.sheet, linkable.contains(name), linkCount < maxLinks {
-          out += text(cell.a1, "E\(r)", style: styles.link)
-          let location = "'" + name.replacing("'", with: "''") + "'!" + cell.a1
-          links +=
-            "<hyperlink ref=\"E\(r)\" location=\"\(xmlText(location))\" display=\"\(cell.a1)\"/>"
+          text(cell.a1, 5, r, style: styles.link)
+          links.raw("<hyperlink ref=\"E")
+          links.number(r)
+          links.raw("\" location=\"")
+          links.text("'" + name.replacing("'", with: "''") + "'!" + cell.a1)
+          links.raw("\" display=\"")
+          links.cell(cell)
+          links.raw("\"/>")
           linkCount += 1
         } else {
-          out += text(cell.a1, "E\(r)")
+          text(cell.a1, 5, r)
         }
       } else {
-        out += text("—", "E\(r)")
+        text("—", 5, r)
       }
-      out += text(issue.message, "F\(r)", style: styles.wrap)
-      if let value = issue.value, !value.isEmpty { out += text(value, "G\(r)") }
+      text(issue.message, 6, r, style: styles.wrap)
+      if let value = issue.value, !value.isEmpty { text(value, 7, r) }
       if i < record.count {
         let entry = record[i]
-        out += text(entry.sheet, CellReference.columnName(first) + String(r))
-        out += text(entry.cell.a1, CellReference.columnName(first + 1) + String(r))
-        out += text(entry.fill, CellReference.columnName(first + 2) + String(r))
+        text(entry.sheet, first, r)
+        text(entry.cell.a1, first + 1, r)
+        text(entry.fill, first + 2, r)
       }
-      out += "</row>"
+      out.raw("</row>")
     }
-    out += "</sheetData>"
-    if !links.isEmpty { out += "<hyperlinks>" + links + "</hyperlinks>" }
-    out +=
+    out.raw("</sheetData>")
+    if linkCount > 0 {
+      out.raw("<hyperlinks>")
+      out.raw(links.bytes)
+      out.raw("</hyperlinks>")
+    }
+    out.raw(
       "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
-    out += "</worksheet>"
-    return Array(out.utf8)
+    )
+    out.raw("</worksheet>")
+    return out.bytes
   }
 
   /// Excel's limit of hyperlinks per worksheet.
   private static let maxLinks = 65_530
 
-  /// The lines a message takes in the 说明 column once wrapped (CJK characters two widths).
+  /// The lines a message takes in the 说明 column once wrapped (CJK characters, U+2E80 and
+  /// above, two widths), counted over the UTF-8 bytes.
   static func lineCount(_ message: String) -> Int {
     var lines = 0
-    for paragraph in message.split(separator: "\n", omittingEmptySubsequences: false) {
-      var width = 0.0
-      for scalar in paragraph.unicodeScalars { width += scalar.value >= 0x2E80 ? 2 : 1 }
+    var width = 0
+    var utf8 = message.utf8.makeIterator()
+    func close() {
       // A little short of the column: wrapping breaks at word and glyph edges.
-      lines += max(1, Int((width / (messageWidth - 4)).rounded(.up)))
+      let usable = Int(messageWidth) - 4
+      lines += max(1, (width + usable - 1) / usable)
+      width = 0
     }
+    while let b = utf8.next() {
+      switch b {
+      case UInt8(ascii: "\n"): close()
+      case 0..<0x80, 0xC0..<0xE0: width += 1  // one byte, or a two-byte scalar below U+0800
+      case 0xE0..<0xF0:
+        // Three bytes: U+0800…U+FFFF; U+2E80 is E2 BA 80.
+        let second = utf8.next() ?? 0
+        width += b > 0xE2 || (b == 0xE2 && second >= 0xBA) ? 2 : 1
+      case 0xF0...: width += 2  // four bytes: beyond U+FFFF
+      default: continue  // a continuation byte
+      }
+    }
+    close()
     return lines
   }
 }

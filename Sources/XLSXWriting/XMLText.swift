@@ -1,50 +1,126 @@
+import Model
+
 /// Text as SpreadsheetML stores it in an element or attribute: the XML specials escaped, the
 /// characters XML cannot hold (controls) as `_xHHHH_`, and a literal `_xHHHH_` guarded as
 /// `_x005F_xHHHH_`, so a reader that undoes the escapes (ours, Excel) gets the text back.
 func xmlText(_ s: String) -> String {
-  // Most text has nothing to escape: returned as it is, without a look at its scalars.
-  var plain = true
-  var utf8 = s.utf8.makeIterator()
-  var previous: (UInt8, UInt8) = (0, 0)
-  while plain, let b = utf8.next() {
-    switch b {
-    case 0..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""),
-      UInt8(ascii: "_"):
-      plain = false
-    case 0xBE,
-      0xBF where previous == (0xEF, 0xBF):
-      plain = false  // U+FFFE, U+FFFF
-    default: break
-    }
-    previous = (previous.1, b)
-  }
-  if plain { return s }
-  var out = ""
-  out.reserveCapacity(s.utf8.count)
-  let scalars = Array(s.unicodeScalars)
-  for (i, scalar) in scalars.enumerated() {
-    switch scalar {
-    case "&": out += "&amp;"
-    case "<": out += "&lt;"
-    case ">": out += "&gt;"
-    case "\"": out += "&quot;"
-    case "_" where isEscapeLike(scalars, at: i): out += "_x005F_"
-    case "\n", "\t": out.unicodeScalars.append(scalar)
-    case "\r": out += "&#13;"
-    default:
-      if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        out += "_x" + String(repeating: "0", count: 4 - hex.count) + hex + "_"
-      } else {
-        out.unicodeScalars.append(scalar)
-      }
-    }
-  }
-  return out
+  var out: [UInt8] = []
+  return appendXMLText(s, to: &out) ? String(decoding: out, as: UTF8.self) : s
 }
 
-/// Whether `_xHHHH_` starts at `i`.
-private func isEscapeLike(_ s: [Unicode.Scalar], at i: Int) -> Bool {
-  guard i + 6 < s.count, s[i + 1] == "x", s[i + 6] == "_" else { return false }
-  return s[(i + 2)...(i + 5)].allSatisfy { $0.properties.isASCIIHexDigit }
+/// Appends `s` escaped as ``xmlText(_:)`` escapes it, working on its UTF-8 bytes (every byte to
+/// escape is ASCII, or U+FFFE/U+FFFF's `EF BF BE`/`EF BF BF`), unchanged runs copied whole.
+/// Returns whether anything was escaped.
+@discardableResult
+func appendXMLText(_ s: String, to out: inout [UInt8]) -> Bool {
+  var s = s
+  return s.withUTF8 { bytes in
+    var run = 0  // the start of the bytes not yet copied
+    var i = 0
+    func flush(to end: Int) {
+      if run < end { out.append(contentsOf: bytes[run..<end]) }
+    }
+    func hex(_ value: Int) {
+      out.append(contentsOf: "_x".utf8)
+      for shift in stride(from: 12, through: 0, by: -4) {
+        let digit = UInt8((value >> shift) & 0xF)
+        out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10)
+      }
+      out.append(UInt8(ascii: "_"))
+    }
+    func isEscapeLike(_ i: Int) -> Bool {
+      guard i + 6 < bytes.count, bytes[i + 1] == UInt8(ascii: "x"),
+        bytes[i + 6] == UInt8(ascii: "_")
+      else { return false }
+      return bytes[(i + 2)...(i + 5)].allSatisfy {
+        ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66)
+      }
+    }
+    var escaped = false
+    while i < bytes.count {
+      let b = bytes[i]
+      let replacement: StaticString?
+      switch b {
+      case UInt8(ascii: "&"): replacement = "&amp;"
+      case UInt8(ascii: "<"): replacement = "&lt;"
+      case UInt8(ascii: ">"): replacement = "&gt;"
+      case UInt8(ascii: "\""): replacement = "&quot;"
+      case UInt8(ascii: "\r"): replacement = "&#13;"
+      case UInt8(ascii: "_") where isEscapeLike(i): replacement = "_x005F_"
+      case UInt8(ascii: "\n"), UInt8(ascii: "\t"):
+        replacement = nil
+      case 0..<0x20:
+        flush(to: i)
+        hex(Int(b))
+        escaped = true
+        i += 1
+        run = i
+        continue
+      case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE:
+        flush(to: i)
+        hex(0xFFFE + Int(bytes[i + 2] - 0xBE))
+        escaped = true
+        i += 3
+        run = i
+        continue
+      default: replacement = nil
+      }
+      if let replacement {
+        flush(to: i)
+        replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+        escaped = true
+        run = i + 1
+      }
+      i += 1
+    }
+    flush(to: bytes.count)
+    return escaped
+  }
+}
+
+/// XML written straight into bytes: literal markup, numbers, cell references and escaped text
+/// (``xmlText(_:)``) appended without the intermediate strings of interpolation — the 审核结果
+/// sheet and the comments of a submission with tens of thousands of issues are built this way.
+struct XMLBytes {
+  private(set) var bytes: [UInt8] = []
+
+  init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+  /// Markup, as it is (no escaping).
+  mutating func raw(_ s: StaticString) {
+    s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  /// Markup given as a string (a prefix, a name we made), as it is.
+  mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+  mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+
+  /// A whole number in decimal.
+  mutating func number(_ n: Int) {
+    if n < 0 {
+      bytes.append(UInt8(ascii: "-"))
+      number(-n)
+      return
+    }
+    if n >= 10 { number(n / 10) }
+    bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
+  }
+
+  /// A cell reference (`AB12`).
+  mutating func cell(column: Int, row: Int) {
+    func letters(_ c: Int) {
+      if c > 26 { letters((c - 1) / 26) }
+      bytes.append(UInt8(ascii: "A") + UInt8((c - 1) % 26))
+    }
+    letters(column)
+    number(row)
+  }
+
+  mutating func cell(_ reference: CellReference) {
+    cell(column: reference.column, row: reference.row)
+  }
+
+  /// Text, escaped for an element or an attribute (``xmlText(_:)``).
+  mutating func text(_ s: String) { appendXMLText(s, to: &bytes) }
 }

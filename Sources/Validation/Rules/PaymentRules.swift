@@ -24,9 +24,11 @@ enum PaymentRules {
     let paidLabel = c.label("payments", "paid")
     let paidOnLabel = c.label("payments", "paid_on")
 
-    /// (学号, month index) → the row that first paid it.
-    var seen: [PaymentKey: Int] = [:]
+    /// (学号, month index) → the row that first paid it; the 学号 as a number of its own (the
+    /// order it was first met in), so the table holds no strings: a key per payment row.
+    var seen: [Int: Int32] = [:]
     seen.reserveCapacity(payments.records.count)
+    var numbers: [String: Int] = [:]
 
     for record in payments.records {
       let id = record.text("student_id")
@@ -35,7 +37,9 @@ enum PaymentRules {
 
       // DUP-002: the same student and month paid on an earlier row.
       if let id, let month {
-        let key = PaymentKey(id: id, month: month.index)
+        let number = numbers[id] ?? numbers.count
+        if number == numbers.count { numbers[id] = number }
+        let key = number << 32 | (month.index & 0xFFFF_FFFF)
         if let first = seen[key] {
           issues.append(
             c.issue(
@@ -43,7 +47,7 @@ enum PaymentRules {
               "学号 \(id) 的 \(month) 补助已在第 \(first) 行填报，同一学生同一月份只应有一行。请删除重复的行；如是月份填错，请改为正确的\(monthLabel)。"
             ))
         } else {
-          seen[key] = record.row
+          seen[key] = Int32(record.row)
         }
       }
 
@@ -113,10 +117,4 @@ enum PaymentRules {
     }
     return issues
   }
-}
-
-/// A student and a month, the key of one payment row.
-private struct PaymentKey: Hashable {
-  var id: String
-  var month: Int
 }
