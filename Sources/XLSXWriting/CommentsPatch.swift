@@ -110,43 +110,162 @@ enum CommentsPatch {
     }
   }
 
-  /// One `<comment>` with our runs of an earlier round taken out and `note` (when given) added
+  /// One `<comment>` with our text of an earlier round taken out and `note` (when given) added
   /// after what is left; nil when nothing is left.
+  ///
+  /// Our text always ends a comment and opens with the marker: everything from the marker on
+  /// goes, wherever the runs split it. (A re-save by LibreOffice or openpyxl regroups the runs
+  /// by font: the submitter's text and our marker can end up in one run, our text in several.)
   private static func merge(_ comment: [UInt8], note: String?, prefix: String) throws -> [UInt8]? {
     let editor = XMLEditor(bytes: comment, part: "comment")
-    var kept = false  // text of the submitter's is left
-    var bareT = false
     while true {
       switch try editor.next() {
-      case .start where editor.depth == 3 && editor.nameIs("r"):
-        let run = try editor.takeElement()
-        if String(decoding: run, as: UTF8.self).contains(marker) { continue }
-        kept = true
-        try editor.insert(run)
-      case .start where editor.depth == 3 && editor.nameIs("t"):
-        kept = true
-        if note != nil {
-          bareT = true
-          try editor.insert("<\(prefix)r>")
-        }
-      case .start where editor.depth == 2 && editor.nameIs("text") && editor.isSelfClosing:
-        if let note {
-          try editor.replace(
-            with: Array(
-              "<\(prefix)text>\(run(note, prefix: prefix, separated: false))</\(prefix)text>".utf8))
-        }
-      case .end where bareT && editor.depth == 2 && editor.nameIs("t"):
-        bareT = false
-        try editor.replace(with: editor.raw + Array("</\(prefix)r>".utf8))
-      case .end where editor.depth == 1 && editor.nameIs("text") && !editor.raw.isEmpty:
-        if let note { try editor.insert(run(note, prefix: prefix, separated: kept)) }
+      case .start where editor.depth == 2 && editor.nameIs("text"):
+        let text = editor.isSelfClosing ? [] : try editor.takeElement()
+        if editor.isSelfClosing { try editor.replace(with: []) }
+        guard let merged = try mergedText(text, note: note, prefix: prefix) else { return nil }
+        try editor.insert(merged)
       case .eof:
-        guard kept || note != nil else { return nil }
         try editor.finish()
         return editor.output
       default: continue
       }
     }
+  }
+
+  /// A `<text>` element (its bytes; empty for none) with our text cut off and `note` added; nil
+  /// when no text is left and there is no note.
+  private static func mergedText(_ element: [UInt8], note: String?, prefix: String) throws
+    -> [UInt8]?
+  {
+    let pieces = element.isEmpty ? TextPieces() : try TextPieces(element)
+    let full = pieces.items.map(\.text).joined()
+    var kept: [UInt8] = []
+    var keptText = full
+    if let marked = full.utf8.firstRange(of: marker.utf8) {
+      var cut = full.utf8.distance(from: full.utf8.startIndex, to: marked.lowerBound)
+      if cut > 0, full.utf8[full.utf8.index(full.utf8.startIndex, offsetBy: cut - 1)] == 0x0A {
+        cut -= 1  // the line break we put before our text
+      }
+      keptText = String(full.utf8.prefix(cut))!
+      var consumed = 0
+      for item in pieces.items where consumed < cut {
+        let count = item.text.utf8.count
+        if consumed + count <= cut && (note == nil || item.isRun) {
+          kept += item.raw
+        } else {
+          kept += item.xml(text: String(item.text.utf8.prefix(cut - consumed))!, prefix: prefix)
+        }
+        consumed += count
+      }
+    } else {
+      for item in pieces.items {
+        // A bare <t> cannot stand beside our run: it becomes a run of its own.
+        kept += note == nil || item.isRun ? item.raw : item.xml(text: item.text, prefix: prefix)
+      }
+    }
+    guard !keptText.isEmpty || note != nil else { return nil }
+    var xml = XMLBytes()
+    xml.raw("<")
+    xml.raw(prefix)
+    xml.raw("text>")
+    xml.raw(kept)
+    if let note { run(note, prefix: prefix, separated: !keptText.isEmpty, into: &xml) }
+    xml.raw(pieces.tail)
+    xml.raw("</")
+    xml.raw(prefix)
+    xml.raw("text>")
+    return xml.bytes
+  }
+
+  /// The children of a comment's `<text>`: its runs (or bare `<t>`) in order, each with its
+  /// characters, and what follows them (phonetic runs and properties), kept as it is.
+  private struct TextPieces {
+    struct Item {
+      var raw: [UInt8]
+      var isRun: Bool
+      /// A run's properties, as they are.
+      var properties: [UInt8]
+      /// Its characters, XML entities decoded (SpreadsheetML's `_xHHHH_` left as written).
+      var text: String
+
+      /// The item as a run holding `text`, with its own properties.
+      func xml(text: String, prefix: String) -> [UInt8] {
+        var xml = XMLBytes()
+        xml.raw("<")
+        xml.raw(prefix)
+        xml.raw("r>")
+        xml.raw(properties)
+        xml.raw("<")
+        xml.raw(prefix)
+        xml.raw("t xml:space=\"preserve\">")
+        xml.raw(Array(xmlEscaped(text).utf8))
+        xml.raw("</")
+        xml.raw(prefix)
+        xml.raw("t></")
+        xml.raw(prefix)
+        xml.raw("r>")
+        return xml.bytes
+      }
+    }
+    var items: [Item] = []
+    var tail: [UInt8] = []
+
+    init() {}
+
+    init(_ element: [UInt8]) throws {
+      let editor = XMLEditor(bytes: element, part: "comment text")
+      while true {
+        switch try editor.next() {
+        case .start where editor.depth == 2 && (editor.nameIs("r") || editor.nameIs("t")):
+          let isRun = editor.nameIs("r")
+          let raw = try editor.captureElement()
+          let (properties, text) = try Self.parts(raw, isRun: isRun)
+          items.append(Item(raw: raw, isRun: isRun, properties: properties, text: text))
+        case .start where editor.depth == 2:
+          tail += try editor.captureElement()
+        case .eof: return
+        default: continue
+        }
+      }
+    }
+
+    /// A run's properties and characters (a bare `<t>`'s characters).
+    private static func parts(_ raw: [UInt8], isRun: Bool) throws -> ([UInt8], String) {
+      let editor = XMLEditor(bytes: raw, part: "comment run")
+      var properties: [UInt8] = []
+      var text = ""
+      var inT = !isRun
+      while true {
+        switch try editor.next() {
+        case .start where isRun && editor.depth == 2 && editor.nameIs("rPr"):
+          properties = try editor.captureElement()
+        case .start where isRun && editor.depth == 2 && editor.nameIs("t"):
+          inT = !editor.isSelfClosing
+        case .end where isRun && editor.depth == 1 && editor.nameIs("t"):
+          inT = false
+        case .text where inT:
+          text += try editor.text()
+        case .eof: return (properties, text)
+        default: continue
+        }
+      }
+    }
+  }
+
+  /// Text escaped for XML only (the `_xHHHH_` of SpreadsheetML already written as it was read).
+  private static func xmlEscaped(_ s: String) -> String {
+    var out = ""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\r": out += "&#13;"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
   }
 
   /// The cells whose comment holds our text (of an earlier round).

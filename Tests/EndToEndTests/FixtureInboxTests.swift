@@ -80,6 +80,40 @@ import Testing
     #expect(outcomes.contains { !$0.students.isEmpty })
   }
 
+  /// Every annotated copy of the shipped inbox is its submission: `pipeline dump` of the copy
+  /// and of the original differ only in the 审核结果 sheet (SPEC §6).
+  @Test func dumpOfEachCopyDiffersFromItsOriginalOnlyInTheResultsSheet() async throws {
+    var files: [String: [UInt8]] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: Self.inbox.path)
+    where name.hasSuffix(".xlsx") {
+      files[name] = Array(try Data(contentsOf: Self.inbox.appendingPathComponent(name)))
+    }
+    let setup = try RunCommandTests.Setup(files)
+    defer { setup.dir.remove() }
+    #expect(try await setup.run().exitCode == 0)
+    let copies = setup.outputs().filter { $0.hasSuffix(".annotated.xlsx") && !$0.hasPrefix("未识别/") }
+    #expect(copies.count >= 6, "\(copies)")
+    func dump(_ path: String) async throws -> [String: Any] {
+      let result = try await runProcess(
+        try TestLocations.pipelineBinary.get(), ["dump", path, "--format", "json"], timeout: 60)
+      #expect(result.exitCode == 0, "\(path)")
+      return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    }
+    for copy in copies {
+      let name = String(copy.split(separator: "/").last!.dropLast(".annotated.xlsx".count)) + ".xlsx"
+      let original = try await dump(Self.inbox.appendingPathComponent(name).path)
+      let annotated = try await dump(setup.out.appendingPathComponent(copy).path)
+      let sheets = { (dump: [String: Any]) in dump["sheets"] as? [[String: Any]] ?? [] }
+      let ours = sheets(annotated)
+      #expect(ours.first?["name"] as? String == "审核结果", "\(copy)")
+      let rest = ours.filter { $0["name"] as? String != "审核结果" }
+      #expect(ours.count == rest.count + 1, "\(copy): one 审核结果")
+      #expect(
+        NSArray(array: rest).isEqual(to: sheets(original)), "\(copy): the sheets differ from \(name)")
+      #expect(original["date1904"] as? Bool == annotated["date1904"] as? Bool, "\(copy)")
+    }
+  }
+
   /// Every rule of SPEC §5 but FILE-002 and the batch rules is exercised by some fixture.
   @Test func theFixturesCoverEveryRule() throws {
     let covered = Set(try Self.expectations().values.flatMap { $0.issues.map { String($0.split(separator: " ")[0]) } })

@@ -7,12 +7,6 @@ import XLSXTestSupport
 
 @testable import XLSXWriting
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// A real spreadsheet program opens every output without repair: LibreOffice (headless) opens
 /// the annotated workbook, the summary and the blank template and saves each again as .xlsx, and
 /// what it saved holds the same sheets, in the same order, with the same values in the same cells
@@ -144,17 +138,10 @@ import XLSXTestSupport
 // MARK: - LibreOffice
 
 /// Where `soffice` is on PATH, if it is.
-private let sofficePath: String? = {
-  let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-  for directory in path.split(separator: ":") where !directory.isEmpty {
-    let candidate = String(directory) + "/soffice"
-    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-  }
-  return nil
-}()
+let sofficePath = ExternalProgram.find("soffice")
 
 /// What a test says when there is no LibreOffice: never a skip, a failure saying what to do.
-private let sofficeMissing =
+let sofficeMissing =
   "LibreOffice (`soffice`) is not on PATH: run `make test-deps` (it installs "
   + "libreoffice-calc-nogui); these tests open every output in a real spreadsheet program"
 
@@ -229,13 +216,14 @@ private func sheets(of path: String) throws -> [SheetCells] {
 }
 
 /// Why LibreOffice gave back no file.
-private struct ConversionFailed: Error, CustomStringConvertible {
+struct ConversionFailed: Error, CustomStringConvertible {
   var description: String
 }
 
 /// Runs `soffice --headless --convert-to xlsx` on `path` with a profile of its own, killed (with
-/// everything it started) past the time limit; returns the path of the file LibreOffice saved.
-private func convertWithLibreOffice(
+/// everything it started) past the time limit; returns the path of the file LibreOffice saved
+/// (in `dir`'s `libreoffice` folder, under the same name).
+func convertWithLibreOffice(
   _ soffice: String, _ path: String, in dir: TemporaryDirectory
 ) throws -> String {
   let outDir = dir.url.appendingPathComponent("libreoffice", isDirectory: true).path
@@ -249,33 +237,16 @@ private func convertWithLibreOffice(
     soffice, "-env:UserInstallation=file://\(profile)", "--headless", "--norestore",
     "--convert-to", "xlsx", "--outdir", outDir, path,
   ]
-  let started = Date()
-  let pid = try spawnInOwnGroup(arguments, output: log)
-  var status: Int32 = 0
-  while true {
-    let done = waitpid(pid, &status, WNOHANG)
-    if done == pid { break }
-    if done == -1 && errno != EINTR {
-      throw ConversionFailed(description: "waitpid: \(String(cString: strerror(errno)))")
-    }
-    if Date().timeIntervalSince(started) > conversionTimeLimit {
-      // The launcher and the soffice.bin it started share the group we gave them; its id is the
-      // launcher's pid, not yet reaped, so no other process can hold it.
-      kill(-pid, SIGKILL)
-      _ = waitpid(pid, &status, 0)
-      let limit = Int(conversionTimeLimit)
-      throw ConversionFailed(
-        description: "LibreOffice did not finish converting \(path) within \(limit) s and was "
-          + "killed; its output:\n\(contents(log))")
-    }
-    usleep(20_000)
+  let code: Int32
+  do {
+    code = try ExternalProgram.run(arguments, output: log, timeLimit: conversionTimeLimit)
+  } catch let failure as ExternalProgram.Failed {
+    throw ConversionFailed(description: "converting \(path): \(failure.description)")
   }
-  let exited = status & 0x7F == 0
-  let code = (status >> 8) & 0xFF
-  guard exited && code == 0 else {
+  guard code == 0 else {
     throw ConversionFailed(
       description:
-        "soffice ended with wait status \(status) on \(path); its output:\n\(contents(log))")
+        "soffice exited \(code) on \(path); its output:\n\(ExternalProgram.contents(log))")
   }
   // A file LibreOffice cannot open is reported on its output at most, with status 0: it is known
   // by the file it did not write.
@@ -287,41 +258,8 @@ private func convertWithLibreOffice(
   guard FileManager.default.fileExists(atPath: resaved) else {
     throw ConversionFailed(
       description:
-        "LibreOffice could not open \(path) (it saved nothing); its output:\n\(contents(log))")
+        "LibreOffice could not open \(path) (it saved nothing); its output:\n"
+        + ExternalProgram.contents(log))
   }
   return resaved
-}
-
-private func contents(_ path: String) -> String {
-  (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-}
-
-/// Starts `arguments` (the program first) in a process group of its own, stdin from /dev/null,
-/// stdout and stderr into `output`; returns its pid.
-private func spawnInOwnGroup(_ arguments: [String], output: String) throws -> pid_t {
-  #if canImport(Darwin)
-    var attributes: posix_spawnattr_t? = nil
-    var actions: posix_spawn_file_actions_t? = nil
-  #else
-    var attributes = posix_spawnattr_t()
-    var actions = posix_spawn_file_actions_t()
-  #endif
-  posix_spawnattr_init(&attributes)
-  defer { posix_spawnattr_destroy(&attributes) }
-  posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-  posix_spawnattr_setpgroup(&attributes, 0)
-  posix_spawn_file_actions_init(&actions)
-  defer { posix_spawn_file_actions_destroy(&actions) }
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-  posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-  posix_spawn_file_actions_adddup2(&actions, 1, 2)
-  var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-  defer { for pointer in argv { free(pointer) } }
-  var pid: pid_t = 0
-  let error = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
-  guard error == 0 else {
-    throw ConversionFailed(
-      description: "cannot start \(arguments[0]): \(String(cString: strerror(error)))")
-  }
-  return pid
 }

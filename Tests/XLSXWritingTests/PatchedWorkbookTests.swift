@@ -258,6 +258,44 @@ import XLSXTestSupport
         == sheet.components(separatedBy: "<c r=").count)
   }
 
+  /// A comment saved again by another program (LibreOffice regroups runs by font): the
+  /// submitter's text and our marker in one run, our text split over several, a bare `<t>`
+  /// elsewhere. Our text goes from the marker on; the submitter's stays, with its run's font.
+  @Test(arguments: [
+    (
+      "<r><rPr><sz val=\"11\"/><rFont val=\"Noto Sans CJK SC\"/></rPr><t xml:space=\"preserve\">提交人的说明：含加班补助&#10;【审核】&#10;</t></r>"
+        + "<r><rPr><rFont val=\"宋体\"/></rPr><t>CELL-002</t></r><r><t>（错误）：金额不是数字。</t></r>",
+      "提交人的说明：含加班补助"
+    ),
+    ("<r><t>【审核】\nCELL-002（错误）：</t></r><r><t>金额不是数字。</t></r>", ""),
+    ("<t>提交人的说明 &amp; 附件</t>", "提交人的说明 &amp; 附件"),
+  ])
+  func ourTextIsCutFromTheMarkerOnHoweverTheRunsSplitIt(text: String, kept: String) throws {
+    let existing =
+      "<comments xmlns=\"\(StyledSubmission.main)\"><authors><author>x</author></authors><commentList>"
+      + "<comment ref=\"B3\" authorId=\"0\"><text>\(text)</text></comment></commentList></comments>"
+    let note = "SUB-003（政策问题）：实发少于应发。"
+    let (xml, cells, _, _) = try CommentsPatch.comments(
+      existing: Array(existing.utf8), notes: [CellReference("B3")!: note])
+    let comments = String(decoding: xml, as: UTF8.self)
+    #expect(cells == [CellReference("B3")!])
+    #expect(!comments.contains("CELL-002") && !comments.contains("金额不是数字"), "\(comments)")
+    #expect(comments.components(separatedBy: CommentsPatch.marker).count == 2, "\(comments)")
+    #expect(comments.contains(note))
+    if kept.isEmpty {
+      #expect(!comments.contains("提交人"), "\(comments)")
+    } else {
+      #expect(comments.components(separatedBy: kept).count == 2, "\(comments)")
+      // What is kept comes first, then a line break and our marker.
+      let keptAt = try #require(comments.firstRange(of: kept))
+      #expect(keptAt.upperBound < comments.firstRange(of: CommentsPatch.marker)!.lowerBound)
+    }
+    if text.contains("Noto Sans") { #expect(comments.contains("Noto Sans CJK SC")) }
+    // Round three: the same note again replaces ours, never stacks it.
+    let (again, _, _, _) = try CommentsPatch.comments(existing: xml, notes: [CellReference("B3")!: note])
+    #expect(again == xml)
+  }
+
   /// A cell whose own style had a fill gets that fill back in the next round, through the record
   /// in 审核结果's hidden columns; with 审核结果 gone (no record), exactly our mark is cleared.
   @Test func theRecordGivesAMarkedCellItsOwnFillBack() throws {
@@ -353,8 +391,8 @@ import XLSXTestSupport
 
 /// A hand-styled submission: a merged title row, number formats, fonts, borders, widths, heights,
 /// a frozen pane, an AutoFilter, a dropdown, a conditional format, a formula total, a defined
-/// name, a hidden row and column, a hidden sheet, a tab colour, an image, and a comment of the
-/// submitter's on a cell we mark.
+/// name, a hidden row and column, a hidden sheet, a tab colour, an image, a chart, and a comment
+/// of the submitter's on a cell we mark.
 enum StyledSubmission {
   static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
   static let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -429,7 +467,30 @@ enum StyledSubmission {
     + "<xdr:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></xdr:cNvPicPr></xdr:nvPicPr><xdr:blipFill>"
     + "<a:blip r:embed=\"rId1\"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr>"
     + "<a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"952500\" cy=\"952500\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom>"
-    + "</xdr:spPr></xdr:pic><xdr:clientData/></xdr:oneCellAnchor></xdr:wsDr>"
+    + "</xdr:spPr></xdr:pic><xdr:clientData/></xdr:oneCellAnchor>"
+    + "<xdr:twoCellAnchor><xdr:from><xdr:col>3</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+    + "<xdr:to><xdr:col>9</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>15</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+    + "<xdr:graphicFrame macro=\"\"><xdr:nvGraphicFramePr><xdr:cNvPr id=\"3\" name=\"图表 1\"/><xdr:cNvGraphicFramePr/>"
+    + "</xdr:nvGraphicFramePr><xdr:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"0\" cy=\"0\"/></xdr:xfrm><a:graphic>"
+    + "<a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\">"
+    + "<c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" r:id=\"rId2\"/>"
+    + "</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"
+
+  /// A bar chart of the amounts (数据!B3:B4).
+  static let chart =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    + "<c:chartSpace xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\""
+    + " xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:r=\"\(rel)\">"
+    + "<c:chart><c:autoTitleDeleted val=\"1\"/><c:plotArea><c:layout/><c:barChart><c:barDir val=\"col\"/>"
+    + "<c:grouping val=\"clustered\"/><c:varyColors val=\"0\"/><c:ser><c:idx val=\"0\"/><c:order val=\"0\"/>"
+    + "<c:cat><c:strRef><c:f>数据!$A$3:$A$4</c:f></c:strRef></c:cat>"
+    + "<c:val><c:numRef><c:f>数据!$B$3:$B$4</c:f><c:numCache><c:formatCode>General</c:formatCode>"
+    + "<c:ptCount val=\"2\"/><c:pt idx=\"0\"><c:v>1500.5</c:v></c:pt><c:pt idx=\"1\"><c:v>2000</c:v></c:pt>"
+    + "</c:numCache></c:numRef></c:val></c:ser><c:axId val=\"10\"/><c:axId val=\"20\"/></c:barChart>"
+    + "<c:catAx><c:axId val=\"10\"/><c:scaling><c:orientation val=\"minMax\"/></c:scaling><c:delete val=\"0\"/>"
+    + "<c:axPos val=\"b\"/><c:crossAx val=\"20\"/></c:catAx><c:valAx><c:axId val=\"20\"/><c:scaling>"
+    + "<c:orientation val=\"minMax\"/></c:scaling><c:delete val=\"0\"/><c:axPos val=\"l\"/><c:crossAx val=\"10\"/>"
+    + "</c:valAx></c:plotArea><c:plotVisOnly val=\"1\"/></c:chart></c:chartSpace>"
 
   /// A 1×1 PNG.
   static let png: [UInt8] = [
@@ -480,6 +541,7 @@ enum StyledSubmission {
         + override("/xl/styles.xml", "spreadsheetml.styles")
         + override("/xl/comments1.xml", "spreadsheetml.comments")
         + override("/xl/drawings/drawing1.xml", "drawing")
+        + override("/xl/charts/chart1.xml", "drawingml.chart")
         + override("/docProps/app.xml", "extended-properties")
         + "</Types>")
     entries[1] = ZipEntry(
@@ -510,7 +572,9 @@ enum StyledSubmission {
         rels([("rId1", "drawing", "../drawings/drawing1.xml")])),
       ZipEntry("xl/drawings/drawing1.xml", drawing),
       ZipEntry(
-        "xl/drawings/_rels/drawing1.xml.rels", rels([("rId1", "image", "../media/image1.png")])),
+        "xl/drawings/_rels/drawing1.xml.rels",
+        rels([("rId1", "image", "../media/image1.png"), ("rId2", "chart", "../charts/chart1.xml")])),
+      ZipEntry("xl/charts/chart1.xml", chart),
       ZipEntry("xl/media/image1.png", png, method: .stored),
       ZipEntry(
         "docProps/app.xml",
