@@ -41,6 +41,12 @@ struct SheetPatch {
     var inSheetData = false
     var drawingPlaced = legacyDrawingID == nil
     var lastRow = 0
+    /// The `<cols>` ranges that carry a style: a marked cell the sheet does not have takes its
+    /// column's style (as a value typed into it would), unless its row has one of its own.
+    var columnStyles: [(first: Int, last: Int, style: Int)] = []
+    func shownStyle(column: Int) -> Int {
+      rowStyle ?? columnStyles.last { $0.first <= column && column <= $0.last }?.style ?? 0
+    }
 
     func legacyDrawingXML() -> String {
       "<\(prefix)legacyDrawing xmlns:r=\"\(PackagePatcher.relationshipsNamespace)\" r:id=\"\(legacyDrawingID!)\"/>"
@@ -54,7 +60,8 @@ struct SheetPatch {
       while next < marks.count, marks[next].cell.row == r, marks[next].cell.column < before {
         // A cell whose earlier mark goes but is not there has nothing to restore.
         if marks[next].severity != nil {
-          let style = try restyle(marks[next].cell, rowStyle ?? 0, marks[next].severity)
+          let style = try restyle(
+            marks[next].cell, shownStyle(column: marks[next].cell.column), marks[next].severity)
           xml += cellXML(marks[next], style: style)
         }
         next += 1
@@ -98,6 +105,12 @@ struct SheetPatch {
             drawingPlaced = true
             existing = try editor.attribute("id", prefixed: true)
           }
+        } else if depth == 3 && !inSheetData && editor.nameIs("col") {
+          if let style = try editor.integerAttribute("style"), style != 0,
+            let first = try editor.integerAttribute("min")
+          {
+            columnStyles.append((first, try editor.integerAttribute("max") ?? first, style))
+          }
         } else if depth == 3 && inSheetData && editor.nameIs("row") {
           let r = try editor.integerAttribute("r") ?? (row + 1)
           guard r > lastRow else { throw RowsOutOfOrder() }
@@ -136,7 +149,8 @@ struct SheetPatch {
           let before = try newCells(row: row, before: col)
           if !before.isEmpty { try editor.insert(before) }
           if next < marks.count, marks[next].cell.row == row, marks[next].cell.column == col {
-            let own = try editor.attribute("s").flatMap { Int($0) } ?? rowStyle ?? 0
+            // A cell's own style (none is style 0, whatever its row or column has).
+            let own = try editor.attribute("s").flatMap { Int($0) } ?? 0
             let style = try restyle(marks[next].cell, own, marks[next].severity)
             try editor.replace(with: try editor.rawSettingAttribute("s", to: String(style)))
             next += 1

@@ -30,6 +30,49 @@ import XLSXTestSupport
     #expect(differences == "[]", "openpyxl/calamine see differences: \(differences)")
   }
 
+  /// Our own blank template (`pipeline template`: its 46 dropdowns, formats, red headers, frozen
+  /// rows) filled in with openpyxl, one cell wrong; and the styled submission as LibreOffice
+  /// saves it. Each one's copy is the submission but for its marks.
+  @Test func theFilledTemplateAndALibreOfficeSaveKeepEverythingButForTheirMarks() throws {
+    let soffice = try #require(sofficePath, "\(sofficeMissing)")
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let template = dir.path("template.xlsx")
+    try TemplateWriter.write(template: .standard, policy: .standard, to: template)
+    var edits: [[Any]] = []
+    var filled = SubmissionWorkbook.valid()
+    filled.set("进站研究生", "I2", .text("一千五"))  // CELL-002
+    filled.set("进站研究生", "G3", .empty)  // CELL-001, in a column with the template's date format
+    for sheet in filled.sheets {
+      for (r, row) in sheet.rows.enumerated() {
+        for (c, cell) in row.enumerated() where cell != .empty {
+          edits.append([sheet.name, CellReference(row: r + 1, column: c + 1)!.a1, value(cell)])
+        }
+      }
+    }
+    let submission = dir.path("filled.xlsx")
+    try fidelity(["set", template, submission, try dir.write("edits.json", json(edits))], in: dir)
+    let styled = try dir.write("styled.xlsx", StyledSubmission.build())
+    let resaved = try convertWithLibreOffice(soffice, styled, in: dir)
+
+    let checker = Checker(configuration: Configuration())
+    for source in [submission, resaved] {
+      let bytes = try dir.read(source)
+      let issues =
+        source == submission
+        ? checker.check(bytes: bytes, name: "filled.xlsx").issues : StyledSubmission.issues
+      try #require(issues.contains { $0.cell != nil }, "\(source): nothing to mark")
+      if source == submission {
+        #expect(issues.contains { $0.rule == "CELL-001" && $0.cell?.a1 == "G3" }, "\(issues)")
+      }
+      let copy = dir.path("copy.xlsx")
+      try PackagePatcher.write(bytes: bytes, issues: issues, limits: ReaderLimits(), to: copy)
+      let marks = try dir.write("marks.json", json(colours(of: issues)))
+      let differences = try fidelity(["compare", source, copy, marks], in: dir)
+      #expect(differences == "[]", "\(source): \(differences)")
+    }
+  }
+
   /// …and the comparison itself sees a difference: the original against a copy of a copy with a
   /// cell's value changed and a mark not told.
   @Test func theComparisonSeesAChangedValueAndAnUnexpectedFill() throws {

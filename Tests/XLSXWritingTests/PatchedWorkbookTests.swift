@@ -135,6 +135,41 @@ import XLSXTestSupport
     #expect(fills[Int(attribute("fillId", xfs[Int(b7)!]))!] == "FFFFC7CE")
   }
 
+  /// A marked cell the sheet does not have shows in its row's style (a row with customFormat),
+  /// else its column's; its new style is that one with our fill, so what the submitter types
+  /// into it keeps the template's format (text for a 学号, a date format for a date). A cell
+  /// that is there keeps its own style, style 0 when it names none.
+  @Test func aMarkedEmptyCellKeepsTheStyleOfItsRowOrColumn() throws {
+    let xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"\(StyledSubmission.main)\">"
+      + "<cols><col min=\"1\" max=\"2\" width=\"12\" style=\"1\" customWidth=\"1\"/></cols><sheetData>"
+      + "<row r=\"1\"><c r=\"C1\"><v>1</v></c></row>"
+      + "<row r=\"2\" s=\"2\" customFormat=\"1\"><c r=\"C2\"><v>2</v></c></row></sheetData></worksheet>"
+    var builder = XLSXBuilder(sheets: [.init(name: "S", xml: xml)])
+    builder.stylesXML =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><styleSheet xmlns=\"\(StyledSubmission.main)\">"
+      + "<fonts count=\"1\"><font><sz val=\"11\"/></font></fonts><fills count=\"2\">"
+      + "<fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>"
+      + "<borders count=\"1\"><border/></borders><cellXfs count=\"3\">"
+      + "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>"
+      + "<xf numFmtId=\"49\" fontId=\"0\" fillId=\"0\" borderId=\"0\" applyNumberFormat=\"1\"/>"
+      + "<xf numFmtId=\"14\" fontId=\"0\" fillId=\"0\" borderId=\"0\" applyNumberFormat=\"1\"/>"
+      + "</cellXfs></styleSheet>"
+    let issues = ["A1", "C1", "B2", "D3"].map {
+      Model.Issue("CELL-001", sheet: "S", cell: CellReference($0), message: "必填项为空。")
+    }
+    let copy = try Patched(builder.build(), issues: issues)
+    let sheet = try copy.part("xl/worksheets/sheet1.xml")
+    let xfs = try cellXfs(try copy.part("xl/styles.xml"))
+    func format(_ a1: String) throws -> String {
+      attribute("numFmtId", xfs[try styleIndex(a1, in: sheet)])
+    }
+    #expect(try format("A1") == "49")  // its column's text format
+    #expect(try format("C1") == "0")  // there, with no style of its own
+    #expect(try format("B2") == "14")  // its row's, over its column's
+    #expect(try format("D3") == "0")  // neither
+  }
+
   @Test func oneStyleAndSeverityShareOneNewStyle() throws {
     let styles = try StylesPatch(Array(StyledSubmission.styles.utf8))
     let first = styles.restyle(2, .error)
@@ -292,7 +327,8 @@ import XLSXTestSupport
     }
     if text.contains("Noto Sans") { #expect(comments.contains("Noto Sans CJK SC")) }
     // Round three: the same note again replaces ours, never stacks it.
-    let (again, _, _, _) = try CommentsPatch.comments(existing: xml, notes: [CellReference("B3")!: note])
+    let (again, _, _, _) = try CommentsPatch.comments(
+      existing: xml, notes: [CellReference("B3")!: note])
     #expect(again == xml)
   }
 

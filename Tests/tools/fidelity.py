@@ -76,18 +76,47 @@ def sheet_features(ws):
                     for k, d in sorted(ws.column_dimensions.items())}
     f["rows"] = {k: (d.ht if d.customHeight else None, bool(d.hidden))
                  for k, d in sorted(ws.row_dimensions.items()) if d.ht is not None or d.hidden}
-    f["dropdowns"] = sorted((dv.type, str(dv.sqref), dv.formula1, dv.allow_blank)
-                            for dv in ws.data_validations.dataValidation)
+    f["dropdowns"] = sorted(((dv.type, str(dv.sqref), dv.formula1, dv.formula2, dv.operator,
+                             dv.allow_blank, dv.showErrorMessage, dv.error, dv.prompt)
+                            for dv in ws.data_validations.dataValidation), key=repr)
     f["conditional formats"] = sorted(
-        (str(rng.sqref), r.type, r.operator, tuple(r.formula or ()), r.priority,
-         describe(r.dxf.font if r.dxf else None, FONT))
-        for rng in ws.conditional_formatting for r in rng.rules)
+        ((str(rng.sqref), r.type, r.operator, tuple(r.formula or ()), r.priority,
+          describe(r.dxf.font if r.dxf else None, FONT))
+         for rng in ws.conditional_formatting for r in rng.rules), key=repr)
     m = ws.page_margins
     f["page margins"] = (m.left, m.right, m.top, m.bottom, m.header, m.footer)
     f["images"] = len(ws._images)
     f["charts"] = [(type(c).__name__, len(c.series)) for c in ws._charts]
     f["local names"] = sorted((n, d.attr_text) for n, d in ws.defined_names.items())
     return f
+
+
+def existing(ws, ref):
+    """The cell at ref; for one the file does not have, a stand-in in the style it shows with:
+    its row's when the row has one (customFormat), else its column's, else the first cell
+    style (openpyxl's own stand-in would have none of these)."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
+
+    row, column = coordinate_to_tuple(ref)
+    if (row, column) in ws._cells:
+        return ws._cells[(row, column)]
+    style = ws.parent._cell_styles[0]
+    dims = ws.row_dimensions
+    if row in dims and dims[row].customFormat:
+        style = dims[row]._style
+    else:
+        for d in ws.column_dimensions.values():
+            if d.min is not None and d.min <= column <= (d.max or d.min) and d.has_style:
+                style = d._style
+    return Cell(ws, row=row, column=column, style_array=copy(style))
+
+
+def coordinate_to_tuple(ref):
+    from openpyxl.utils.cell import coordinate_to_tuple as parse
+
+    return parse(ref)
 
 
 def cell_features(cell):
@@ -124,11 +153,11 @@ def compare_openpyxl(original, copy, marks):
             if fa[k] != fb[k]:
                 diffs.append(f"{name} {k}: {fa[k]} vs {fb[k]}")
         marked = marks.get(name, {})
-        refs = {c.coordinate for row in wa.iter_rows() for c in row}
-        refs |= {c.coordinate for row in wb.iter_rows() for c in row}
+        # The cells each file has (iter_rows would make the missing ones, in the default style).
+        refs = {c.coordinate for c in wa._cells.values()} | {c.coordinate for c in wb._cells.values()}
         refs |= set(marked)
-        for ref in sorted(refs):
-            ca, cb = wa[ref], wb[ref]
+        for ref in sorted(refs, key=lambda r: coordinate_to_tuple(r)):
+            ca, cb = existing(wa, ref), existing(wb, ref)
             xa, xb = cell_features(ca), cell_features(cb)
             for k in xa:
                 if xa[k] != xb[k]:
