@@ -12,13 +12,23 @@ final class StylesPatch {
   private var fillCount = 0
   /// The fills that are ours (solid, in one of the severities' colours), by index.
   private var ourFills: Set<Int> = []
-  /// Every fill's element, as text.
+  /// Every fill's element, as text, without the part's namespace prefix (so that the record of
+  /// one survives a re-save that changes the prefix).
   private var fillXMLs: [String] = []
   /// Fills added to give a cell back the fill an earlier round recorded (after our four).
   private var restoredFills: [String] = []
   /// The default font's size and name, for the fonts added.
   private var fontSize = "11"
   private var fontName = "Calibri"
+  /// The part's namespace prefix (empty when it has none).
+  private var prefix = ""
+  /// The sections the part has (local names).
+  private var sections: Set<String> = []
+  /// What an incomplete part lacks, added before our own entries (Excel's defaults: a font,
+  /// the two reserved fills, an empty border, a cell style and a cell format), by section.
+  private var padding: [String: (count: Int, xml: String)] = [:]
+  private var borderCount = 0
+  private var cellStyleXfCount = 0
   /// (old xf, severity) → new xf, in the order they were asked for.
   private var marked: [Key: Int] = [:]
   private var order: [Key] = []
@@ -54,13 +64,19 @@ final class StylesPatch {
     while true {
       switch try editor.next() {
       case .start:
-        if editor.depth == 2 {
+        if editor.depth == 1 {
+          prefix = editor.prefix
+        } else if editor.depth == 2 {
           section = editor.name
+          sections.insert(section)
         } else if editor.depth == 3 {
           switch section {
           case "fonts" where editor.nameIs("font"): fontCount += 1
+          case "borders" where editor.nameIs("border"): borderCount += 1
+          case "cellStyleXfs" where editor.nameIs("xf"): cellStyleXfCount += 1
           case "fills" where editor.nameIs("fill"):
-            let fill = String(decoding: try editor.captureElement(), as: UTF8.self)
+            let fill = Self.unprefixed(
+              String(decoding: try editor.captureElement(), as: UTF8.self), prefix)
             if fill.contains("\"solid\""), Self.ourColors.contains(where: { fill.contains($0) }) {
               ourFills.insert(fillCount)
             }
@@ -78,14 +94,50 @@ final class StylesPatch {
         if editor.depth == 1 { section = "" }
       case .text: continue
       case .eof:
-        guard !xfs.isEmpty, fillCount >= 2 else {
-          throw PackagePatcher.CannotPatch("the styles part has no cellXfs or fills")
-        }
+        padIncompletePart()
         signatures = Array(repeating: nil, count: xfs.count)
         return
       }
     }
   }
+
+  /// Makes up what an incomplete styles part lacks (a part with no cellXfs, one fill, no
+  /// fonts…): the entries every style index before ours relies on, as Excel assumes them.
+  private func padIncompletePart() {
+    if fontCount == 0 {
+      padding["fonts"] = (1, Self.defaultFont)
+      fontCount = 1
+    }
+    if fillCount < 2 {
+      let reserved = ["none", "gray125"][fillCount...].map {
+        "<fill><patternFill patternType=\"\($0)\"/></fill>"
+      }
+      padding["fills"] = (reserved.count, reserved.joined())
+      fillXMLs += reserved
+      fillCount = 2
+    }
+    if borderCount == 0 {
+      padding["borders"] = (1, "<border><left/><right/><top/><bottom/><diagonal/></border>")
+      borderCount = 1
+    }
+    if cellStyleXfCount == 0 {
+      padding["cellStyleXfs"] = (
+        1, "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>"
+      )
+      cellStyleXfCount = 1
+    }
+    if xfs.isEmpty {
+      let xf = "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
+      padding["cellXfs"] = (1, xf)
+      xfs = [Array(Self.prefixed(xf, prefix).utf8)]
+    }
+  }
+
+  /// The schema's order of the styles sheet's sections (ECMA-376 CT_Stylesheet).
+  private static let sectionOrder = [
+    "numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
+    "tableStyles", "colors", "extLst",
+  ]
 
   var results: ResultsStyles {
     let base = xfs.count
@@ -204,42 +256,79 @@ final class StylesPatch {
     newXfs += xf(font: link, extra: " applyFont=\"1\"")
     newXfs += xf(
       extra: " applyAlignment=\"1\"", body: "<alignment vertical=\"top\" wrapText=\"1\"/>")
+    // Each section's additions: what is made here (its elements prefixed as the part's are), and
+    // the copies of the part's own xfs (already so).
+    var copies = ""
     for key in order {
       let fill =
         switch key.fill {
         case .severity(let severity): fills[severity]!
         case .index(let index): index
         }
-      newXfs += String(decoding: try Self.refilled(xfs[key.xf], fill: fill), as: UTF8.self)
+      copies += String(decoding: try Self.refilled(xfs[key.xf], fill: fill), as: UTF8.self)
+    }
+    // Each section's additions: its total count, and what is appended to it — what an
+    // incomplete part lacked and what is made here (its elements prefixed as the part's are),
+    // then the copies of the part's own xfs (already so).
+    func addition(_ section: String, count: Int, _ made: String, copies: String = "") -> (
+      Int, String
+    ) {
+      let pad = padding[section]
+      return (count, Self.prefixed((pad?.xml ?? "") + made, prefix) + copies)
     }
     let added = [
-      "fonts": (2, newFonts), "fills": (4 + restoredFills.count, newFills + restoredFills.joined()),
-      "cellXfs": (7 + order.count, newXfs),
-    ]
-    let counts = ["fonts": fontCount, "fills": fillCount, "cellXfs": xfs.count]
+      "fonts": addition("fonts", count: fontCount + 2, newFonts),
+      "fills": addition(
+        "fills", count: fillCount + 4 + restoredFills.count, newFills + restoredFills.joined()),
+      "borders": addition("borders", count: borderCount, ""),
+      "cellStyleXfs": addition("cellStyleXfs", count: cellStyleXfCount, ""),
+      "cellXfs": addition("cellXfs", count: xfs.count + 7 + order.count, newXfs, copies: copies),
+    ].filter { !$0.value.1.isEmpty }
+    let p = prefix.isEmpty ? "" : prefix + ":"
+    /// A section the part lacks, whole.
+    func whole(_ section: String) -> [UInt8] {
+      let (count, xml) = added[section]!
+      return Array("<\(p)\(section) count=\"\(count)\">\(xml)</\(p)\(section)>".utf8)
+    }
+    var missing = Self.sectionOrder.filter { added[$0] != nil && !sections.contains($0) }
+    /// The missing sections that go before `section` (all of them for nil: the part's end).
+    func missingBefore(_ section: String?) -> [UInt8] {
+      let limit = section.flatMap { Self.sectionOrder.firstIndex(of: $0) } ?? Int.max
+      let due = missing.filter { Self.sectionOrder.firstIndex(of: $0)! < limit }
+      missing.removeAll { due.contains($0) }
+      return due.flatMap(whole)
+    }
 
     let editor = XMLEditor(bytes: source, part: "styles")
-    var prefix = ""
-    var whole: Set<String> = []  // sections that were self-closing, written whole
+    var appended: Set<String> = []  // present sections that were self-closing, written whole
     while true {
       switch try editor.next() {
       case .start:
-        if editor.depth == 1 { prefix = editor.prefix }
-        guard editor.depth == 2, let (n, xml) = added[editor.name] else { continue }
-        let count = String(counts[editor.name]! + n)
-        let xml2 = prefixed(xml, prefix)
-        if editor.isSelfClosing {
-          var open = try editor.rawSettingAttribute("count", to: count)
+        if editor.depth == 1 && editor.isSelfClosing {
+          var open = editor.raw
           open.removeLast(2)
-          let name = (prefix.isEmpty ? "" : prefix + ":") + editor.name
-          whole.insert(editor.name)
-          try editor.replace(with: open + Array(">\(xml2)</\(name)>".utf8))
+          try editor.replace(
+            with: open + Array(">".utf8) + missingBefore(nil) + Array("</\(p)styleSheet>".utf8))
+          continue
+        }
+        guard editor.depth == 2 else { continue }
+        let before = missingBefore(editor.name)
+        if !before.isEmpty { try editor.insert(before) }
+        guard let (count, xml) = added[editor.name] else { continue }
+        if editor.isSelfClosing {
+          var open = try editor.rawSettingAttribute("count", to: String(count))
+          open.removeLast(2)
+          appended.insert(editor.name)
+          try editor.replace(with: open + Array(">\(xml)</\(p)\(editor.name)>".utf8))
         } else {
-          try editor.replace(with: try editor.rawSettingAttribute("count", to: count))
+          try editor.replace(with: try editor.rawSettingAttribute("count", to: String(count)))
         }
       case .end:
-        if editor.depth == 1, !whole.contains(editor.name), let (_, xml) = added[editor.name] {
-          try editor.insert(prefixed(xml, prefix))
+        if editor.depth == 1, !appended.contains(editor.name), let (_, xml) = added[editor.name] {
+          try editor.insert(xml)
+        } else if editor.depth == 0 {
+          let rest = missingBefore(nil)
+          if !rest.isEmpty { try editor.insert(rest) }
         }
       case .text: continue
       case .eof:
@@ -249,11 +338,17 @@ final class StylesPatch {
     }
   }
 
-  /// Adds a namespace prefix to the elements of generated styles XML.
-  private func prefixed(_ xml: String, _ prefix: String) -> String {
+  /// Adds a namespace prefix to the elements of generated styles XML (unprefixed).
+  private static func prefixed(_ xml: String, _ prefix: String) -> String {
     guard !prefix.isEmpty else { return xml }
     return xml.replacing("</", with: "\u{1}").replacing("<", with: "<\(prefix):")
       .replacing("\u{1}", with: "</\(prefix):")
+  }
+
+  /// Takes a namespace prefix off the elements of styles XML.
+  private static func unprefixed(_ xml: String, _ prefix: String) -> String {
+    guard !prefix.isEmpty else { return xml }
+    return xml.replacing("</\(prefix):", with: "</").replacing("<\(prefix):", with: "<")
   }
 
   private static func color(_ rgb: UInt32) -> String {
@@ -272,10 +367,16 @@ final class StylesPatch {
     try XMLEditor.settingAttributes([("fillId", String(fill)), ("applyFill", "1")], in: xf)
   }
 
+  /// Excel's default font, what cells show with when a package has none.
+  private static let defaultFont =
+    "<font><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/>"
+    + "<scheme val=\"minor\"/></font>"
+
+  /// For a package that has no styles part: Excel's defaults (what its cells show with).
   private static let minimal =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     + "<styleSheet xmlns=\"\(PackagePatcher.mainNamespace)\">"
-    + "<fonts count=\"1\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>"
+    + "<fonts count=\"1\">\(defaultFont)</fonts>"
     + "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill>"
     + "<fill><patternFill patternType=\"gray125\"/></fill></fills>"
     + "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"

@@ -226,40 +226,55 @@ struct ConversionFailed: Error, CustomStringConvertible {
 func convertWithLibreOffice(
   _ soffice: String, _ path: String, in dir: TemporaryDirectory
 ) throws -> String {
-  let outDir = dir.url.appendingPathComponent("libreoffice", isDirectory: true).path
-  try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-  // A profile per conversion: two LibreOffice instances on one profile would hand the work to
-  // each other (or refuse to start).
-  let profile = "/tmp/lo-profile-\(UUID().uuidString)"
-  defer { try? FileManager.default.removeItem(atPath: profile) }
   let log = dir.url.appendingPathComponent("soffice.log").path
-  let arguments = [
-    soffice, "-env:UserInstallation=file://\(profile)", "--headless", "--norestore",
-    "--convert-to", "xlsx", "--outdir", outDir, path,
-  ]
-  let code: Int32
-  do {
-    code = try ExternalProgram.run(arguments, output: log, timeLimit: conversionTimeLimit)
-  } catch let failure as ExternalProgram.Failed {
-    throw ConversionFailed(description: "converting \(path): \(failure.description)")
-  }
-  guard code == 0 else {
-    throw ConversionFailed(
-      description:
-        "soffice exited \(code) on \(path); its output:\n\(ExternalProgram.contents(log))")
-  }
-  // A file LibreOffice cannot open is reported on its output at most, with status 0: it is known
-  // by the file it did not write.
-  let resaved = URL(fileURLWithPath: outDir)
-    .appendingPathComponent(
-      URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".xlsx"
-    )
-    .path
-  guard FileManager.default.fileExists(atPath: resaved) else {
+  guard let resaved = try convertWithLibreOffice(soffice, [path], in: dir)[0] else {
     throw ConversionFailed(
       description:
         "LibreOffice could not open \(path) (it saved nothing); its output:\n"
         + ExternalProgram.contents(log))
   }
   return resaved
+}
+
+/// The same for several files in one LibreOffice (each must have a name of its own, and goes to
+/// `dir`'s folder `into`); the time limit grows with their number. Nil for each file LibreOffice
+/// could not open.
+func convertWithLibreOffice(
+  _ soffice: String, _ paths: [String], in dir: TemporaryDirectory,
+  into folder: String = "libreoffice"
+) throws -> [String?] {
+  let outDir = dir.url.appendingPathComponent(folder, isDirectory: true).path
+  try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+  // A profile per conversion: two LibreOffice instances on one profile would hand the work to
+  // each other (or refuse to start).
+  let profile = "/tmp/lo-profile-\(UUID().uuidString)"
+  defer { try? FileManager.default.removeItem(atPath: profile) }
+  let log = dir.url.appendingPathComponent("soffice.log").path
+  let arguments =
+    [
+      soffice, "-env:UserInstallation=file://\(profile)", "--headless", "--norestore",
+      "--convert-to", "xlsx", "--outdir", outDir,
+    ] + paths
+  let code: Int32
+  do {
+    code = try ExternalProgram.run(
+      arguments, output: log, timeLimit: conversionTimeLimit * Double(max(1, paths.count / 10)))
+  } catch let failure as ExternalProgram.Failed {
+    throw ConversionFailed(description: "converting \(paths): \(failure.description)")
+  }
+  guard code == 0 else {
+    throw ConversionFailed(
+      description:
+        "soffice exited \(code) on \(paths); its output:\n\(ExternalProgram.contents(log))")
+  }
+  // A file LibreOffice cannot open is reported on its output at most, with status 0: it is known
+  // by the file it did not write.
+  return paths.map { path in
+    let resaved = URL(fileURLWithPath: outDir)
+      .appendingPathComponent(
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".xlsx"
+      )
+      .path
+    return FileManager.default.fileExists(atPath: resaved) ? resaved : nil
+  }
 }
