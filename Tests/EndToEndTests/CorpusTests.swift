@@ -67,6 +67,15 @@ struct CorpusTests {
     let summary = CorpusSummary(outcomes)
     print(summary.line)
     for detail in summary.details { print("[corpus] \(detail)") }
+    // The floor: what the reader achieved when this line was written (2026-12-04) — every
+    // readable file read and matched (69), every broken one refused (11), every cell matched
+    // (23,053); a corpus that grows may raise it, never lower it.
+    #expect(summary.matched == summary.read && summary.read >= 69, "\(summary.line)")
+    #expect(summary.rejected == summary.mustReject && summary.mustReject >= 11, "\(summary.line)")
+    #expect(summary.failed == 0 && summary.acceptedRejections == 0, "\(summary.line)")
+    #expect(
+      summary.cellsMatched == summary.cellsCompared && summary.cellsCompared >= 23_053,
+      "\(summary.line)")
   }
 }
 
@@ -74,6 +83,16 @@ struct CorpusTests {
 struct CorpusSummary {
   var line: String
   var details: [String]
+  /// Readable files read, and those of them matched to the truth.
+  var read = 0
+  var matched = 0
+  /// Broken files, and those of them refused as required.
+  var mustReject = 0
+  var rejected = 0
+  var acceptedRejections = 0
+  var failed = 0
+  var cellsCompared = 0
+  var cellsMatched = 0
 
   init(_ outcomes: [FileOutcome]) {
     let readable = outcomes.filter { !$0.mustReject }
@@ -113,6 +132,10 @@ struct CorpusSummary {
       details.append("failed: " + failed.map(\.file).joined(separator: ", "))
     }
     self.details = details
+    (self.read, self.matched) = (read.count, matched.count)
+    (self.mustReject, self.rejected) = (mustReject.count, rejected.count)
+    (acceptedRejections, self.failed) = (accepted.count, failed.count)
+    (cellsCompared, self.cellsMatched) = (compared, cellsMatched)
   }
 }
 
