@@ -199,7 +199,10 @@ enum CommentsPatch {
         xml.raw("<")
         xml.raw(prefix)
         xml.raw("t xml:space=\"preserve\">")
-        xml.raw(Array(xmlEscaped(text).utf8))
+        // Read from the part: its `_xHHHH_` are as written, only XML's specials are escaped.
+        var escaped: [UInt8] = []
+        appendXMLText(text, to: &escaped, spreadsheetEscapes: false)
+        xml.raw(escaped)
         xml.raw("</")
         xml.raw(prefix)
         xml.raw("t></")
@@ -251,21 +254,6 @@ enum CommentsPatch {
         }
       }
     }
-  }
-
-  /// Text escaped for XML only (the `_xHHHH_` of SpreadsheetML already written as it was read).
-  private static func xmlEscaped(_ s: String) -> String {
-    var out = ""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\r": out += "&#13;"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
   }
 
   /// The cells whose comment holds our text (of an earlier round).

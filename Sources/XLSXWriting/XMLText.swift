@@ -10,9 +10,10 @@ func xmlText(_ s: String) -> String {
 
 /// Appends `s` escaped as ``xmlText(_:)`` escapes it, working on its UTF-8 bytes (every byte to
 /// escape is ASCII, or U+FFFE/U+FFFF's `EF BF BE`/`EF BF BF`), unchanged runs copied whole.
-/// Returns whether anything was escaped.
+/// Returns whether anything was escaped. With `spreadsheetEscapes` false only XML's own
+/// specials are escaped: for text read from a part, whose `_xHHHH_` are already as written.
 @discardableResult
-func appendXMLText(_ s: String, to out: inout [UInt8]) -> Bool {
+func appendXMLText(_ s: String, to out: inout [UInt8], spreadsheetEscapes: Bool = true) -> Bool {
   var s = s
   return s.withUTF8 { bytes in
     var run = 0  // the start of the bytes not yet copied
@@ -46,17 +47,19 @@ func appendXMLText(_ s: String, to out: inout [UInt8]) -> Bool {
       case UInt8(ascii: ">"): replacement = "&gt;"
       case UInt8(ascii: "\""): replacement = "&quot;"
       case UInt8(ascii: "\r"): replacement = "&#13;"
-      case UInt8(ascii: "_") where isEscapeLike(i): replacement = "_x005F_"
+      case UInt8(ascii: "_") where spreadsheetEscapes && isEscapeLike(i): replacement = "_x005F_"
       case UInt8(ascii: "\n"), UInt8(ascii: "\t"):
         replacement = nil
-      case 0..<0x20:
+      case 0..<0x20 where spreadsheetEscapes:
         flush(to: i)
         hex(Int(b))
         escaped = true
         i += 1
         run = i
         continue
-      case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE:
+      case 0xEF
+      where spreadsheetEscapes && i + 2 < bytes.count && bytes[i + 1] == 0xBF
+        && bytes[i + 2] >= 0xBE:
         flush(to: i)
         hex(0xFFFE + Int(bytes[i + 2] - 0xBE))
         escaped = true

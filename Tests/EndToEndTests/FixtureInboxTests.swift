@@ -22,8 +22,11 @@ import Testing
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       if line.hasPrefix("## ") {
         current = String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces)
-      } else if let file = current, line.hasPrefix("status: **"), let end = line.dropFirst(10).firstIndex(of: "*") {
-        result[file] = Expectation(status: String(line[line.index(line.startIndex, offsetBy: 10)..<end]))
+      } else if let file = current, line.hasPrefix("status: **"),
+        let end = line.dropFirst(10).firstIndex(of: "*")
+      {
+        result[file] = Expectation(
+          status: String(line[line.index(line.startIndex, offsetBy: 10)..<end]))
       } else if line.hasPrefix("| "), let file = current {
         let cols = line.split(separator: "|", omittingEmptySubsequences: false).map {
           $0.trimmingCharacters(in: .whitespaces)
@@ -39,6 +42,18 @@ import Testing
     "\(rule) \(severity) \(sheet ?? "-")!\(cell ?? "-")"
   }
 
+  /// `pipeline run` over a copy of the shipped inbox (exit 0 expected).
+  static func shippedInboxRun() async throws -> RunCommandTests.Setup {
+    var files: [String: [UInt8]] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: inbox.path)
+    where name.hasSuffix(".xlsx") {
+      files[name] = Array(try Data(contentsOf: inbox.appendingPathComponent(name)))
+    }
+    let setup = try RunCommandTests.Setup(files)
+    #expect(try await setup.run().exitCode == 0)
+    return setup
+  }
+
   @Test func everyFixtureGivesExactlyItsExpectedIssues() async throws {
     let expected = try Self.expectations()
     let files = try FileManager.default.contentsOfDirectory(atPath: Self.inbox.path)
@@ -46,15 +61,19 @@ import Testing
     #expect(Set(files) == Set(expected.keys), "EXPECTED.md and the folder list different files")
     let result = try await runProcess(
       try TestLocations.pipelineBinary.get(),
-      ["check", "--format", "json"] + files.map { Self.inbox.appendingPathComponent($0).path }, timeout: 120)
+      ["check", "--format", "json"] + files.map { Self.inbox.appendingPathComponent($0).path },
+      timeout: 120)
     #expect(result.exitCode == 1)  // the invalid files are rejected
-    let entries = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
+    let entries = try #require(
+      try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
     for entry in entries {
       let file = try #require(entry["file"] as? String)
       let want = try #require(expected[file], "\(file) has no section in EXPECTED.md")
       #expect(entry["status"] as? String == want.status, "\(file)")
       let got = (entry["issues"] as? [[String: Any]] ?? []).map {
-        Self.key($0["rule"] as! String, $0["severity"] as! String, $0["sheet"] as? String, $0["cell"] as? String)
+        Self.key(
+          $0["rule"] as! String, $0["severity"] as! String, $0["sheet"] as? String,
+          $0["cell"] as? String)
       }
       #expect(got.sorted() == want.issues.sorted(), "\(file)")
     }
@@ -63,14 +82,8 @@ import Testing
   /// The store `pipeline run` fills from the shipped inbox passes SQLite's own check with exactly
   /// `ok` (SPEC §8), its outcomes' students included.
   @Test func theStoreOfTheShippedInboxPassesSQLitesIntegrityCheck() async throws {
-    var files: [String: [UInt8]] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: Self.inbox.path)
-    where name.hasSuffix(".xlsx") {
-      files[name] = Array(try Data(contentsOf: Self.inbox.appendingPathComponent(name)))
-    }
-    let setup = try RunCommandTests.Setup(files)
+    let setup = try await Self.shippedInboxRun()
     defer { setup.dir.remove() }
-    #expect(try await setup.run().exitCode == 0)
     let store = try Store(path: setup.store.path)
     defer { try? store.close() }
     #expect(try store.integrityCheck() == ["ok"])
@@ -83,14 +96,8 @@ import Testing
   /// Every annotated copy of the shipped inbox is its submission: `pipeline dump` of the copy
   /// and of the original differ only in the 审核结果 sheet (SPEC §6).
   @Test func dumpOfEachCopyDiffersFromItsOriginalOnlyInTheResultsSheet() async throws {
-    var files: [String: [UInt8]] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: Self.inbox.path)
-    where name.hasSuffix(".xlsx") {
-      files[name] = Array(try Data(contentsOf: Self.inbox.appendingPathComponent(name)))
-    }
-    let setup = try RunCommandTests.Setup(files)
+    let setup = try await Self.shippedInboxRun()
     defer { setup.dir.remove() }
-    #expect(try await setup.run().exitCode == 0)
     let copies = setup.outputs().filter { $0.hasSuffix(".annotated.xlsx") && !$0.hasPrefix("未识别/") }
     #expect(copies.count >= 6, "\(copies)")
     func dump(_ path: String) async throws -> [String: Any] {
@@ -100,7 +107,8 @@ import Testing
       return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     }
     for copy in copies {
-      let name = String(copy.split(separator: "/").last!.dropLast(".annotated.xlsx".count)) + ".xlsx"
+      let name =
+        String(copy.split(separator: "/").last!.dropLast(".annotated.xlsx".count)) + ".xlsx"
       let original = try await dump(Self.inbox.appendingPathComponent(name).path)
       let annotated = try await dump(setup.out.appendingPathComponent(copy).path)
       let sheets = { (dump: [String: Any]) in dump["sheets"] as? [[String: Any]] ?? [] }
@@ -109,16 +117,21 @@ import Testing
       let rest = ours.filter { $0["name"] as? String != "审核结果" }
       #expect(ours.count == rest.count + 1, "\(copy): one 审核结果")
       #expect(
-        NSArray(array: rest).isEqual(to: sheets(original)), "\(copy): the sheets differ from \(name)")
+        NSArray(array: rest).isEqual(to: sheets(original)),
+        "\(copy): the sheets differ from \(name)")
       #expect(original["date1904"] as? Bool == annotated["date1904"] as? Bool, "\(copy)")
     }
   }
 
   /// Every rule of SPEC §5 but FILE-002 and the batch rules is exercised by some fixture.
   @Test func theFixturesCoverEveryRule() throws {
-    let covered = Set(try Self.expectations().values.flatMap { $0.issues.map { String($0.split(separator: " ")[0]) } })
-    let all = Set(RuleCatalog.entries.map(\.id)).subtracting(["FILE-002", "X-001", "X-002", "X-003"])
+    let covered = Set(
+      try Self.expectations().values.flatMap {
+        $0.issues.map { String($0.split(separator: " ")[0]) }
+      })
+    let all = Set(RuleCatalog.entries.map(\.id)).subtracting([
+      "FILE-002", "X-001", "X-002", "X-003",
+    ])
     #expect(all.subtracting(covered).sorted() == [])
   }
 }
-

@@ -20,11 +20,7 @@ import XLSXTestSupport
   @Test func openpyxlAndCalamineSeeTheStyledSubmissionUnchangedButForItsMarks() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let original = try dir.write("styled.xlsx", StyledSubmission.build())
-    let copy = dir.path("styled.annotated.xlsx")
-    try PackagePatcher.write(
-      bytes: StyledSubmission.build(), issues: StyledSubmission.issues, limits: ReaderLimits(),
-      to: copy)
+    let (original, copy) = try styledCopy(in: dir)
     let marks = try dir.write("marks.json", json(colours(of: StyledSubmission.issues)))
     let differences = try fidelity(["compare", original, copy, marks], in: dir)
     #expect(differences == "[]", "openpyxl/calamine see differences: \(differences)")
@@ -151,11 +147,7 @@ import XLSXTestSupport
   @Test func theComparisonSeesAChangedValueAndAnUnexpectedFill() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let original = try dir.write("styled.xlsx", StyledSubmission.build())
-    let copy = dir.path("styled.annotated.xlsx")
-    try PackagePatcher.write(
-      bytes: StyledSubmission.build(), issues: StyledSubmission.issues, limits: ReaderLimits(),
-      to: copy)
+    let (original, copy) = try styledCopy(in: dir)
     let edits = try dir.write("edits.json", json([["数据", "A3", "王五"]]))
     let edited = dir.path("edited.xlsx")
     try fidelity(["set", copy, edited, edits], in: dir)
@@ -271,6 +263,16 @@ import XLSXTestSupport
   // MARK: - Helpers
 
   static let ourFills: Set<String> = Set(Severity.allCases.map(hex))
+}
+
+/// The styled submission and its annotated copy, written in `dir`: their paths.
+private func styledCopy(in dir: TemporaryDirectory) throws -> (original: String, copy: String) {
+  let original = try dir.write("styled.xlsx", StyledSubmission.build())
+  let copy = dir.path("styled.annotated.xlsx")
+  try PackagePatcher.write(
+    bytes: StyledSubmission.build(), issues: StyledSubmission.issues, limits: ReaderLimits(),
+    to: copy)
+  return (original, copy)
 }
 
 /// Each marked cell's expected fill (ARGB), by sheet: its most severe issue's.
