@@ -179,41 +179,15 @@ public final class Store {
         table: "station", submission: id, row: nil, record: form, columns: Self.stationColumns)
       try afterWriting?("station")
 
-      for record in submission.tables["students"]?.records ?? [] {
-        try insert(
-          table: "students", submission: id, row: record.row, record: record,
-          columns: Self.studentColumns)
-      }
-      try afterWriting?("students")
-
-      for record in submission.tables["people"]?.records ?? [] {
-        try insert(
-          table: "people", submission: id, row: record.row, record: record,
-          columns: Self.personColumns,
-          extra: ["roles": .text(Self.json(record.list("roles") ?? []))])
-      }
-      try afterWriting?("people")
-
-      for record in submission.tables["outcomes"]?.records ?? [] {
-        try insert(
-          table: "outcomes", submission: id, row: record.row, record: record,
-          columns: Self.outcomeColumns)
-        let outcome = try db.lastInsertRowID
-        var seen: Set<String> = []
-        for student in record.list("students") ?? [] where seen.insert(student).inserted {
-          try db.run(
-            "INSERT INTO outcome_students (outcome_id, position, student_id) VALUES (?1, ?2, ?3)",
-            [.integer(outcome), .integer(Int64(seen.count)), .text(student)])
+      for table in Self.tables {
+        for record in submission.tables[table.name]?.records ?? [] {
+          try insert(
+            table: table.name, submission: id, row: record.row, record: record,
+            columns: table.columns, extra: table.extra(record))
+          try table.children?(self, record, try db.lastInsertRowID)
         }
+        try afterWriting?(table.name)
       }
-      try afterWriting?("outcomes")
-
-      for record in submission.tables["payments"]?.records ?? [] {
-        try insert(
-          table: "payments", submission: id, row: record.row, record: record,
-          columns: Self.paymentColumns)
-      }
-      try afterWriting?("payments")
 
       return version == 1 ? .inserted : .newVersion(Int(version))
     }
@@ -230,10 +204,12 @@ public final class Store {
     sha256: String, station: String, year: AcademicYear, file: String, submittedOn: Day?,
     receivedAt: Date, status: String, rules: [String: Int], findings: [Issue] = []
   ) throws(StoreError) -> Bool {
-    let object = "{" + rules.keys.sorted().map { key in
-      let quoted = Self.json([key])
-      return String(quoted.dropFirst().dropLast()) + ":\(rules[key]!)"
-    }.joined(separator: ",") + "}"
+    let object =
+      "{"
+      + rules.keys.sorted().map { key in
+        let quoted = Self.json([key])
+        return String(quoted.dropFirst().dropLast()) + ":\(rules[key]!)"
+      }.joined(separator: ",") + "}"
     let written = try database.run(
       """
       INSERT OR IGNORE INTO verdicts (sha256, station_id, academic_year, start_year, file,
@@ -262,6 +238,39 @@ public final class Store {
   static let personColumns = ["name", "title", "position", "employer", "social_roles"]
   static let outcomeColumns = ["kind", "title", "level", "achieved_on", "benefit"]
   static let paymentColumns = ["student_id", "month", "due", "paid", "paid_on"]
+
+  /// How each table of a submission is stored, in recording order: the template's table and the
+  /// store's (one name), its plain columns, the values a row adds beside them, and the rows of a
+  /// child table it owns.
+  private struct TableStorage: Sendable {
+    var name: String
+    var columns: [String]
+    var extra: @Sendable (Record) -> [String: SQLValue] = { _ in [:] }
+    var children: (@Sendable (Store, Record, Int64) throws(StoreError) -> Void)? = nil
+  }
+
+  private static let tables: [TableStorage] = [
+    TableStorage(name: "students", columns: studentColumns),
+    TableStorage(
+      name: "people", columns: personColumns,
+      extra: { ["roles": .text(Store.json($0.list("roles") ?? []))] }),
+    TableStorage(
+      name: "outcomes", columns: outcomeColumns,
+      children: { store, record, outcome throws(StoreError) in
+        try store.recordOutcomeStudents(record.list("students") ?? [], outcome: outcome)
+      }),
+    TableStorage(name: "payments", columns: paymentColumns),
+  ]
+
+  /// An outcome's students, each once, in their order.
+  private func recordOutcomeStudents(_ students: [String], outcome: Int64) throws(StoreError) {
+    var seen: Set<String> = []
+    for student in students where seen.insert(student).inserted {
+      try database.run(
+        "INSERT INTO outcome_students (outcome_id, position, student_id) VALUES (?1, ?2, ?3)",
+        [.integer(outcome), .integer(Int64(seen.count)), .text(student)])
+    }
+  }
 
   /// Inserts one record: its fields under columns of the same names (field keys are the column
   /// names), plus `submission_id`, the sheet `row` when there is one, and `extra` columns.
