@@ -6,7 +6,6 @@ import PackageDescription
 // system-library target (module map + pkg-config) and never leak past their wrapper.
 let package = Package(
   name: "pipeline",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "pipeline", targets: ["pipeline"])
   ],
@@ -40,7 +39,9 @@ let package = Package(
     .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
     // The web application of `pipeline serve`: the page, the JSON API, tokens and receipts.
     .target(name: "Serve", dependencies: ["Pipeline", "HTTPServer", "XLSXWriting", "Model"]),
-    .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store", "Serve"]),
+    .executableTarget(
+      name: "pipeline",
+      dependencies: ["Pipeline", "Model", "Store", "Serve", "XLSXReading", "XLSXWriting"]),
     // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
     // ordinary build it is a reproducer that runs the files it is given through the same code.
     .executableTarget(name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading", "XLSXTestSupport"]),
