@@ -30,7 +30,8 @@ public struct Normalizer {
     for (index, info) in workbook.sheets.enumerated() where info.kind == .worksheet {
       let key = TextCleaning.key(info.name)
       if ignored.contains(key) { continue }
-      guard let spec = template.sheets.first(where: { sheetMatches($0, key) }), !found.contains(spec.key)
+      guard let spec = template.sheets.first(where: { sheetMatches($0, key) }),
+        !found.contains(spec.key)
       else {
         var hasData = false
         try workbook.forEachRow(inSheet: index, verifyFirst: false) { row in
@@ -83,7 +84,9 @@ public struct Normalizer {
     let headerIndex = HeaderIndex(spec)
     for row in rows {
       for cell in row.cells {
-        guard let text = cellText(cell.value), let found = match(headerIndex, text) else { continue }
+        guard let text = cellText(cell.value), let found = match(headerIndex, text) else {
+          continue
+        }
         guard case .field(let f, let unit) = found else {
           issues.append(unknownUnit(found.spec, sheet: sheet, cell: cell.reference, text: text))
           continue
@@ -95,7 +98,8 @@ public struct Normalizer {
               message: "「\(f.header)」重复出现，只审核第一处。请删除重复的一项。", value: text))
           continue
         }
-        guard let valueRef = CellReference(row: cell.reference.row, column: cell.reference.column + 1)
+        guard
+          let valueRef = CellReference(row: cell.reference.row, column: cell.reference.column + 1)
         else { continue }
         valueCells[f.key] = valueRef
         if let value = cells[valueRef], !isBlank(value.value) {
@@ -191,7 +195,9 @@ struct TableReader {
       issues.append(
         Issue(
           "STR-002", sheet: sheet, cell: nil,
-          message: "工作表「\(sheet)」中找不到表头行（前 \(template.headerSearchRows) 行内应有「\(spec.fields.prefix(3).map(\.header).joined(separator: "」「"))」等列名）。请使用模板的表头。"))
+          message:
+            "工作表「\(sheet)」中找不到表头行（前 \(template.headerSearchRows) 行内应有「\(spec.fields.prefix(3).map(\.header).joined(separator: "」「"))」等列名）。请使用模板的表头。"
+        ))
       pending = []
       return
     }
@@ -275,7 +281,8 @@ struct TableReader {
     var source = [Int](repeating: -1, count: count)
     for (i, cell) in row.cells.enumerated() {
       let c = cell.reference.column
-      guard c < header.fieldAt.count, case let f = header.fieldAt[c], f >= 0, !isBlank(cell.value) else { continue }
+      guard c < header.fieldAt.count, case let f = header.fieldAt[c], f >= 0, !isBlank(cell.value)
+      else { continue }
       source[f] = i
     }
     let cells = [FieldCell?](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -291,7 +298,9 @@ struct TableReader {
       initialized = count
     }
     for (i, f) in spec.fields.enumerated() where f.required && source[i] < 0 {
-      guard let column = header.columns[f.key], let ref = CellReference(row: row.index, column: column) else { continue }
+      guard let column = header.columns[f.key],
+        let ref = CellReference(row: row.index, column: column)
+      else { continue }
       issues.append(missing(f, sheet: sheet, cell: ref))
     }
     records.append(Record(row: row.index, keys: keys, cells: cells))

@@ -26,7 +26,9 @@ enum TextCleaning {
   static func isAlreadyClean(_ s: String) -> Bool {
     s.utf8.withContiguousStorageIfAvailable { b -> Bool in
       // A multi-byte blank at either end is one of the sequences the loop below refuses.
-      guard let first = b.first, let last = b.last, first > 0x20, last > 0x20 else { return b.isEmpty }
+      guard let first = b.first, let last = b.last, first > 0x20, last > 0x20 else {
+        return b.isEmpty
+      }
       var i = 0
       while i < b.count {
         let c = b[i]
@@ -34,10 +36,18 @@ enum TextCleaning {
           i += 1
           continue
         }
-        if c == 0xEF && i + 1 < b.count && (b[i + 1] == 0xBC || b[i + 1] == 0xBD || b[i + 1] == 0xBB) { return false }
+        if c == 0xEF && i + 1 < b.count
+          && (b[i + 1] == 0xBC || b[i + 1] == 0xBD || b[i + 1] == 0xBB)
+        {
+          return false
+        }
         if c == 0xE3 && i + 2 < b.count && b[i + 1] == 0x80 && b[i + 2] == 0x80 { return false }
         if c == 0xC2 && i + 1 < b.count && b[i + 1] == 0xA0 { return false }
-        if c == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0x87 || b[i + 2] == 0xAF || b[i + 2] == 0x8B) { return false }
+        if c == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80
+          && (b[i + 2] == 0x87 || b[i + 2] == 0xAF || b[i + 2] == 0x8B)
+        {
+          return false
+        }
         i += 1
       }
       return true
@@ -100,8 +110,8 @@ enum TextCleaning {
   /// Splits a list cell on 、,，;；/ (and, for codes, white space).
   static func splitList(_ s: String, onSpaces: Bool) -> [String] {
     clean(s).split { c in
-      c == "、" || c == "," || c == ";" || c == "/" || (onSpaces && c.unicodeScalars.allSatisfy(isBlank))
+      c == "、" || c == "," || c == ";" || c == "/"
+        || (onSpaces && c.unicodeScalars.allSatisfy(isBlank))
     }.map { trimmed(String($0)) }.filter { !$0.isEmpty }
   }
 }
-

@@ -68,7 +68,9 @@ final class ValueParser {
     case .month: return month(value, label: label)
     case .yesNo: return yesNo(value, label: label)
     case .choice:
-      return choice(displayText(value, date1904: date1904), field: field, label: label).map { .text($0) }
+      return choice(displayText(value, date1904: date1904), field: field, label: label).map {
+        .text($0)
+      }
     case .choiceList:
       var chosen: [String] = []
       for part in TextCleaning.splitList(displayText(value, date1904: date1904), onSpaces: false) {
@@ -84,7 +86,9 @@ final class ValueParser {
 
   // MARK: - Codes
 
-  private func code(_ value: CellValue, field: FieldSpec, label: String) -> Result<String, CellProblem> {
+  private func code(_ value: CellValue, field: FieldSpec, label: String) -> Result<
+    String, CellProblem
+  > {
     let text: String
     switch value {
     case .number(let v):
@@ -141,7 +145,8 @@ final class ValueParser {
       return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为整数。"))
     }
     guard v == v.rounded(), abs(v) < 1e9 else {
-      return .failure(CellProblem(rule: "CELL-002", message: "\(label)应为整数，当前为「\(formatNumber(v))」。"))
+      return .failure(
+        CellProblem(rule: "CELL-002", message: "\(label)应为整数，当前为「\(formatNumber(v))」。"))
     }
     guard v >= 0 else {
       return .failure(CellProblem(rule: "CELL-005", message: "\(label)不能为负数。"))
@@ -213,7 +218,8 @@ final class ValueParser {
 
   // MARK: - Dates and months
 
-  private func dateProblem(_ label: String, _ text: String, ambiguous: Bool = false) -> CellProblem {
+  private func dateProblem(_ label: String, _ text: String, ambiguous: Bool = false) -> CellProblem
+  {
     CellProblem(
       rule: "CELL-002",
       message: ambiguous
@@ -248,7 +254,8 @@ final class ValueParser {
   /// The commonest forms, read straight from the bytes: `2023-07` and `2023-07-01`.
   private static func isoMonth(_ s: String) -> Month? {
     s.utf8.withContiguousStorageIfAvailable { b -> Month? in
-      guard b.count == 7, b[4] == UInt8(ascii: "-"), let y = digits(b, 0, 4), let m = digits(b, 5, 2),
+      guard b.count == 7, b[4] == UInt8(ascii: "-"), let y = digits(b, 0, 4),
+        let m = digits(b, 5, 2),
         (1...12).contains(m)
       else { return nil }
       return Month(year: y, month: m)
@@ -257,7 +264,8 @@ final class ValueParser {
 
   private static func isoDate(_ s: String) -> Day? {
     s.utf8.withContiguousStorageIfAvailable { b -> Day? in
-      guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = digits(b, 0, 4),
+      guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+        let y = digits(b, 0, 4),
         let m = digits(b, 5, 2), let d = digits(b, 8, 2)
       else { return nil }
       return Day(year: y, month: m, day: d)
@@ -307,7 +315,9 @@ final class ValueParser {
           return .failure(
             CellProblem(
               rule: "CELL-002",
-              message: "\(label)「\(formatNumber(v))」无法区分是 1 月还是 10 月（Excel 把 2023.10 存成了 2023.1），请写成 2023-10 或 2023-01。"))
+              message:
+                "\(label)「\(formatNumber(v))」无法区分是 1 月还是 10 月（Excel 把 2023.10 存成了 2023.1），请写成 2023-10 或 2023-01。"
+            ))
         }
         let m = hundredths % 10 == 0 ? hundredths / 10 : hundredths
         if (1...12).contains(m) { return .success(.month(Month(year: Int(year), month: m))) }
@@ -327,7 +337,9 @@ final class ValueParser {
   // MARK: - Yes/no, choices, years
 
   private static let yes: Set<String> = ["是", "y", "yes", "true", "√", "✓", "✔", "有", "1", "对"]
-  private static let no: Set<String> = ["否", "n", "no", "false", "×", "✗", "✘", "x", "无", "0", "不是", "没有"]
+  private static let no: Set<String> = [
+    "否", "n", "no", "false", "×", "✗", "✘", "x", "无", "0", "不是", "没有",
+  ]
 
   private func yesNo(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
     if case .bool(let b) = value { return .success(.bool(b)) }
@@ -344,7 +356,9 @@ final class ValueParser {
         message: "\(label)应填“是”或“否”，当前为「\(displayText(value, date1904: date1904))」。"))
   }
 
-  private func choice(_ text: String, field: FieldSpec, label: String) -> Result<String, CellProblem> {
+  private func choice(_ text: String, field: FieldSpec, label: String) -> Result<
+    String, CellProblem
+  > {
     // Keys repeat across sheets (`level` is 培养层次 and 成果级别): the header tells them apart.
     let id = field.header + "\u{1}" + field.key
     let table = choices[id] ?? ChoiceTable(field)
@@ -352,7 +366,8 @@ final class ValueParser {
     if let value = table.value(of: text) { return .success(value) }
     let allowed = (field.values ?? []).map(\.value).joined(separator: "、")
     return .failure(
-      CellProblem(rule: "CELL-003", message: "\(label)「\(TextCleaning.clean(text))」不是允许的取值，应为：\(allowed)。"))
+      CellProblem(
+        rule: "CELL-003", message: "\(label)「\(TextCleaning.clean(text))」不是允许的取值，应为：\(allowed)。"))
   }
 
   private func academicYear(_ value: CellValue, label: String) -> Result<FieldValue, CellProblem> {
@@ -361,7 +376,9 @@ final class ValueParser {
     let problem = CellProblem(
       rule: "CELL-004", message: "\(label)应写成连续两年，如 2023-2024，当前为「\(text)」。")
     var rest = Substring(text)
-    for suffix in ["学年度", "学年", "年度"] where rest.hasSuffix(suffix) { rest = rest.dropLast(suffix.count) }
+    for suffix in ["学年度", "学年", "年度"] where rest.hasSuffix(suffix) {
+      rest = rest.dropLast(suffix.count)
+    }
     let years = rest.split { "-—–~～至/－".contains($0) }
     guard years.count == 2, years.allSatisfy({ $0.count == 4 && $0.allSatisfy(\.isASCIIDigit) }),
       let a = Int(years[0]), let b = Int(years[1]), b == a + 1,
@@ -402,7 +419,8 @@ struct DigitGroups {
     if let st = start { groups.append(s[st...]) }
     separators.append(current)
     let allowed: Set<Character> = ["-", "/", ".", "年", "月", "日", " ", ":", "T", "号", "份"]
-    valid = separators.allSatisfy { $0.allSatisfy { allowed.contains($0) } } && separators.first == ""
+    valid =
+      separators.allSatisfy { $0.allSatisfy { allowed.contains($0) } } && separators.first == ""
   }
 
   private func number(_ i: Int) -> Int? { i < groups.count ? Int(groups[i]) : nil }
@@ -415,7 +433,8 @@ struct DigitGroups {
       return Day(year: n / 10000, month: n / 100 % 100, day: n % 100)
     }
     guard groups.count == 3 || groups.count == 5 || groups.count == 6, groups[0].count == 4,
-      groups[1].count <= 2, groups[2].count <= 2, let y = number(0), let m = number(1), let d = number(2)
+      groups[1].count <= 2, groups[2].count <= 2, let y = number(0), let m = number(1),
+      let d = number(2)
     else { return nil }
     return Day(year: y, month: m, day: d)
   }
@@ -434,7 +453,8 @@ struct DigitGroups {
 
   /// `7/1/2023`: month and day first, which cannot be told apart.
   var isMonthDayYear: Bool {
-    valid && groups.count == 3 && groups[2].count == 4 && groups[0].count <= 2 && groups[1].count <= 2
+    valid && groups.count == 3 && groups[2].count == 4 && groups[0].count <= 2
+      && groups[1].count <= 2
   }
 }
 

@@ -141,7 +141,9 @@ final class CountingSource {
       }
       return done
     case .memory(let bytes):
-      bytes.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+      bytes.withUnsafeBytes {
+        destination.copyMemory(from: $0.baseAddress! + offset, byteCount: count)
+      }
       return count
     }
   }

@@ -186,7 +186,8 @@ final class SheetReader {
     while let a = try tok.nextAttribute(&cursor) {
       guard tok.attribute(a, is: "r"), !tok.isNamespaceDeclaration(a) else { continue }
       guard let r = parseInt(tok.bytes(a.valueStart, a.valueEnd)), r >= 1 else {
-        throw tok.malformed("row number \"\(String(decoding: tok.bytes(a.valueStart, a.valueEnd), as: UTF8.self))\"")
+        throw tok.malformed(
+          "row number \"\(String(decoding: tok.bytes(a.valueStart, a.valueEnd), as: UTF8.self))\"")
       }
       explicit = r
     }
@@ -271,7 +272,9 @@ final class SheetReader {
       guard let i = hasDirect ? Int(direct) : text.withUnsafeBufferPointer(parseInt),
         i < strings.count
       else {
-        throw tok.malformed("cell \(reference) refers to shared string \(String(decoding: text, as: UTF8.self)), which does not exist")
+        throw tok.malformed(
+          "cell \(reference) refers to shared string \(String(decoding: text, as: UTF8.self)), which does not exist"
+        )
       }
       guard !strings[i].isEmpty else { return }
       value = .text(strings[i])
@@ -342,7 +345,8 @@ final class SheetReader {
     return try slowCellReference(v)
   }
 
-  private func slowCellReference(_ v: UnsafeBufferPointer<UInt8>) throws(XLSXError) -> CellReference {
+  private func slowCellReference(_ v: UnsafeBufferPointer<UInt8>) throws(XLSXError) -> CellReference
+  {
     if let ref = CellReference.parse(v) { return ref }
     var i = 0
     while i < v.count, case let b = v[i] | 0x20, b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") {
@@ -351,8 +355,13 @@ final class SheetReader {
     let letters = i
     while i < v.count, v[i] &- UInt8(ascii: "0") < 10 { i += 1 }
     let text = String(decoding: v, as: UTF8.self)
-    if letters > 0 && i == v.count && i > letters && v.contains(where: { $0 != UInt8(ascii: "0") && $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) {
-      throw XLSXError(.limitExceeded(.coordinates), "\(tok.part): cell \(text) is outside A1:XFD1048576")
+    if letters > 0 && i == v.count && i > letters
+      && v.contains(where: {
+        $0 != UInt8(ascii: "0") && $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9")
+      })
+    {
+      throw XLSXError(
+        .limitExceeded(.coordinates), "\(tok.part): cell \(text) is outside A1:XFD1048576")
     }
     throw tok.malformed("cell reference \"\(text)\"")
   }

@@ -220,7 +220,8 @@ func parseISODate(_ text: String) -> ISODateTime? {
     }
     let zoneStart = i
     if take("Z") {
-    } else if i < scalars.count, scalars[i] == UInt8(ascii: "+") || scalars[i] == UInt8(ascii: "-") {
+    } else if i < scalars.count, scalars[i] == UInt8(ascii: "+") || scalars[i] == UInt8(ascii: "-")
+    {
       i += 1
       guard let oh = number(2), oh < 24 else { return nil }
       if take(":") {

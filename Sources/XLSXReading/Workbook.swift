@@ -69,7 +69,8 @@ public final class Workbook {
     guard let stream = try archive.open(workbookPart) else {
       throw XLSXError(.missingPart, "the workbook part \(workbookPart) is missing")
     }
-    let entries = try Self.readWorkbookPart(XMLTokenizer(part: workbookPart, source: stream, limits: limits))
+    let entries = try Self.readWorkbookPart(
+      XMLTokenizer(part: workbookPart, source: stream, limits: limits))
     date1904 = entries.date1904
     guard let rels = try archive.relationships(of: workbookPart) else {
       throw XLSXError(.missingPart, "the workbook's relationships part is missing")
@@ -96,7 +97,8 @@ public final class Workbook {
         SheetInfo(name: entry.name, visibility: entry.visibility, kind: kind, part: rel.target))
     }
     self.sheets = sheets
-    sharedStringsPart = rels.first { $0.kind == "sharedStrings" && archive.contains($0.target) }?.target
+    sharedStringsPart =
+      rels.first { $0.kind == "sharedStrings" && archive.contains($0.target) }?.target
     if let stylesPart = rels.first(where: { $0.kind == "styles" })?.target,
       let stream = try archive.open(stylesPart)
     {
@@ -188,7 +190,8 @@ public final class Workbook {
         date1904 = v == "1" || v == "true"
       case .start where tok.depth == 3 && tok.nameIs("sheet"):
         let name = try tok.attributeValue("name") ?? ""
-        let visibility = try tok.attributeValue("state").map(SheetInfo.Visibility.init(state:)) ?? .visible
+        let visibility =
+          try tok.attributeValue("state").map(SheetInfo.Visibility.init(state:)) ?? .visible
         let rid = try tok.attributeValue("id", prefixed: true)
         sheets.append(SheetEntry(name: name, visibility: visibility, rid: rid))
       case .eof: return (sheets, date1904)

@@ -163,7 +163,11 @@ final class XMLTokenizer {
   }
 
   /// The current element's local name.
-  var name: String { String(decoding: UnsafeBufferPointer(start: buffer + nameStart, count: nameEnd - nameStart), as: UTF8.self) }
+  var name: String {
+    String(
+      decoding: UnsafeBufferPointer(start: buffer + nameStart, count: nameEnd - nameStart),
+      as: UTF8.self)
+  }
 
   /// The bytes of a range of the current token, valid until the next call to ``next()``.
   @inline(__always)
@@ -223,7 +227,9 @@ final class XMLTokenizer {
     }
     let qEnd = i
     while i < end && isSpace(buffer[i]) { i += 1 }
-    guard i < end, buffer[i] == UInt8(ascii: "=") else { throw malformed("attribute without a value") }
+    guard i < end, buffer[i] == UInt8(ascii: "=") else {
+      throw malformed("attribute without a value")
+    }
     i += 1
     while i < end && isSpace(buffer[i]) { i += 1 }
     guard i < end, buffer[i] == UInt8(ascii: "\"") || buffer[i] == UInt8(ascii: "'") else {
@@ -337,26 +343,32 @@ final class XMLTokenizer {
   private func unsupported(_ encoding: String, _ context: String) -> XLSXError {
     XLSXError(
       .badEncoding(part: part),
-      "\(part): declared encoding \"\(encoding)\"\(context.isEmpty ? "" : " " + context) is not supported")
+      "\(part): declared encoding \"\(encoding)\"\(context.isEmpty ? "" : " " + context) is not supported"
+    )
   }
 
   /// The `encoding` of the XML declaration at `pos`, in lower case; nil without one.
   private func declaredEncoding() throws(XLSXError) -> String? {
     _ = try ensure(512)
     let window = bytes(pos, min(length, pos + 512))
-    guard window.starts(with: "<?xml".utf8), window.count > 5, isSpace(window[5]) else { return nil }
+    guard window.starts(with: "<?xml".utf8), window.count > 5, isSpace(window[5]) else {
+      return nil
+    }
     let end = (5..<window.count).first { window[$0] == UInt8(ascii: "?") } ?? window.count
     let declaration = Array(window[5..<end])
     let key = Array("encoding".utf8)
-    guard let at = (0...max(declaration.count - key.count, 0)).first(where: {
-      declaration.count >= key.count && declaration[$0..<($0 + key.count)].elementsEqual(key)
-    }) else { return nil }
+    guard
+      let at = (0...max(declaration.count - key.count, 0)).first(where: {
+        declaration.count >= key.count && declaration[$0..<($0 + key.count)].elementsEqual(key)
+      })
+    else { return nil }
     var i = at + key.count
     while i < declaration.count && isSpace(declaration[i]) { i += 1 }
     guard i < declaration.count, declaration[i] == UInt8(ascii: "=") else { return nil }
     i += 1
     while i < declaration.count && isSpace(declaration[i]) { i += 1 }
-    guard i < declaration.count, declaration[i] == UInt8(ascii: "\"") || declaration[i] == UInt8(ascii: "'")
+    guard i < declaration.count,
+      declaration[i] == UInt8(ascii: "\"") || declaration[i] == UInt8(ascii: "'")
     else { return nil }
     let quote = declaration[i]
     let valueEnd = declaration[(i + 1)...].firstIndex(of: quote) ?? declaration.count
@@ -370,7 +382,8 @@ final class XMLTokenizer {
   private func validateUTF8(final: Bool) throws(XLSXError) {
     guard let checked = utf8ValidPrefix(buffer + validated, length - validated) else {
       throw XLSXError(
-        .badEncoding(part: part), "\(part): bytes that are not UTF-8 near byte \(consumed + validated)")
+        .badEncoding(part: part),
+        "\(part): bytes that are not UTF-8 near byte \(consumed + validated)")
     }
     validated += checked
     if final && validated < length {
@@ -511,7 +524,9 @@ final class XMLTokenizer {
     var local = qStart
     for i in qStart..<end where buffer[i] == UInt8(ascii: ":") { local = i + 1 }
     guard openCount > 0, open[openCount - 1] == hash(qStart, end) else {
-      throw malformed("end tag </\(String(decoding: bytes(qStart, end), as: UTF8.self))> does not close the open element")
+      throw malformed(
+        "end tag </\(String(decoding: bytes(qStart, end), as: UTF8.self))> does not close the open element"
+      )
     }
     openCount -= 1
     isForeign = openForeign[openCount]
@@ -577,7 +592,8 @@ final class XMLTokenizer {
     attributesEnd = isSelfClosing ? gt - 1 : gt
     guard openCount < maxDepth else {
       throw XLSXError(
-        .limitExceeded(.xmlDepth), "\(part): elements nested deeper than \(maxDepth) at byte \(offset)")
+        .limitExceeded(.xmlDepth),
+        "\(part): elements nested deeper than \(maxDepth) at byte \(offset)")
     }
     open[openCount] = hash(qStart, qEnd)
     if mayDeclare { try declareNamespaces(depth: openCount + 1) }
@@ -655,7 +671,8 @@ final class XMLTokenizer {
 
   private func tokenTooLong() -> XLSXError {
     XLSXError(
-      .limitExceeded(.tokenBytes), "\(part): a token longer than \(maxTokenBytes) bytes at byte \(offset)")
+      .limitExceeded(.tokenBytes),
+      "\(part): a token longer than \(maxTokenBytes) bytes at byte \(offset)")
   }
 
   func malformed(_ what: String) -> XLSXError {
@@ -686,10 +703,13 @@ final class XMLTokenizer {
       }
       var j = i + 1
       while j < n && raw[j] != UInt8(ascii: ";") && j - i < 12 { j += 1 }
-      guard j < n, raw[j] == UInt8(ascii: ";") else { throw malformed("an '&' that starts no entity") }
+      guard j < n, raw[j] == UInt8(ascii: ";") else {
+        throw malformed("an '&' that starts no entity")
+      }
       let name = UnsafeBufferPointer(rebasing: raw[(i + 1)..<j])
       if name.first == UInt8(ascii: "#") {
-        guard let scalar = characterReference(UnsafeBufferPointer(rebasing: name.dropFirst())) else {
+        guard let scalar = characterReference(UnsafeBufferPointer(rebasing: name.dropFirst()))
+        else {
           throw malformed("invalid character reference")
         }
         out.append(contentsOf: String(Character(scalar)).utf8)
@@ -820,7 +840,9 @@ final class UTF16Transcoder: ByteSource {
       try transcode()
     }
     let n = min(buffer.count, output.count - outputPos)
-    output.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + outputPos, byteCount: n) }
+    output.withUnsafeBytes {
+      buffer.baseAddress!.copyMemory(from: $0.baseAddress! + outputPos, byteCount: n)
+    }
     outputPos += n
     return n
   }
@@ -922,14 +944,17 @@ final class IconvTranscoder: ByteSource {
     case EILSEQ:
       throw XLSXError(.badEncoding(part: part), "\(part): bytes that are not valid \(encoding)")
     case EINVAL where sourceDone:
-      throw XLSXError(.badEncoding(part: part), "\(part): a \(encoding) sequence cut off at the end")
+      throw XLSXError(
+        .badEncoding(part: part), "\(part): a \(encoding) sequence cut off at the end")
     default: break  // E2BIG: the rest next time; EINVAL: the sequence ends in the next chunk
     }
   }
 }
 
 /// Appends the next chunk of `source` to `input`; the number of bytes read, 0 at the end.
-private func readChunk(from source: any ByteSource, into input: inout [UInt8]) throws(XLSXError) -> Int {
+private func readChunk(from source: any ByteSource, into input: inout [UInt8]) throws(XLSXError)
+  -> Int
+{
   let base = UnsafeMutableRawPointer.allocate(byteCount: 1 << 15, alignment: 1)
   defer { base.deallocate() }
   let n = try source.read(into: UnsafeMutableRawBufferPointer(start: base, count: 1 << 15))

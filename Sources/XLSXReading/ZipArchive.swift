@@ -38,7 +38,8 @@ final class ZipArchive {
         .limitExceeded(.fileBytes), "\(path): \(st.st_size) bytes, limit \(limits.maxFileBytes)")
     }
     try self.init(
-      source: CountingSource(fileDescriptor: fd, length: Int(st.st_size)), context: path, limits: limits)
+      source: CountingSource(fileDescriptor: fd, length: Int(st.st_size)), context: path,
+      limits: limits)
   }
 
   /// Opens a workbook held in memory (an upload).
@@ -50,7 +51,9 @@ final class ZipArchive {
     try self.init(source: CountingSource(bytes: bytes), context: "upload", limits: limits)
   }
 
-  private convenience init(source: CountingSource, context: String, limits: ReaderLimits) throws(XLSXError) {
+  private convenience init(source: CountingSource, context: String, limits: ReaderLimits)
+    throws(XLSXError)
+  {
     let magic = source.prefix(8)
     try Self.checkMagic(magic[...])
     let zipSource = try source.makeSource()
@@ -60,12 +63,15 @@ final class ZipArchive {
     guard let za = zip_open_from_source(zipSource, ZIP_RDONLY, &error) else {
       zip_source_free(zipSource)
       throw Self.openError(
-        zip_error_code_zip(&error), context: context, startsLikeZip: magic.starts(with: Self.localHeader))
+        zip_error_code_zip(&error), context: context,
+        startsLikeZip: magic.starts(with: Self.localHeader))
     }
     try self.init(handle: za, source: source, limits: limits)
   }
 
-  private init(handle: OpaquePointer, source: CountingSource, limits: ReaderLimits) throws(XLSXError) {
+  private init(handle: OpaquePointer, source: CountingSource, limits: ReaderLimits)
+    throws(XLSXError)
+  {
     self.handle = handle
     self.source = source
     self.limits = limits
@@ -205,14 +211,16 @@ final class ZipEntryStream: ByteSource {
     {
       throw XLSXError(
         .limitExceeded(.compressionRatio),
-        "\(part): \(inflated) bytes from \(consumed) compressed, over \(limits.maxCompressionRatio):1")
+        "\(part): \(inflated) bytes from \(consumed) compressed, over \(limits.maxCompressionRatio):1"
+      )
     }
     if archive.totalInflated > limits.ratioCheckAfterBytes
       && archive.totalInflated / max(archive.totalConsumed, 1) > limits.maxCompressionRatio
     {
       throw XLSXError(
         .limitExceeded(.compressionRatio),
-        "the parts read: \(archive.totalInflated) bytes from \(archive.totalConsumed) compressed, over \(limits.maxCompressionRatio):1")
+        "the parts read: \(archive.totalInflated) bytes from \(archive.totalConsumed) compressed, over \(limits.maxCompressionRatio):1"
+      )
     }
     return Int(n)
   }
@@ -232,7 +240,9 @@ final class MemorySource: ByteSource {
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(XLSXError) -> Int {
     let n = min(buffer.count, bytes.count - pos, chunk)
     guard n > 0 else { return 0 }
-    bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + pos, byteCount: n) }
+    bytes.withUnsafeBytes {
+      buffer.baseAddress!.copyMemory(from: $0.baseAddress! + pos, byteCount: n)
+    }
     pos += n
     return n
   }

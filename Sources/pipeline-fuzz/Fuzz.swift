@@ -64,18 +64,21 @@ func package(_ bytes: [UInt8]) -> [UInt8] {
   func rel(_ id: String, _ type: String, _ target: String) -> String {
     "<Relationship Id=\"\(id)\" Type=\"\(officeRelationships)/\(type)\" Target=\"\(target)\"/>"
   }
-  let rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+  let rels =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
   var entries = [
     ZipEntry(
       "[Content_Types].xml",
       "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
         + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
         + "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"),
-    ZipEntry("_rels/.rels", rels + rel("rId1", "officeDocument", "xl/workbook.xml") + "</Relationships>"),
+    ZipEntry(
+      "_rels/.rels", rels + rel("rId1", "officeDocument", "xl/workbook.xml") + "</Relationships>"),
     ZipEntry("xl/workbook.xml", workbook),
     ZipEntry(
       "xl/_rels/workbook.xml.rels",
-      rels + rel("rId1", "worksheet", "worksheets/sheet1.xml") + rel("rId2", "sharedStrings", "sharedStrings.xml")
+      rels + rel("rId1", "worksheet", "worksheets/sheet1.xml")
+        + rel("rId2", "sharedStrings", "sharedStrings.xml")
         + rel("rId3", "styles", "styles.xml") + "</Relationships>"),
     ZipEntry("xl/worksheets/sheet1.xml", sheet),
   ]
@@ -108,7 +111,7 @@ func fuzzOne(_ input: [UInt8]) -> String {
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+public func llvmFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
   fuzzOne(bytes)
   return 0
@@ -117,7 +120,7 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
 #if FUZZING
   /// libFuzzer's driver (compiler-rt `FuzzerInterface.h`): parses the flags, runs the fuzz loop.
   @_silgen_name("LLVMFuzzerRunDriver")
-  func LLVMFuzzerRunDriver(
+  func llvmFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<CInt>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
@@ -128,8 +131,8 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
     static func main() {
       var argc = CommandLine.argc
       var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-      let status = LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        LLVMFuzzerTestOneInput(data, size)
+      let status = llvmFuzzerRunDriver(&argc, &argv) { data, size in
+        llvmFuzzerTestOneInput(data, size)
       }
       exit(status)
     }
@@ -140,7 +143,9 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
     static func main() {
       let paths = CommandLine.arguments.dropFirst()
       if paths.isEmpty {
-        print("usage: pipeline-fuzz FILE…  (runs each file through the fuzz entry point; `make fuzz` fuzzes)")
+        print(
+          "usage: pipeline-fuzz FILE…  (runs each file through the fuzz entry point; `make fuzz` fuzzes)"
+        )
       }
       for path in paths {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -1,6 +1,6 @@
 import HTTPServer
-import XLSXTestSupport
 import Testing
+import XLSXTestSupport
 
 /// Clients that send too much, too slowly or nonsense: answered or dropped, never buffered, and
 /// the server keeps serving.

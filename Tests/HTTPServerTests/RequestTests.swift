@@ -1,6 +1,6 @@
 import HTTPServer
-import XLSXTestSupport
 import Testing
+import XLSXTestSupport
 
 /// What reaches the handler, and what reaches the client from its answer.
 @Suite struct RequestTests {
@@ -39,7 +39,8 @@ import Testing
     let large = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 3) }
     let server = try serve { request in
       .bytes(
-        request.method == "POST" ? 200 : 405, contentType: "application/octet-stream", request.body.all)
+        request.method == "POST" ? 200 : 405, contentType: "application/octet-stream",
+        request.body.all)
     }
     defer { server.stop() }
     for body in [small, large] {

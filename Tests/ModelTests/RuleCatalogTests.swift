@@ -5,8 +5,10 @@ import Testing
 /// The catalog is the contract of SPEC §5: the same rule IDs with the same severities.
 @Suite struct RuleCatalogTests {
   @Test func matchesTheSpecTable() throws {
-    let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/spec/SPEC.md")
+    let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+        "shared/spec/SPEC.md")
     let text = try String(contentsOf: spec, encoding: .utf8)
     // The table of §5 only: the rules of later sections (§9, §10) belong to later editions.
     let section = try #require(text.range(of: "## 5. Rule catalog")?.upperBound)
@@ -22,6 +24,8 @@ import Testing
     }
     #expect(rows.count == 40)
     #expect(rows.values.filter { $0 == "finding" }.count == 7)
-    #expect(Dictionary(uniqueKeysWithValues: RuleCatalog.entries.map { ($0.id, $0.severity.rawValue) }) == rows)
+    #expect(
+      Dictionary(uniqueKeysWithValues: RuleCatalog.entries.map { ($0.id, $0.severity.rawValue) })
+        == rows)
   }
 }

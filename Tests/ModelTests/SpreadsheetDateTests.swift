@@ -43,8 +43,10 @@ import Testing
     #expect(SpreadsheetDate.parts(serial: serial, date1904: false) == nil)
   }
 
-  @Test(arguments: [(2024, 2, 29, true), (2023, 2, 29, false), (1900, 2, 29, false), (2000, 2, 29, true),
-    (2023, 4, 31, false), (2023, 13, 1, false), (2023, 1, 0, false)])
+  @Test(arguments: [
+    (2024, 2, 29, true), (2023, 2, 29, false), (1900, 2, 29, false), (2000, 2, 29, true),
+    (2023, 4, 31, false), (2023, 13, 1, false), (2023, 1, 0, false),
+  ])
   func validatesCivilDates(year: Int, month: Int, day: Int, valid: Bool) {
     #expect(SpreadsheetDate.isValid(year: year, month: month, day: day) == valid)
   }

@@ -144,7 +144,8 @@ struct Browser {
 
   var cookieHeader: [String: String] {
     cookies.isEmpty
-      ? [:] : ["cookie": cookies.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "; ")]
+      ? [:]
+      : ["cookie": cookies.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "; ")]
   }
 
   /// GET `path`: keeps the cookies it sets and its forms' CSRF token.
@@ -181,7 +182,9 @@ struct Browser {
     }.joined(separator: "&")
     let answer = f.send(
       "POST", path,
-      headers: cookieHeader.merging(headers ?? origin) { a, _ in a }.merging(["host": host]) { a, _ in a },
+      headers: cookieHeader.merging(headers ?? origin) { a, _ in a }.merging(["host": host]) {
+        a, _ in a
+      },
       body: Array(body.utf8), from: address)
     take(answer)
     return answer

@@ -5,7 +5,6 @@ import Synchronization
 import Testing
 import XLSXTestSupport
 
-
 /// Two `pipeline run`s on one store: each thread opens its own `Store` (its own connection, as a
 /// process would), and they write at the same time. Writers wait for each other (WAL, busy
 /// timeout, BEGIN IMMEDIATE): no error, nothing lost, nothing stored twice.

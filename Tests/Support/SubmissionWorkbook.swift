@@ -88,7 +88,9 @@ public struct SubmissionWorkbook: Sendable {
 
   public mutating func removeSheet(_ sheet: String) { sheets.remove(at: index(of: sheet)) }
 
-  public mutating func renameSheet(_ sheet: String, to name: String) { sheets[index(of: sheet)].name = name }
+  public mutating func renameSheet(_ sheet: String, to name: String) {
+    sheets[index(of: sheet)].name = name
+  }
 
   private func index(of sheet: String) -> Int {
     guard let s = sheets.firstIndex(where: { $0.name == sheet }) else {
@@ -101,7 +103,11 @@ public struct SubmissionWorkbook: Sendable {
     var column = 0
     var digits = ""
     for ch in a1.uppercased() {
-      if let v = ch.asciiValue, v >= 65 && v <= 90 { column = column * 26 + Int(v - 64) } else { digits.append(ch) }
+      if let v = ch.asciiValue, v >= 65 && v <= 90 {
+        column = column * 26 + Int(v - 64)
+      } else {
+        digits.append(ch)
+      }
     }
     return (Int(digits)! - 1, column - 1)
   }
@@ -115,9 +121,11 @@ public struct SubmissionWorkbook: Sendable {
   public func builder() -> XLSXBuilder {
     var builder = XLSXBuilder(
       sheets: sheets.map { sheet in
-        XLSXBuilder.Sheet(name: sheet.name, xml: sheetXML(rows: sheet.rows.map { $0.map(Self.cell) }))
+        XLSXBuilder.Sheet(
+          name: sheet.name, xml: sheetXML(rows: sheet.rows.map { $0.map(Self.cell) }))
       })
-    builder.stylesXML = XLSXBuilder.stylesXML(numFmts: [(164, "yyyy-mm-dd")], cellXfNumFmtIds: [0, 164])
+    builder.stylesXML = XLSXBuilder.stylesXML(
+      numFmts: [(164, "yyyy-mm-dd")], cellXfNumFmtIds: [0, 164])
     return builder
   }
 
@@ -145,8 +153,11 @@ public struct SubmissionWorkbook: Sendable {
 
 extension SubmissionWorkbook {
   /// Students of the baseline: 学号, 姓名, 层次, 设站单位导师, 进站, 出站, 月标准.
-  public static let baselineStudents: [(id: String, name: String, level: String, mentor: String,
-    from: (Int, Int, Int), to: (Int, Int, Int)?, standard: Double)] = [
+  public static let baselineStudents:
+    [(
+      id: String, name: String, level: String, mentor: String,
+      from: (Int, Int, Int), to: (Int, Int, Int)?, standard: Double
+    )] = [
       ("2022120345", "张三", "博士", "陈高工", (2023, 9, 1), nil, 1500),
       ("2023110021", "李四", "硕士", "周研究员", (2023, 9, 1), (2024, 6, 30), 800),
       ("2023110088", "王五", "硕士", "周研究员", (2024, 3, 1), nil, 800),
@@ -203,8 +214,10 @@ extension SubmissionWorkbook {
       [.text("联系电话"), .text("022-12345678")],
     ]
     var students: [[Value]] = [
-      ["学号", "姓名", "培养层次", "专业学位类别", "校内导师", "设站单位导师", "进站日期", "出站日期", "月生活补助标准(元)",
-        "导师在设站单位承担项目", "意外伤害保险", "安全教育"].map { .text($0) }
+      [
+        "学号", "姓名", "培养层次", "专业学位类别", "校内导师", "设站单位导师", "进站日期", "出站日期", "月生活补助标准(元)",
+        "导师在设站单位承担项目", "意外伤害保险", "安全教育",
+      ].map { .text($0) }
     ]
     for s in baselineStudents {
       students.append([
@@ -223,10 +236,14 @@ extension SubmissionWorkbook {
     ]
     let outcomes: [[Value]] = [
       ["成果类型", "成果名称", "成果级别", "取得日期", "参与研究生学号", "经济社会效益"].map { .text($0) },
-      [.text("论文"), .text("某靶点抑制剂的筛选与活性研究"), .text("省部级"), .date(2024, 3, 15),
-        .text("2022120345、2023110021"), .empty],
-      [.text("专利"), .text("一种细胞培养装置"), .text("国家级"), .date(2024, 5, 20), .text("2022120345"),
-        .text("已转化，合同金额50万元")],
+      [
+        .text("论文"), .text("某靶点抑制剂的筛选与活性研究"), .text("省部级"), .date(2024, 3, 15),
+        .text("2022120345、2023110021"), .empty,
+      ],
+      [
+        .text("专利"), .text("一种细胞培养装置"), .text("国家级"), .date(2024, 5, 20), .text("2022120345"),
+        .text("已转化，合同金额50万元"),
+      ],
     ]
     return SubmissionWorkbook(sheets: [
       Sheet(name: "工作站信息", rows: info),

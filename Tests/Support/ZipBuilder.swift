@@ -115,7 +115,10 @@ public enum ZipBuilder {
   public static func archive(_ entries: [ZipEntry], comment: [UInt8] = []) -> [UInt8] {
     var out: [UInt8] = []
     var central: [UInt8] = []
-    var written: [String: (offset: UInt32, method: UInt16, crc: UInt32, compressed: UInt32, uncompressed: UInt32)] = [:]
+    var written:
+      [String: (
+        offset: UInt32, method: UInt16, crc: UInt32, compressed: UInt32, uncompressed: UInt32
+      )] = [:]
 
     var listed = 0
     for entry in entries {

@@ -66,7 +66,8 @@ struct BadInputTests {
 
   // MARK: - Damaged zip
 
-  @Test("a package truncated at named points is FILE-001", arguments: ["half", "minus10", "first100"])
+  @Test(
+    "a package truncated at named points is FILE-001", arguments: ["half", "minus10", "first100"])
   func truncated(point: String) throws {
     let full = simplePackage()
     let length =
@@ -93,7 +94,9 @@ struct BadInputTests {
     }
   }
 
-  @Test("a flipped byte in an entry's data fails its CRC when the sheet is read", arguments: [ZipEntry.Method.deflateStored, .stored])
+  @Test(
+    "a flipped byte in an entry's data fails its CRC when the sheet is read",
+    arguments: [ZipEntry.Method.deflateStored, .stored])
   func flippedByte(method: ZipEntry.Method) throws {
     var builder = XLSXBuilder(sheets: [
       .init(name: "S", rows: [[.inlineString("MARKER-MARKER"), .number(1)]])
@@ -105,7 +108,8 @@ struct BadInputTests {
     bytes[at + 3] ^= 0x01  // "MAR" + "K" → "J": still well-formed XML, only the CRC is wrong
     let workbook = try Workbook(bytes: bytes)  // the workbook parts are intact
     var delivered = 0
-    let error = try #require(xlsxError { try workbook.forEachRow(inSheet: 0) { _ in delivered += 1 } })
+    let error = try #require(
+      xlsxError { try workbook.forEachRow(inSheet: 0) { _ in delivered += 1 } })
     #expect(error.kind == .corruptZip)
     #expect(error.rule == "FILE-001")
     #expect(delivered <= 1)
@@ -132,8 +136,11 @@ struct BadInputTests {
   @Test("a flipped byte in a really compressed entry is FILE-001")
   func flippedByteInRealDeflate() throws {
     let xml = worksheet(
-      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(String(repeating: "q", count: 4000))</t></is></c></row>")
-    var entries = packageEntries(sheetXML: xml).map { ZipEntry($0.name, $0.data, method: .deflated) }
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(String(repeating: "q", count: 4000))</t></is></c></row>"
+    )
+    var entries = packageEntries(sheetXML: xml).map {
+      ZipEntry($0.name, $0.data, method: .deflated)
+    }
     let sheet = entries.removeLast()
     entries.insert(sheet, at: 0)
     var bytes = ZipBuilder.archive(entries)
@@ -184,7 +191,9 @@ struct BadInputTests {
 
   @Test("no workbook relationships part")
   func noWorkbookRelationships() throws {
-    let entries = packageEntries(sheetXML: worksheet("")).filter { $0.name != "xl/_rels/workbook.xml.rels" }
+    let entries = packageEntries(sheetXML: worksheet("")).filter {
+      $0.name != "xl/_rels/workbook.xml.rels"
+    }
     let error = try #require(readError(bytes: ZipBuilder.archive(entries)))
     #expect(error.kind == .missingPart)
     #expect(error.rule == "FILE-001")
@@ -192,7 +201,9 @@ struct BadInputTests {
 
   @Test("a sheet whose part is missing")
   func missingSheetPart() throws {
-    let entries = packageEntries(sheetXML: worksheet("")).filter { $0.name != "xl/worksheets/sheet1.xml" }
+    let entries = packageEntries(sheetXML: worksheet("")).filter {
+      $0.name != "xl/worksheets/sheet1.xml"
+    }
     let error = try #require(readError(bytes: ZipBuilder.archive(entries)))
     #expect(error.kind == .missingPart)
     #expect(error.rule == "FILE-001")
@@ -207,11 +218,15 @@ struct BadInputTests {
     #expect(error.rule == "FILE-001")
   }
 
-  @Test("garbage package relationships: the reader falls back to xl/workbook.xml", arguments: [true, false])
+  @Test(
+    "garbage package relationships: the reader falls back to xl/workbook.xml",
+    arguments: [true, false])
   func garbagePackageRelationships(withContentTypes: Bool) throws {
     let entries = packageEntries(sheetXML: worksheet("<row r=\"1\"><c r=\"A1\"><v>5</v></c></row>"))
       .compactMap { entry -> ZipEntry? in
-        if entry.name == "_rels/.rels" { return ZipEntry(entry.name, "this is not XML at all, just text") }
+        if entry.name == "_rels/.rels" {
+          return ZipEntry(entry.name, "this is not XML at all, just text")
+        }
         if entry.name == "[Content_Types].xml" && !withContentTypes { return nil }
         return entry
       }
@@ -221,7 +236,10 @@ struct BadInputTests {
   @Test("malformed package relationships (not well-formed XML) also fall back")
   func malformedPackageRelationships() throws {
     let entries = packageEntries(sheetXML: worksheet("<row r=\"1\"><c r=\"A1\"><v>5</v></c></row>"))
-      .map { $0.name == "_rels/.rels" ? ZipEntry($0.name, "<Relationships><Relationship Id=\"x\"></Oops>") : $0 }
+      .map {
+        $0.name == "_rels/.rels"
+          ? ZipEntry($0.name, "<Relationships><Relationship Id=\"x\"></Oops>") : $0
+      }
     #expect(try read(bytes: ZipBuilder.archive(entries)) == ["S": ["A1": .number(5)]])
   }
 
@@ -259,7 +277,8 @@ struct BadInputTests {
     let builder = XLSXBuilder(sheets: [.init(name: "S", xml: xml)])
     let workbook = try Workbook(bytes: builder.build())
     var delivered: [RowSnapshot] = []
-    let error = try #require(xlsxError { try workbook.forEachRow(inSheet: 0) { delivered.append(RowSnapshot($0)) } })
+    let error = try #require(
+      xlsxError { try workbook.forEachRow(inSheet: 0) { delivered.append(RowSnapshot($0)) } })
     #expect(error.kind == .malformedXML, "\(error)")
     #expect(error.rule == "FILE-001")
     #expect(delivered.isEmpty)
@@ -271,7 +290,10 @@ struct BadInputTests {
     switch place {
     case "inline":
       builder = XLSXBuilder(sheets: [
-        .init(name: "S", xml: worksheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a&foo;b</t></is></c></row>"))
+        .init(
+          name: "S",
+          xml: worksheet(
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a&foo;b</t></is></c></row>"))
       ])
     case "shared":
       builder = XLSXBuilder(sheets: [.init(name: "S", rows: [[.sharedString(0)]])])
@@ -290,7 +312,8 @@ struct BadInputTests {
   @Test("malformed workbook part is FILE-001 at open")
   func malformedWorkbook() throws {
     var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [[.number(1)]])])
-    builder.workbookXML = "<workbook><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></workbook>"
+    builder.workbookXML =
+      "<workbook><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></workbook>"
     let error = try #require(xlsxError { _ = try Workbook(bytes: builder.build()) })
     #expect(error.kind == .malformedXML)
     #expect(error.rule == "FILE-001")
@@ -325,10 +348,13 @@ struct BadInputTests {
       .init(
         name: "S",
         xml: place == .sheet
-          ? declaration + doctype + worksheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(use)</t></is></c></row>")
+          ? declaration + doctype
+            + worksheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(use)</t></is></c></row>")
             .replacingOccurrences(of: declaration, with: "")
           : place == .sheetMiddle
-            ? worksheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>\(doctype)<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>")
+            ? worksheet(
+              "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>\(doctype)<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>"
+            )
             : worksheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"))
     ])
     builder.sharedStringsXML =
@@ -346,7 +372,10 @@ struct BadInputTests {
     if place == .workbookRelationships {
       let entries = packageEntries(sheetXML: worksheet("")).map {
         $0.name == "xl/_rels/workbook.xml.rels"
-          ? ZipEntry($0.name, String(decoding: $0.data, as: UTF8.self).replacingOccurrences(of: "<Relationships ", with: doctype + "<Relationships "))
+          ? ZipEntry(
+            $0.name,
+            String(decoding: $0.data, as: UTF8.self).replacingOccurrences(
+              of: "<Relationships ", with: doctype + "<Relationships "))
           : $0
       }
       bytes = ZipBuilder.archive(entries)
@@ -384,10 +413,12 @@ struct BadInputTests {
 
   // MARK: - Cell references
 
-  @Test("malformed cell references are FILE-001", arguments: ["0", "A", "A0", "1A", "", "A1B", "A-1"])
+  @Test(
+    "malformed cell references are FILE-001", arguments: ["0", "A", "A0", "1A", "", "A1B", "A-1"])
   func malformedReference(ref: String) throws {
     let xml = worksheet("<row r=\"1\"><c r=\"\(ref)\"><v>1</v></c></row>")
-    let error = try #require(readError(bytes: XLSXBuilder(sheets: [.init(name: "S", xml: xml)]).build()))
+    let error = try #require(
+      readError(bytes: XLSXBuilder(sheets: [.init(name: "S", xml: xml)]).build()))
     #expect(error.kind == .malformedXML, "\(error)")
     #expect(error.rule == "FILE-001")
   }
@@ -397,7 +428,8 @@ struct BadInputTests {
     arguments: ["XFE1", "A1048577", "ZZZZ1", "A99999999999", "XFE1048577"])
   func outsideGrid(ref: String) throws {
     let xml = worksheet("<row r=\"1\"><c r=\"\(ref)\"><v>1</v></c></row>")
-    let error = try #require(readError(bytes: XLSXBuilder(sheets: [.init(name: "S", xml: xml)]).build()))
+    let error = try #require(
+      readError(bytes: XLSXBuilder(sheets: [.init(name: "S", xml: xml)]).build()))
     #expect(error.kind == .limitExceeded(.coordinates), "\(error)")
     #expect(error.rule == "FILE-002")
   }
@@ -408,13 +440,16 @@ struct BadInputTests {
     let countedRow = worksheet("<row r=\"1048576\"><c><v>1</v></c></row><row><c><v>2</v></c></row>")
     let countedColumn = worksheet("<row r=\"1\"><c r=\"XFD1\"><v>1</v></c><c><v>2</v></c></row>")
     for xml in [rowPast, countedRow, countedColumn] {
-      let error = try #require(readError(bytes: XLSXBuilder(sheets: [.init(name: "S", xml: xml)]).build()))
+      let error = try #require(
+        readError(bytes: XLSXBuilder(sheets: [.init(name: "S", xml: xml)]).build()))
       #expect(error.kind == .limitExceeded(.coordinates), "\(error)")
       #expect(error.rule == "FILE-002")
     }
   }
 
-  @Test("a shared-string index past the table is FILE-001", arguments: ["1", "5", "-1", "x", "99999999999999999999"])
+  @Test(
+    "a shared-string index past the table is FILE-001",
+    arguments: ["1", "5", "-1", "x", "99999999999999999999"])
   func sharedStringIndexPastTable(index: String) throws {
     var builder = XLSXBuilder(sheets: [
       .init(name: "S", xml: worksheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>\(index)</v></c></row>"))

@@ -9,7 +9,8 @@ import XLSXTestSupport
 @Suite("Hostile workbooks")
 struct HostileWorkbookTests {
   /// Every hostile workbook, built once (the bombs take seconds to build in a debug build).
-  static let packages = Dictionary(uniqueKeysWithValues: HostileWorkbook.allCases.map { ($0, $0.bytes()) })
+  static let packages = Dictionary(
+    uniqueKeysWithValues: HostileWorkbook.allCases.map { ($0, $0.bytes()) })
 
   static func expectedKind(_ hostile: HostileWorkbook) -> XLSXError.Kind {
     switch hostile {
@@ -28,7 +29,9 @@ struct HostileWorkbookTests {
   @Test("each is refused under the default limits", arguments: HostileWorkbook.allCases)
   func refused(_ hostile: HostileWorkbook) throws {
     let error = try #require(readError(bytes: Self.packages[hostile]!))
-    if case .inconsistentPackage = error.kind, case .inconsistentPackage = Self.expectedKind(hostile) {
+    if case .inconsistentPackage = error.kind,
+      case .inconsistentPackage = Self.expectedKind(hostile)
+    {
       #expect(error.detail.contains("shares the local header"), "\(error)")
     } else {
       #expect(error.kind == Self.expectedKind(hostile), "\(error)")
@@ -63,15 +66,20 @@ struct HostileWorkbookTests {
     let tail = "</t></is></c></row></sheetData></worksheet>"
     let xml = head + String(repeating: pattern, count: count) + tail
     let payload = Deflate.repeating(
-      prefix: Array(head.utf8), pattern: Array(pattern.utf8), count: count, suffix: Array(tail.utf8))
+      prefix: Array(head.utf8), pattern: Array(pattern.utf8), count: count, suffix: Array(tail.utf8)
+    )
     let entries = packageEntries(sheetXML: xml).map { entry in
       entry.name != "xl/worksheets/sheet1.xml"
         ? entry
         : ZipEntry(
           entry.name, [],
           method: .precompressed(
-            code: 8, payload: payload, crc: CRC32.checksum(entry.data), uncompressedSize: entry.data.count))
+            code: 8, payload: payload, crc: CRC32.checksum(entry.data),
+            uncompressedSize: entry.data.count))
     }
-    #expect(try read(bytes: ZipBuilder.archive(entries)) == ["S": ["A1": .text(String(repeating: pattern, count: count))]])
+    #expect(
+      try read(bytes: ZipBuilder.archive(entries)) == [
+        "S": ["A1": .text(String(repeating: pattern, count: count))]
+      ])
   }
 }

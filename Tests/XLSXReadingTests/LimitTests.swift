@@ -37,7 +37,9 @@ struct LimitTests {
       case .fileBytes:
         return (simplePackage(), simplePackageCells)
       case .entries:
-        var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [[.number(1), .inlineString("x")]])])
+        var builder = XLSXBuilder(sheets: [
+          .init(name: "S", rows: [[.number(1), .inlineString("x")]])
+        ])
         builder.extraEntries = (1...20).map { ZipEntry("junk/\($0).bin", [UInt8($0)]) }
         return (builder.build(), simplePackageCells)
       case .entryInflatedBytes:
@@ -46,29 +48,54 @@ struct LimitTests {
         return (XLSXBuilder(sheets: [.init(name: "S", rows: rows)]).build(), ["S": cells])
       case .totalInflatedBytes:
         let (rows, cells) = Self.rows(count: 200, text: String(repeating: "t", count: 50))
-        let builder = XLSXBuilder(sheets: [.init(name: "A", rows: rows), .init(name: "B", rows: rows)])
+        let builder = XLSXBuilder(sheets: [
+          .init(name: "A", rows: rows), .init(name: "B", rows: rows),
+        ])
         return (builder.build(), ["A": cells, "B": cells])
       case .compressionRatio:
         return (deflatedPackage(sheetXML: Self.airySheet), ["S": Self.airySheetCells])
       case .cells:
-        let builder = XLSXBuilder(sheets: [.init(name: "S", rows: [(1...10).map { .number(Double($0)) }])])
-        return (builder.build(), ["S": Dictionary(uniqueKeysWithValues: (1...10).map { (columnName($0 - 1) + "1", CellValue.number(Double($0))) })])
+        let builder = XLSXBuilder(sheets: [
+          .init(name: "S", rows: [(1...10).map { .number(Double($0)) }])
+        ])
+        return (
+          builder.build(),
+          [
+            "S": Dictionary(
+              uniqueKeysWithValues: (1...10).map {
+                (columnName($0 - 1) + "1", CellValue.number(Double($0)))
+              })
+          ]
+        )
       case .sharedStrings:
-        var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [(0..<5).map { .sharedString($0) }])])
+        var builder = XLSXBuilder(sheets: [
+          .init(name: "S", rows: [(0..<5).map { .sharedString($0) }])
+        ])
         builder.sharedStrings = ["a", "b", "c", "d", "e"]
         return (
           builder.build(),
-          ["S": ["A1": .text("a"), "B1": .text("b"), "C1": .text("c"), "D1": .text("d"), "E1": .text("e")]]
+          [
+            "S": [
+              "A1": .text("a"), "B1": .text("b"), "C1": .text("c"), "D1": .text("d"),
+              "E1": .text("e"),
+            ]
+          ]
         )
       case .sharedStringBytes:
         // 5 strings of 3 bytes each ("字" is 3 bytes in UTF-8): 15 bytes in all.
-        var builder = XLSXBuilder(sheets: [.init(name: "S", rows: [(0..<5).map { .sharedString($0) }])])
+        var builder = XLSXBuilder(sheets: [
+          .init(name: "S", rows: [(0..<5).map { .sharedString($0) }])
+        ])
         builder.sharedStrings = Array(repeating: "字", count: 5)
-        let cells = Dictionary(uniqueKeysWithValues: (0..<5).map { (columnName($0) + "1", CellValue.text("字")) })
+        let cells = Dictionary(
+          uniqueKeysWithValues: (0..<5).map { (columnName($0) + "1", CellValue.text("字")) })
         return (builder.build(), ["S": cells])
       case .tokenBytes:
         let huge = String(repeating: "字", count: 100_000)  // 300,000 bytes in one text token
-        return (XLSXBuilder(sheets: [.init(name: "S", rows: [[.inlineString(huge)]])]).build(), ["S": ["A1": .text(huge)]])
+        return (
+          XLSXBuilder(sheets: [.init(name: "S", rows: [[.inlineString(huge)]])]).build(),
+          ["S": ["A1": .text(huge)]]
+        )
       case .xmlDepth:
         return (Self.deepPackage(nesting: 10), ["S": ["A1": .text("deep")]])
       }
@@ -83,7 +110,9 @@ struct LimitTests {
       case .entryInflatedBytes: limits.maxEntryInflatedBytes = 8_000
       case .totalInflatedBytes:
         // Room for the small parts and one sheet, not for two.
-        let sheetBytes = sheetXML(rows: Self.rows(count: 200, text: String(repeating: "t", count: 50)).0).utf8.count
+        let sheetBytes = sheetXML(
+          rows: Self.rows(count: 200, text: String(repeating: "t", count: 50)).0
+        ).utf8.count
         limits.maxTotalInflatedBytes = sheetBytes * 3 / 2
       case .compressionRatio:
         limits.maxCompressionRatio = 50
@@ -162,7 +191,8 @@ struct LimitTests {
     let workbook = try Workbook(path: url.path, limits: limits)
     var cells: [Cell] = []
     try workbook.forEachRow(inSheet: 0) { cells += $0.cells }
-    #expect(cells == [Cell(CellReference("A1")!, .number(1)), Cell(CellReference("B1")!, .text("x"))])
+    #expect(
+      cells == [Cell(CellReference("A1")!, .number(1)), Cell(CellReference("B1")!, .text("x"))])
   }
 
   @Test("a limit met exactly is not exceeded")
@@ -206,7 +236,8 @@ struct LimitTests {
   @Test("maxTotalInflatedBytes counts across parts: the first sheet reads, the second does not")
   func totalInflatedAcrossSheets() throws {
     let (bytes, cells) = Case.totalInflatedBytes.input
-    let workbook = try Workbook(bytes: bytes, limits: Case.totalInflatedBytes.smallLimits(for: bytes))
+    let workbook = try Workbook(
+      bytes: bytes, limits: Case.totalInflatedBytes.smallLimits(for: bytes))
     var first: [String: CellValue] = [:]
     try workbook.forEachRow(inSheet: 0) { row in
       for cell in row.cells { first[cell.reference.a1] = cell.value }
@@ -239,7 +270,10 @@ struct LimitTests {
     var limits = ReaderLimits()
     limits.ratioCheckAfterBytes = 4_096
     limits.maxCompressionRatio = 200  // the airy sheet is about 150:1
-    #expect(try read(bytes: deflatedPackage(sheetXML: Case.airySheet), limits: limits) == ["S": Case.airySheetCells])
+    #expect(
+      try read(bytes: deflatedPackage(sheetXML: Case.airySheet), limits: limits) == [
+        "S": Case.airySheetCells
+      ])
   }
 
   @Test("maxTokenBytes: a token over the limit is refused however the buffer grows")

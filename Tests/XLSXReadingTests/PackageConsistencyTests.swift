@@ -216,7 +216,8 @@ struct PackageConsistencyTests {
     let onePass = xlsxError {
       try workbook.forEachRow(inSheet: 0, verifyFirst: false) { _ in delivered += 1 }
     }
-    #expect(onePass?.rule == "FILE-001" && onePass?.kind == .corruptZip, "\(String(describing: onePass))")
+    #expect(
+      onePass?.rule == "FILE-001" && onePass?.kind == .corruptZip, "\(String(describing: onePass))")
     #expect(delivered == 5_000)
   }
 }

@@ -29,7 +29,8 @@ func read(bytes: [UInt8], limits: ReaderLimits = ReaderLimits()) throws
     var cells: [String: CellValue] = [:]
     try workbook.forEachRow(inSheet: index) { row in
       for cell in row.cells {
-        #expect(cell.reference.row == row.index, "cell \(cell.reference) delivered in row \(row.index)")
+        #expect(
+          cell.reference.row == row.index, "cell \(cell.reference) delivered in row \(row.index)")
         #expect(cells[cell.reference.a1] == nil, "cell \(cell.reference) delivered twice")
         cells[cell.reference.a1] = cell.value
       }
@@ -99,7 +100,8 @@ func xlsxError(
   } catch let error as XLSXError {
     return error
   } catch {
-    Issue.record("expected an XLSXError, got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
+    Issue.record(
+      "expected an XLSXError, got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
     return nil
   }
   Issue.record("expected an XLSXError, nothing was thrown", sourceLocation: sourceLocation)
@@ -107,7 +109,8 @@ func xlsxError(
 }
 
 /// The error opening `bytes` and reading every sheet throws.
-func readError(bytes: [UInt8], limits: ReaderLimits = ReaderLimits(),
+func readError(
+  bytes: [UInt8], limits: ReaderLimits = ReaderLimits(),
   sourceLocation: SourceLocation = #_sourceLocation
 ) -> XLSXError? {
   xlsxError(sourceLocation: sourceLocation) { _ = try read(bytes: bytes, limits: limits) }
@@ -201,5 +204,6 @@ func offset(of needle: String, in haystack: [UInt8]) -> Int? {
 
 /// A package of really compressed parts: one sheet `S` whose part is `sheetXML`.
 func deflatedPackage(sheetXML: String) -> [UInt8] {
-  ZipBuilder.archive(packageEntries(sheetXML: sheetXML).map { ZipEntry($0.name, $0.data, method: .deflated) })
+  ZipBuilder.archive(
+    packageEntries(sheetXML: sheetXML).map { ZipEntry($0.name, $0.data, method: .deflated) })
 }

@@ -9,7 +9,8 @@ import Testing
   static func trace(_ xml: [UInt8], chunk: Int = 1 << 16, limits: ReaderLimits = ReaderLimits())
     throws(XLSXError) -> [String]
   {
-    let tok = XMLTokenizer(part: "test.xml", source: MemorySource(xml, chunk: chunk), limits: limits)
+    let tok = XMLTokenizer(
+      part: "test.xml", source: MemorySource(xml, chunk: chunk), limits: limits)
     var out: [String] = []
     while true {
       switch try tok.next() {
@@ -65,7 +66,9 @@ import Testing
     let xml = "<r><t>中文 🍣 text</t></r>"
     var bytes: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
     for unit in xml.utf16 {
-      bytes += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+      bytes +=
+        bigEndian
+        ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
     }
     for chunk in [1, 3, 4096] {
       #expect(try Self.trace(bytes, chunk: chunk) == ["<r", "<t", "\"中文 🍣 text\"", ">t", ">r"])
@@ -125,20 +128,21 @@ import Testing
     let ok = String(repeating: "<a>", count: 8) + String(repeating: "</a>", count: 8)
     #expect(try Self.trace(Array(ok.utf8), limits: limits).count == 16)
     let deep = String(repeating: "<a>", count: 9) + String(repeating: "</a>", count: 9)
-    #expect(Self.failure { _ = try Self.trace(Array(deep.utf8), limits: limits) }?.kind
-      == .limitExceeded(.xmlDepth))
+    #expect(
+      Self.failure { _ = try Self.trace(Array(deep.utf8), limits: limits) }?.kind
+        == .limitExceeded(.xmlDepth))
   }
 
   @Test func limitsTokenSize() throws {
     var limits = ReaderLimits()
     limits.maxTokenBytes = 1000
     let long = "<t>" + String(repeating: "x", count: 200_000) + "</t>"
-    #expect(Self.failure { _ = try Self.trace(Array(long.utf8), limits: limits) }?.kind
-      == .limitExceeded(.tokenBytes))
+    #expect(
+      Self.failure { _ = try Self.trace(Array(long.utf8), limits: limits) }?.kind
+        == .limitExceeded(.tokenBytes))
     #expect(try Self.trace(Array(long.utf8)).count == 3)
   }
 }
-
 
 @Suite struct EndTagMatchingTests {
   /// End tags must close the open element exactly, long names included.
@@ -151,7 +155,9 @@ import Testing
     #expect(error?.kind == .malformedXML, "\(xml)")
   }
 
-  @Test(arguments: ["<sheetData></sheetData>", "<x:sheetData></x:sheetData >", "<extraordinarilyLongElementName/>"])
+  @Test(arguments: [
+    "<sheetData></sheetData>", "<x:sheetData></x:sheetData >", "<extraordinarilyLongElementName/>",
+  ])
   func acceptsMatchingEndTags(xml: String) throws {
     #expect(try TokenizerTests.trace(xml).count == 2)
   }

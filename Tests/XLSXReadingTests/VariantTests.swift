@@ -74,7 +74,8 @@ struct VariantTests {
       <row r="8"><c r="A8" s="1"/><c><v>8</v></c></row>
       """)
     #expect(
-      try rows(sheetXML: xml, stylesXML: XLSXBuilder.stylesXML(numFmts: [], cellXfNumFmtIds: [0, 14, 2]))
+      try rows(
+        sheetXML: xml, stylesXML: XLSXBuilder.stylesXML(numFmts: [], cellXfNumFmtIds: [0, 14, 2]))
         == [
           RowSnapshot(1, [("A1", .number(1))]),
           RowSnapshot(8, [("B8", .number(8))]),
@@ -132,7 +133,8 @@ struct VariantTests {
       + "<si><t>plain</t><rPh sb=\"0\" eb=\"5\"><t>ぷれいん</t></rPh></si>"
       + "<si><r><t xml:space=\"preserve\">a </t></r><r><rPr><sz val=\"9\"/></rPr><t>b</t></r></si>"
       + "</sst>"
-    #expect(try read(builder) == ["S": ["A1": .text("東京"), "B1": .text("plain"), "C1": .text("a b")]])
+    #expect(
+      try read(builder) == ["S": ["A1": .text("東京"), "B1": .text("plain"), "C1": .text("a b")]])
   }
 
   @Test(
@@ -149,9 +151,11 @@ struct VariantTests {
     ])
   func xstringEscapes(raw: String, expected: String) throws {
     var builder = XLSXBuilder(sheets: [
-      .init(name: "S", xml: worksheet(
-        "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(raw)</t></is></c>"
-          + "<c r=\"B1\" t=\"s\"><v>0</v></c></row>"))
+      .init(
+        name: "S",
+        xml: worksheet(
+          "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(raw)</t></is></c>"
+            + "<c r=\"B1\" t=\"s\"><v>0</v></c></row>"))
     ])
     builder.sharedStrings = [raw]
     #expect(try read(builder) == ["S": ["A1": .text(expected), "B1": .text(expected)]])
@@ -180,7 +184,8 @@ struct VariantTests {
     #expect(
       try read(builder) == [
         "S": [
-          "A1": .text("  a b  "), "B1": .text("a b"), "C1": .text("a\tb"), "D1": .text("Hello World"),
+          "A1": .text("  a b  "), "B1": .text("a b"), "C1": .text("a\tb"),
+          "D1": .text("Hello World"),
           "F1": .text("   "), "G1": .text(" kept "), "H1": .text("dropped"),
         ]
       ])
@@ -217,10 +222,12 @@ struct VariantTests {
   @Test("entity and character references are decoded")
   func entities() throws {
     var builder = XLSXBuilder(sheets: [
-      .init(name: "A&B <1>", xml: worksheet(
-        "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&amp;&lt;&#x4E2D;&#25991;&gt;&quot;&apos;</t></is></c>"
-          + "<c r=\"B1\" t=\"inlineStr\"><is><t>&#x1F363;&#127843;</t></is></c>"
-          + "<c r=\"C1\" t=\"s\"><v>0</v></c><c r=\"D1\"><v>1&#x2E;5</v></c></row>"))
+      .init(
+        name: "A&B <1>",
+        xml: worksheet(
+          "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&amp;&lt;&#x4E2D;&#25991;&gt;&quot;&apos;</t></is></c>"
+            + "<c r=\"B1\" t=\"inlineStr\"><is><t>&#x1F363;&#127843;</t></is></c>"
+            + "<c r=\"C1\" t=\"s\"><v>0</v></c><c r=\"D1\"><v>1&#x2E;5</v></c></row>"))
     ])
     builder.sharedStringsXML =
       declaration + "<sst xmlns=\"\(spreadsheetMLNamespace)\"><si><t>x&amp;y&#x3c;z</t></si></sst>"
@@ -302,10 +309,13 @@ struct VariantTests {
   @Test("a number cell whose text is not a number keeps the characters, as no number")
   func notANumber() throws {
     let xml = worksheet(
-      "<row r=\"1\"><c r=\"A1\"><v>abc</v></c><c r=\"B1\"><v>1e400</v></c><c r=\"C1\"><v>NaN</v></c></row>")
+      "<row r=\"1\"><c r=\"A1\"><v>abc</v></c><c r=\"B1\"><v>1e400</v></c><c r=\"C1\"><v>NaN</v></c></row>"
+    )
     #expect(
       try cells(sheetXML: xml)
-        == ["A1": .invalidNumber("abc"), "B1": .invalidNumber("1e400"), "C1": .invalidNumber("NaN")])
+        == [
+          "A1": .invalidNumber("abc"), "B1": .invalidNumber("1e400"), "C1": .invalidNumber("NaN"),
+        ])
   }
 
   // MARK: - Dates and number formats
@@ -330,7 +340,9 @@ struct VariantTests {
     #expect(d.serial1900 == serial)
   }
 
-  @Test("an ISO t=\"d\" cell that is no date keeps its text", arguments: ["2023-02-30", "2023-7-1", "yesterday"])
+  @Test(
+    "an ISO t=\"d\" cell that is no date keeps its text",
+    arguments: ["2023-02-30", "2023-7-1", "yesterday"])
   func isoDateInvalid(text: String) throws {
     let xml = worksheet("<row r=\"1\"><c r=\"A1\" t=\"d\"><v>\(text)</v></c></row>")
     #expect(try cells(sheetXML: xml) == ["A1": .text(text)])
@@ -387,10 +399,12 @@ struct VariantTests {
 
   @Test("a style index past cellXfs, or no styles part, reads as a number")
   func missingStyles() throws {
-    let xml = worksheet("<row r=\"1\"><c r=\"A1\" s=\"5\"><v>45108</v></c><c r=\"B1\" s=\"1\"><v>1</v></c></row>")
+    let xml = worksheet(
+      "<row r=\"1\"><c r=\"A1\" s=\"5\"><v>45108</v></c><c r=\"B1\" s=\"1\"><v>1</v></c></row>")
     #expect(try cells(sheetXML: xml) == ["A1": .number(45108), "B1": .number(1)])
     let styles = XLSXBuilder.stylesXML(numFmts: [], cellXfNumFmtIds: [0, 14])
-    #expect(try cells(sheetXML: xml, stylesXML: styles) == ["A1": .number(45108), "B1": .date(serial: 1)])
+    #expect(
+      try cells(sheetXML: xml, stylesXML: styles) == ["A1": .number(45108), "B1": .date(serial: 1)])
   }
 
   @Test("cellStyleXfs entries do not shift the cellXfs indexes")
@@ -431,10 +445,12 @@ struct VariantTests {
   @Test("the 1904 date system")
   func date1904() throws {
     var builder = XLSXBuilder(sheets: [
-      .init(name: "S", xml: worksheet(
-        "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>0</v></c><c r=\"B1\" t=\"d\"><v>2023-07-01</v></c>"
-          + "<c r=\"C1\" t=\"d\"><v>18:00:00</v></c><c r=\"D1\" t=\"d\"><v>1904-01-02T12:00:00</v></c>"
-          + "<c r=\"E1\"><v>5</v></c></row>"))
+      .init(
+        name: "S",
+        xml: worksheet(
+          "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>0</v></c><c r=\"B1\" t=\"d\"><v>2023-07-01</v></c>"
+            + "<c r=\"C1\" t=\"d\"><v>18:00:00</v></c><c r=\"D1\" t=\"d\"><v>1904-01-02T12:00:00</v></c>"
+            + "<c r=\"E1\"><v>5</v></c></row>"))
     ])
     builder.stylesXML = XLSXBuilder.stylesXML(numFmts: [], cellXfNumFmtIds: [0, 14])
     builder.date1904 = true
@@ -484,7 +500,8 @@ struct VariantTests {
     builder.extraEntries = [
       ZipEntry(
         "xl/chartsheets/sheet1.xml",
-        declaration + "<chartsheet xmlns=\"\(spreadsheetMLNamespace)\" xmlns:r=\"\(officeRelationshipsNS)\">"
+        declaration
+          + "<chartsheet xmlns=\"\(spreadsheetMLNamespace)\" xmlns:r=\"\(officeRelationshipsNS)\">"
           + "<sheetPr/><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews>"
           + "<drawing r:id=\"rId1\"/></chartsheet>")
     ]
@@ -503,7 +520,9 @@ struct VariantTests {
       .init(name: "one", rows: [[.number(1)]]), .init(name: "two", rows: [[.number(2)]]),
       .init(name: "three", rows: [[.number(3)]]),
     ])
-    builder.workbookXML = workbookXML(sheets: [("Third", "rId3"), ("First", "rId1"), ("Second", "rId2")])
+    builder.workbookXML = workbookXML(sheets: [
+      ("Third", "rId3"), ("First", "rId1"), ("Second", "rId2"),
+    ])
     let workbook = try Workbook(bytes: builder.build())
     #expect(workbook.sheets.map(\.name) == ["Third", "First", "Second"])
     var first: [RowSnapshot] = []
@@ -519,7 +538,8 @@ struct VariantTests {
   func emptyRelationshipID() throws {
     var builder = XLSXBuilder(sheets: [.init(name: "Real", rows: [[.number(1)]])])
     builder.workbookXML =
-      declaration + "<workbook xmlns=\"\(spreadsheetMLNamespace)\" xmlns:r=\"\(officeRelationshipsNS)\">"
+      declaration
+      + "<workbook xmlns=\"\(spreadsheetMLNamespace)\" xmlns:r=\"\(officeRelationshipsNS)\">"
       + "<sheets><sheet name=\"Ghost\" sheetId=\"9\" state=\"veryHidden\" r:id=\"\"/>"
       + "<sheet name=\"Real\" sheetId=\"1\" r:id=\"rId1\"/>"
       + "<sheet name=\"NoID\" sheetId=\"8\"/></sheets></workbook>"
@@ -562,7 +582,8 @@ struct VariantTests {
     var builder = XLSXBuilder(sheets: [
       .init(
         name: "ignored",
-        xml: declaration + "<x:worksheet xmlns:x=\"\(ns)\"><x:dimension ref=\"A1:C2\"/><x:sheetData>"
+        xml: declaration
+          + "<x:worksheet xmlns:x=\"\(ns)\"><x:dimension ref=\"A1:C2\"/><x:sheetData>"
           + "<x:row r=\"1\"><x:c r=\"A1\" t=\"s\"><x:v>0</x:v></x:c><x:c r=\"B1\"><x:v>2.5</x:v></x:c>"
           + "<x:c r=\"C1\" t=\"inlineStr\"><x:is><x:r><x:t xml:space=\"preserve\">in </x:t></x:r>"
           + "<x:r><x:t>line</x:t></x:r></x:is></x:c></x:row>"
@@ -604,11 +625,13 @@ struct VariantTests {
       + "<c r=\"E1\" t=\"inlineStr\"><is><t>inline</t></is></c></row></sheetData></worksheet>"
     let entries = [
       ZipEntry("[Content_Types].xml", contentTypesXML),
-      ZipEntry("_rels/.rels", relationshipsXML([("rId1", rel + "/officeDocument", "xl/workbook.xml")])),
+      ZipEntry(
+        "_rels/.rels", relationshipsXML([("rId1", rel + "/officeDocument", "xl/workbook.xml")])),
       ZipEntry(
         "xl/workbook.xml",
         workbookXML(
-          sheets: [("Strict", "rId1")], namespace: strictSpreadsheetNS, relationshipsNamespace: rel)),
+          sheets: [("Strict", "rId1")], namespace: strictSpreadsheetNS, relationshipsNamespace: rel)
+      ),
       ZipEntry(
         "xl/_rels/workbook.xml.rels",
         relationshipsXML([
@@ -641,7 +664,9 @@ struct VariantTests {
     worksheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"><v>2</v></c></row>")
   static let sharedStrings =
     declaration + "<sst xmlns=\"\(spreadsheetMLNamespace)\"><si><t>shared</t></si></sst>"
-  static let expected: [String: [String: CellValue]] = ["S": ["A1": .text("shared"), "B1": .number(2)]]
+  static let expected: [String: [String: CellValue]] = [
+    "S": ["A1": .text("shared"), "B1": .number(2)]
+  ]
 
   @Test(
     "part names are matched case-insensitively and with backslashes",
@@ -650,8 +675,10 @@ struct VariantTests {
       ["xl/worksheets/sheet1.xml": "xl\\worksheets\\sheet1.xml"],
       [
         "[Content_Types].xml": "[CONTENT_TYPES].XML", "_rels/.rels": "_RELS/.RELS",
-        "xl/workbook.xml": "XL/Workbook.XML", "xl/_rels/workbook.xml.rels": "XL/_Rels/Workbook.xml.RELS",
-        "xl/worksheets/sheet1.xml": "Xl/WorkSheets/SHEET1.xml", "xl/sharedStrings.xml": "XL/SHAREDSTRINGS.XML",
+        "xl/workbook.xml": "XL/Workbook.XML",
+        "xl/_rels/workbook.xml.rels": "XL/_Rels/Workbook.xml.RELS",
+        "xl/worksheets/sheet1.xml": "Xl/WorkSheets/SHEET1.xml",
+        "xl/sharedStrings.xml": "XL/SHAREDSTRINGS.XML",
       ],
       [
         "_rels/.rels": "_rels\\.rels", "xl/workbook.xml": "xl\\workbook.xml",
@@ -662,7 +689,8 @@ struct VariantTests {
       ["xl/worksheets/sheet1.xml": "/xl/worksheets/sheet1.xml"],
     ])
   func partNameVariants(renames: [String: String]) throws {
-    let entries = packageEntries(sheetXML: Self.sheetData, sharedStringsXML: Self.sharedStrings).map {
+    let entries = packageEntries(sheetXML: Self.sheetData, sharedStringsXML: Self.sharedStrings).map
+    {
       var e = $0
       e.name = renames[e.name] ?? e.name
       return e
@@ -673,15 +701,30 @@ struct VariantTests {
   @Test(
     "relationship targets: absolute, with . and .., percent-escaped",
     arguments: [
-      ("/xl/workbook.xml", "/xl/worksheets/sheet1.xml", "/xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"),
-      ("./xl/./workbook.xml", "../xl/worksheets/../worksheets/sheet1.xml", "./sharedStrings.xml", "xl/worksheets/sheet1.xml"),
-      ("xl/workbook.xml", "worksheets/sheet%201.xml", "sharedStrings.xml", "xl/worksheets/sheet 1.xml"),
-      ("xl/workbook.xml", "Worksheets\\Sheet1.xml", "sharedStrings.xml", "xl/worksheets/sheet1.xml"),
+      (
+        "/xl/workbook.xml", "/xl/worksheets/sheet1.xml", "/xl/sharedStrings.xml",
+        "xl/worksheets/sheet1.xml"
+      ),
+      (
+        "./xl/./workbook.xml", "../xl/worksheets/../worksheets/sheet1.xml", "./sharedStrings.xml",
+        "xl/worksheets/sheet1.xml"
+      ),
+      (
+        "xl/workbook.xml", "worksheets/sheet%201.xml", "sharedStrings.xml",
+        "xl/worksheets/sheet 1.xml"
+      ),
+      (
+        "xl/workbook.xml", "Worksheets\\Sheet1.xml", "sharedStrings.xml", "xl/worksheets/sheet1.xml"
+      ),
     ])
-  func relationshipTargets(workbook: String, sheet: String, shared: String, sheetEntry: String) throws {
+  func relationshipTargets(workbook: String, sheet: String, shared: String, sheetEntry: String)
+    throws
+  {
     let entries = [
       ZipEntry("[Content_Types].xml", contentTypesXML),
-      ZipEntry("_rels/.rels", relationshipsXML([("rId1", officeRelationshipsNS + "/officeDocument", workbook)])),
+      ZipEntry(
+        "_rels/.rels",
+        relationshipsXML([("rId1", officeRelationshipsNS + "/officeDocument", workbook)])),
       ZipEntry("xl/workbook.xml", workbookXML(sheets: [("S", "rId1")])),
       ZipEntry(
         "xl/_rels/workbook.xml.rels",
@@ -703,10 +746,14 @@ struct VariantTests {
     (.deflateStored, false, true), (.deflateStored, true, true),
   ]
 
-  @Test("stored and deflated entries, data descriptors, ZIP64 local extra fields", arguments: storageCases)
+  @Test(
+    "stored and deflated entries, data descriptors, ZIP64 local extra fields",
+    arguments: storageCases)
   func zipStorage(method: ZipEntry.Method, dataDescriptor: Bool, zip64Extra: Bool) throws {
-    let entries = packageEntries(sheetXML: Self.sheetData, sharedStringsXML: Self.sharedStrings).map {
-      ZipEntry($0.name, $0.data, method: method, dataDescriptor: dataDescriptor, zip64Extra: zip64Extra)
+    let entries = packageEntries(sheetXML: Self.sheetData, sharedStringsXML: Self.sharedStrings).map
+    {
+      ZipEntry(
+        $0.name, $0.data, method: method, dataDescriptor: dataDescriptor, zip64Extra: zip64Extra)
     }
     #expect(try read(bytes: ZipBuilder.archive(entries)) == Self.expected)
   }
@@ -719,7 +766,9 @@ struct VariantTests {
     #expect(try read(builder) == Self.expected)
     builder.entryOptions = { _ in (.stored, true) }
     #expect(try read(builder) == Self.expected)
-    builder.entryOptions = { name in name.hasSuffix(".rels") ? (.stored, true) : (.deflateStored, false) }
+    builder.entryOptions = { name in
+      name.hasSuffix(".rels") ? (.stored, true) : (.deflateStored, false)
+    }
     #expect(try read(builder) == Self.expected)
   }
 
@@ -731,7 +780,10 @@ struct VariantTests {
         + "</row>\(padding)<row r=\"2\"><c r=\"B2\"><v>7</v></c></row>")
     let bytes = deflatedPackage(sheetXML: xml)
     #expect(bytes.count < xml.utf8.count / 2)  // it really is compressed
-    #expect(try read(bytes: bytes) == ["S": ["A1": .text(String(repeating: "z", count: 3000)), "B2": .number(7)]])
+    #expect(
+      try read(bytes: bytes) == [
+        "S": ["A1": .text(String(repeating: "z", count: 3000)), "B2": .number(7)]
+      ])
   }
 
   // MARK: - Encodings
@@ -760,7 +812,8 @@ struct VariantTests {
       + "<c r=\"C1\" t=\"s\"><v>0</v></c><c r=\"D1\" t=\"inlineStr\"><is><t>&#x4E2D;&amp;文</t></is></c>"
       + "</row></sheetData></worksheet>"
     let shared = decl + "<sst xmlns=\"\(spreadsheetMLNamespace)\"><si><t>中文テキスト𠮷</t></si></sst>"
-    let entries = packageEntries(sheetXML: sheet, sharedStringsXML: shared).map { entry -> ZipEntry in
+    let entries = packageEntries(sheetXML: sheet, sharedStringsXML: shared).map {
+      entry -> ZipEntry in
       var e = entry
       switch e.name {
       case "xl/worksheets/sheet1.xml": e.data = form.encode(sheet)
@@ -780,7 +833,9 @@ struct VariantTests {
       ])
   }
 
-  @Test("a large UTF-16 sheet: surrogate pairs across the transcoder's chunks", arguments: [UTF16Form.littleEndianBOM, .bigEndianBOM])
+  @Test(
+    "a large UTF-16 sheet: surrogate pairs across the transcoder's chunks",
+    arguments: [UTF16Form.littleEndianBOM, .bigEndianBOM])
   func largeUTF16(form: UTF16Form) throws {
     // 3,000 cells of 25 surrogate pairs each (~330 KB of UTF-16): chunk edges fall inside pairs.
     var xml = "<worksheet xmlns=\"\(spreadsheetMLNamespace)\"><sheetData>"
@@ -803,7 +858,8 @@ struct VariantTests {
 
   @Test("UTF-8 byte-order marks on every part")
   func utf8BOM() throws {
-    let entries = packageEntries(sheetXML: Self.sheetData, sharedStringsXML: Self.sharedStrings).map {
+    let entries = packageEntries(sheetXML: Self.sheetData, sharedStringsXML: Self.sharedStrings).map
+    {
       var e = $0
       e.data = [0xEF, 0xBB, 0xBF] + e.data
       return e
