@@ -6,17 +6,13 @@ import XLSXReading
 
 /// The verdict on one submission: the entry of `check --format json` and of `report.json`.
 public struct CheckEntry: Sendable {
-  public enum Status: String, Sendable {
-    case accepted, rejected, unreadable, superseded
-  }
-
   public var file: String
   public var sha256: String
   public var stationID: String?
   public var academicYear: String?
   /// 牵头培养单位 as normalized (SPEC §4), when the workbook gives one; not in the JSON report.
   public var college: String? = nil
-  public var status: Status
+  public var status: SubmissionStatus
   /// In report order: file-level first, then by sheet in workbook order, row, column.
   public var issues: [Issue]
   /// The sheets in workbook order, for grouping the issues.
@@ -147,7 +143,7 @@ public struct Checker: Sendable {
 
   func entry(_ file: String, sha256: String, issues: [Issue], sheets: [String]) -> CheckEntry {
     let ordered = issues.sorted(by: Issue.reportOrder(sheetOrder: sheets))
-    let status: CheckEntry.Status =
+    let status: SubmissionStatus =
       ordered.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" } ? .unreadable
       : ordered.contains { $0.severity == .error } ? .rejected : .accepted
     return CheckEntry(

@@ -138,7 +138,7 @@ public struct BatchRun: Sendable {
         let (submission, _) = try normalizer.normalize(Workbook(bytes: bytes, limits: configuration.reader))
         let outcome = try store.record(
           submission, file: all[i].entry.file, sha256: all[i].entry.sha256,
-          receivedAt: all[i].modified, status: CheckEntry.Status.accepted.rawValue)
+          receivedAt: all[i].modified, status: .accepted)
         if outcome != .unchanged { newlyStored += 1 }
       }
       for i in judged {
@@ -148,7 +148,7 @@ public struct BatchRun: Sendable {
         try store.recordVerdict(
           sha256: fact.entry.sha256, station: fact.stationID!, year: fact.academicYear!,
           file: fact.entry.file, submittedOn: fact.submittedOn, receivedAt: fact.modified,
-          status: fact.entry.status.rawValue, rules: rules,
+          status: fact.entry.status, rules: rules,
           findings: fact.entry.issues.filter { $0.severity == .finding })
       }
       try store.close()
@@ -271,7 +271,7 @@ public struct BatchRun: Sendable {
     for issue in e.issues { counts[issue.rule, default: 0] += 1 }
     return SummaryWorkbook.Row(
       file: e.file, college: fact.college ?? Self.unknownCollege, stationID: e.stationID,
-      stationName: fact.stationName, academicYear: e.academicYear, status: e.status.rawValue,
+      stationName: fact.stationName, academicYear: e.academicYear, status: e.status,
       counts: IssueCounts(e.issues), ruleCounts: counts, annotated: annotated)
   }
 }

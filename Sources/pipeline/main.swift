@@ -163,11 +163,11 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   let live = isatty(2) == 1
   let started = Date()
   let result = try batch.run { done, total, entry in
-    let status = Reports.statusText[entry.status] ?? entry.status.rawValue
     let counts = IssueCounts(entry.issues)
-    var line = "[\(done)/\(total)] \(entry.file)：\(status)"
-    if counts.errors > 0 { line += "，错误 \(counts.errors) 个" }
-    if counts.findings > 0 { line += "，政策问题 \(counts.findings) 个" }
+    var line = "[\(done)/\(total)] \(entry.file)：\(entry.status.label)"
+    for severity in [Severity.error, .finding] where counts[severity] > 0 {
+      line += "，\(severity.label) \(counts[severity]) 个"
+    }
     if live {
       // Each file's line scrolls up; the bar is redrawn on the last line, and cleared at the end.
       let width = 30
@@ -178,11 +178,11 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
       printError(line)
     }
   }
-  var counts: [CheckEntry.Status: Int] = [:]
+  var counts: [SubmissionStatus: Int] = [:]
   for e in result.entries { counts[e.status, default: 0] += 1 }
   let seconds = Date().timeIntervalSince(started)
-  let summary = [CheckEntry.Status.accepted, .rejected, .unreadable, .superseded]
-    .map { "\(Reports.statusText[$0]!) \(counts[$0, default: 0])" }.joined(separator: "，")
+  let summary = SubmissionStatus.allCases
+    .map { "\($0.label) \(counts[$0, default: 0])" }.joined(separator: "，")
   let inserted = result.newlyStored
   printError(
     "共 \(result.entries.count) 个文件：\(summary)；批注文件 \(result.annotated.count) 个；新入库 \(inserted) 份"

@@ -98,7 +98,7 @@ import XLSXTestSupport
     defer { try? store.close() }
     #expect(try store.stations().map(\.stationID).sorted() == ["TJMU-2022-015", "TJMU-2022-032"])
     let verdicts = try store.verdicts(station: "TJMU-2022-032")
-    #expect(verdicts.map(\.status) == ["accepted"] && verdicts.first?.findings.map(\.rule) == ["SAF-001"])
+    #expect(verdicts.map(\.status) == [.accepted] && verdicts.first?.findings.map(\.rule) == ["SAF-001"])
   }
 
   @Test func aRerunGivesTheSameReportAndLeavesTheStoreUnchanged() async throws {

@@ -34,7 +34,7 @@ import Testing
       Assessor.countedStudents(rows, from: day(2022, 9, 1), to: day(2026, 8, 31), months: 6, startMonth: 7) == 1)
   }
 
-  func verdict(_ file: String, _ year: AcademicYear, _ on: Day, _ status: String, _ rules: [String: Int]) -> StoredVerdict {
+  func verdict(_ file: String, _ year: AcademicYear, _ on: Day, _ status: SubmissionStatus, _ rules: [String: Int]) -> StoredVerdict {
     StoredVerdict(
       sha256: file, stationID: "S", academicYear: year, file: file, submittedOn: on,
       receivedAt: "2023-07-0\(file.count)T00:00:00Z", status: status, rules: rules)
@@ -47,8 +47,8 @@ import Testing
     var input = AssessmentInput(
       stationID: "S", recognizedOn: day(2022, 9, 1), accepted: [y22: day(2023, 7, 8)],
       verdicts: [
-        verdict("a", y22, day(2023, 7, 5), "rejected", ["SUB-003": 2, "CELL-001": 1]),
-        verdict("bb", y22, day(2023, 7, 8), "accepted", [:]),
+        verdict("a", y22, day(2023, 7, 5), .rejected, ["SUB-003": 2, "CELL-001": 1]),
+        verdict("bb", y22, day(2023, 7, 8), .accepted, [:]),
       ], students: students)
     let a = Assessor.assess(input, policy: Configuration().policy, asOf: day(2023, 8, 1))
     #expect(a.subsidyCompliant)
@@ -56,7 +56,7 @@ import Testing
     #expect(a.years.first?.status == .onTime)  // the earliest 报送日期 decides
     #expect(a.manualReview.contains { $0.contains("SUB-003") })
 
-    input.verdicts.append(verdict("ccc", y23, day(2024, 7, 5), "rejected", ["SUB-004": 1, "SUB-006": 1]))
+    input.verdicts.append(verdict("ccc", y23, day(2024, 7, 5), .rejected, ["SUB-004": 1, "SUB-006": 1]))
     let b = Assessor.assess(input, policy: Configuration().policy, asOf: day(2024, 8, 1))
     #expect(b.subsidyCompliant)  // only accepted reports are weighed for 合格2
     #expect(b.grade == "不合格" && !b.final)
@@ -72,8 +72,8 @@ import Testing
     let input = AssessmentInput(
       stationID: "S", recognizedOn: day(2022, 9, 1), accepted: [y22: day(2023, 7, 20)],
       verdicts: [
-        verdict("a", y22, day(2023, 7, 5), "rejected", ["CELL-001": 1]),
-        verdict("bb", y22, day(2023, 7, 20), "accepted", [:]),
+        verdict("a", y22, day(2023, 7, 5), .rejected, ["CELL-001": 1]),
+        verdict("bb", y22, day(2023, 7, 20), .accepted, [:]),
       ])
     let a = Assessor.assess(input, policy: Configuration().policy, asOf: day(2023, 8, 1))
     #expect(a.years.first?.status == .late)
@@ -151,7 +151,7 @@ import Testing
     for (start, on) in row.reported.sorted(by: { $0.key < $1.key }) {
       let year = AcademicYear(startYear: start)
       accepted[year] = day(on.0, on.1, on.2)
-      verdicts.append(verdict("r\(start)", year, day(on.0, on.1, on.2), "accepted", row.rules[start] ?? [:]))
+      verdicts.append(verdict("r\(start)", year, day(on.0, on.1, on.2), .accepted, row.rules[start] ?? [:]))
     }
     let outcomes = (0..<row.national).map {
       StoredOutcome(academicYear: y23, kind: "论文", title: "成果\($0)", level: "国家级", achievedOn: day(2024, 1, 1))
