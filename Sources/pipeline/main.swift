@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Model
 import Pipeline
@@ -252,7 +253,7 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
   if let out = a.options["--out"] {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     try writeFileAtomically(json, to: (out as NSString).appendingPathComponent("assess.json"))
-    try AssessmentReport.writeWorkbook(
+    try AssessmentWorkbook.write(
       assessments, to: (out as NSString).appendingPathComponent("assess.xlsx"))
   }
   writeStdout(Array((format == "json" ? json : AssessmentReport.text(assessments)).utf8))
