@@ -51,7 +51,8 @@ public struct Checker: Sendable {
       let (entry, submission, modified) = try examine(path: path, name: nil)
       members.append(
         BatchMember(
-          file: entry.file, modified: modified, submission: submission, policy: configuration.policy,
+          file: entry.file, modified: modified, submission: submission,
+          policy: configuration.policy,
           template: configuration.template))
       entries.append(entry)
     }
@@ -92,7 +93,8 @@ public struct Checker: Sendable {
       guard size <= configuration.reader.maxFileBytes else {
         // Too large to hash and read: judged on its size alone.
         let tooLarge = entry(
-          fileName, sha256: "", issues: [fileIssue(XLSXError(.limitExceeded(.fileBytes), "\(size) bytes"))],
+          fileName, sha256: "",
+          issues: [fileIssue(XLSXError(.limitExceeded(.fileBytes), "\(size) bytes"))],
           sheets: [])
         return (tooLarge, nil, modified)
       }
@@ -120,7 +122,9 @@ public struct Checker: Sendable {
       let normalizer = Normalizer(template: configuration.template)
       let (submission, found) = try normalizer.normalize(workbook)
       let validator = Validator(policy: configuration.policy, template: configuration.template)
-      var entry = entry(name, sha256: sha, issues: found + validator.validate(submission), sheets: submission.sheetOrder)
+      var entry = entry(
+        name, sha256: sha, issues: found + validator.validate(submission),
+        sheets: submission.sheetOrder)
       entry.stationID = submission.station?.text("station_id")
       entry.academicYear = submission.station?.academicYear("academic_year")?.description
       entry.college = submission.station?.text("college").flatMap { $0.isEmpty ? nil : $0 }
@@ -128,7 +132,11 @@ public struct Checker: Sendable {
     } catch let error as XLSXError {
       return (entry(name, sha256: sha, issues: [fileIssue(error)], sheets: []), nil)
     } catch {
-      return (entry(name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: []), nil)
+      return (
+        entry(
+          name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: []),
+        nil
+      )
     }
   }
 
@@ -144,10 +152,12 @@ public struct Checker: Sendable {
   func entry(_ file: String, sha256: String, issues: [Issue], sheets: [String]) -> CheckEntry {
     let ordered = issues.sorted(by: Issue.reportOrder(sheetOrder: sheets))
     let status: SubmissionStatus =
-      ordered.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" } ? .unreadable
+      ordered.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" }
+      ? .unreadable
       : ordered.contains { $0.severity == .error } ? .rejected : .accepted
     return CheckEntry(
-      file: file, sha256: sha256, stationID: nil, academicYear: nil, status: status, issues: ordered,
+      file: file, sha256: sha256, stationID: nil, academicYear: nil, status: status,
+      issues: ordered,
       sheetOrder: sheets)
   }
 }

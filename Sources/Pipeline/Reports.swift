@@ -60,7 +60,8 @@ public enum Reports {
           currentSheet = .some(issue.sheet)
           lines.append(issue.sheet.map { "  【\($0)】" } ?? "  【文件】")
         }
-        var line = "    \(issue.cell?.a1 ?? "-")\t\(issue.severity.label) \(issue.rule)\t\(issue.message)"
+        var line =
+          "    \(issue.cell?.a1 ?? "-")\t\(issue.severity.label) \(issue.rule)\t\(issue.message)"
         if let value = issue.value, !value.isEmpty { line += "（当前值：\(value)）" }
         lines.append(line)
       }

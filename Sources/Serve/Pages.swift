@@ -65,7 +65,10 @@ enum Pages {
       ("报送单位", r.college), ("上传文件", r.uploadedName), ("收件文件名", r.file), ("SHA-256", r.sha256),
       ("收到时间（UTC）", r.receivedAt), ("审核结论", r.status.label + (r.late ? "（逾期报送）" : "")),
       ("工作站编号", r.stationID ?? "—"), ("报送学年", r.academicYear ?? "—"),
-      (Severity.allCases.map(\.label).joined(separator: " / "), "\(r.errors) / \(r.findings) / \(r.warnings)"),
+      (
+        Severity.allCases.map(\.label).joined(separator: " / "),
+        "\(r.errors) / \(r.findings) / \(r.warnings)"
+      ),
     ]
     for (label, value) in facts { body += "<tr><th>\(label)</th><td>\(escape(value))</td></tr>" }
     body += "</table>"

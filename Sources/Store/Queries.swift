@@ -240,7 +240,8 @@ extension Store {
         id: r.int64(0) ?? 0, stationID: r.text(1) ?? "",
         academicYear: AcademicYear(startYear: r.int(2) ?? 0), version: r.int(3) ?? 0,
         supersededBy: r.int64(4), sha256: r.text(5) ?? "", file: r.text(6) ?? "",
-        receivedAt: r.text(7) ?? "", status: try status(r.text(8)), submittedOn: Self.day(r.text(9)),
+        receivedAt: r.text(7) ?? "", status: try status(r.text(8)),
+        submittedOn: Self.day(r.text(9)),
         stationName: r.text(10), hostUnit: r.text(11), hostType: r.text(12), platform: r.text(13),
         college: r.text(14), recognizedOn: Self.day(r.text(15)), hostHead: r.text(16),
         collegeHead: r.text(17), reportedHeadcount: r.int(18), totalFunding: Self.money(r, 19),
@@ -350,9 +351,12 @@ extension Store {
       let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
     else { return [] }
     return list.compactMap { o in
-      guard let rule = o["rule"] as? String, let message = o["message"] as? String else { return nil }
+      guard let rule = o["rule"] as? String, let message = o["message"] as? String else {
+        return nil
+      }
       return Issue(
-        rule, sheet: o["sheet"] as? String, cell: (o["cell"] as? String).flatMap(CellReference.init),
+        rule, sheet: o["sheet"] as? String,
+        cell: (o["cell"] as? String).flatMap(CellReference.init),
         message: message, value: o["value"] as? String)
     }
   }
@@ -427,7 +431,8 @@ extension Store {
       return StoredVerdict(
         sha256: r.text(0) ?? "", stationID: r.text(1) ?? "",
         academicYear: AcademicYear(startYear: r.int(2) ?? 0), file: r.text(3) ?? "",
-        submittedOn: Self.day(r.text(4)), receivedAt: r.text(5) ?? "", status: try status(r.text(6)),
+        submittedOn: Self.day(r.text(4)), receivedAt: r.text(5) ?? "",
+        status: try status(r.text(6)),
         rules: rules, findings: Self.findings(r.text(8)))
     }
   }

@@ -230,10 +230,12 @@ public final class Store {
     sha256: String, station: String, year: AcademicYear, file: String, submittedOn: Day?,
     receivedAt: Date, status: SubmissionStatus, rules: [String: Int], findings: [Issue] = []
   ) throws(StoreError) -> Bool {
-    let object = "{" + rules.keys.sorted().map { key in
-      let quoted = Self.json([key])
-      return String(quoted.dropFirst().dropLast()) + ":\(rules[key]!)"
-    }.joined(separator: ",") + "}"
+    let object =
+      "{"
+      + rules.keys.sorted().map { key in
+        let quoted = Self.json([key])
+        return String(quoted.dropFirst().dropLast()) + ":\(rules[key]!)"
+      }.joined(separator: ",") + "}"
     let written = try database.run(
       """
       INSERT OR IGNORE INTO verdicts (sha256, station_id, academic_year, start_year, file,

@@ -85,10 +85,13 @@ public enum AssessmentWorkbook {
     for (i, s) in stations.enumerated() {
       let row = i + 1
       try sheet.write(text: s.stationID, row: row, column: 0)
-      if let name = s.stationName, !name.isEmpty { try sheet.write(text: name, row: row, column: 1) }
+      if let name = s.stationName, !name.isEmpty {
+        try sheet.write(text: name, row: row, column: 1)
+      }
       try sheet.write(text: "\(s.from) 至 \(s.to)", row: row, column: 2)
       try sheet.write(
-        text: s.grade.label, row: row, column: 3, format: CellFormat(bold: true, fill: fill(s.grade)))
+        text: s.grade.label, row: row, column: 3,
+        format: CellFormat(bold: true, fill: fill(s.grade)))
       try sheet.write(text: s.final ? "是" : "否（预评）", row: row, column: 4)
       try sheet.write(number: Double(s.countedStudents), row: row, column: 5)
       try sheet.write(number: Double(s.outcomeCount("国家级")), row: row, column: 6)
@@ -106,7 +109,8 @@ public enum AssessmentWorkbook {
         try sheet.write(
           text: s.manualReview.joined(separator: "\n"), row: row, column: 11, format: wrap)
       }
-      try sheet.write(url: internalLink(names[i]), text: names[i], row: row, column: 12, format: link)
+      try sheet.write(
+        url: internalLink(names[i]), text: names[i], row: row, column: 12, format: link)
     }
     let widths: [Double] = [
       Double(([resultHeader[0]] + stations.map(\.stationID)).map(displayWidth).max() ?? 0),

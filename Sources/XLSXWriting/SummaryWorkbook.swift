@@ -94,7 +94,8 @@ public enum SummaryWorkbook {
     try sheet.write(number: Double(rows.count), row: 1, column: 0, format: bold)
     for (i, status) in SubmissionStatus.allCases.enumerated() {
       try sheet.write(
-        text: status.label, row: 0, column: i + 1, format: CellFormat(bold: true, fill: fill(status)))
+        text: status.label, row: 0, column: i + 1,
+        format: CellFormat(bold: true, fill: fill(status)))
       try sheet.write(number: Double(rows.count { $0.status == status }), row: 1, column: i + 1)
     }
 
@@ -119,7 +120,8 @@ public enum SummaryWorkbook {
       if let annotated = entry.annotated, !annotated.isEmpty {
         do {
           try sheet.write(
-            url: externalLink(annotated), text: annotated, row: row, column: annotatedColumn, format: link)
+            url: externalLink(annotated), text: annotated, row: row, column: annotatedColumn,
+            format: link)
           // libxlsxwriter shows the path with its `\` too: the cell text is put back as given
           // (the link stays; it is kept apart from the cell's value).
           try sheet.write(text: annotated, row: row, column: annotatedColumn, format: link)

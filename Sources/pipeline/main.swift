@@ -89,7 +89,9 @@ struct Arguments {
           value = String(arg[arg.index(after: eq)...])
         }
         if known.contains(name) {
-          guard let v = value ?? it.next() else { throw UsageError(message: "\(name) needs a value") }
+          guard let v = value ?? it.next() else {
+            throw UsageError(message: "\(name) needs a value")
+          }
           options[name] = v
         } else if knownSwitches.contains(name), value == nil {
           switches.insert(name)
@@ -152,7 +154,9 @@ func runDump(_ args: ArraySlice<String>) throws -> Int32 {
 
 func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--config", "--inbox", "--out"], switches: [])
-  guard a.positionals.isEmpty else { throw UsageError(message: "run takes no FILE (it reads the inbox)") }
+  guard a.positionals.isEmpty else {
+    throw UsageError(message: "run takes no FILE (it reads the inbox)")
+  }
   // out/ holds students' names and IDs (annotated copies, the store): the office's user's alone.
   umask(0o077)
   let config = try Configuration.load(explicitPath: a.options["--config"])
@@ -160,7 +164,8 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   func absolute(_ p: String?) -> String? {
     p.map { $0.hasPrefix("/") ? $0 : (cwd as NSString).appendingPathComponent($0) }
   }
-  let batch = BatchRun(configuration: config, inbox: absolute(a.options["--inbox"]), out: absolute(a.options["--out"]))
+  let batch = BatchRun(
+    configuration: config, inbox: absolute(a.options["--inbox"]), out: absolute(a.options["--out"]))
   let live = isatty(2) == 1
   let started = Date()
   let result = try batch.run { done, total, entry in
@@ -173,8 +178,10 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
       // Each file's line scrolls up; the bar is redrawn on the last line, and cleared at the end.
       let width = 30
       let filled = total == 0 ? width : done * width / total
-      let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-      printError("\r\u{1B}[2K\(line)\n" + (done < total ? "\(bar) \(done)/\(total)" : ""), newline: false)
+      let bar =
+        String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+      printError(
+        "\r\u{1B}[2K\(line)\n" + (done < total ? "\(bar) \(done)/\(total)" : ""), newline: false)
     } else {
       printError(line)
     }
@@ -209,7 +216,9 @@ func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
 
 func runTemplate(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--out", "--config"], switches: [])
-  guard a.positionals.isEmpty else { throw UsageError(message: "template takes no FILE; use --out F") }
+  guard a.positionals.isEmpty else {
+    throw UsageError(message: "template takes no FILE; use --out F")
+  }
   let config = try Configuration.load(explicitPath: a.options["--config"])
   let path = a.options["--out"] ?? TemplateWriter.defaultFileName
   try TemplateWriter.write(template: config.template, policy: config.policy, to: path)
@@ -326,8 +335,12 @@ func main() -> Int32 {
     case "assess": return try runAssess(args.dropFirst())
     case "serve": return try runServe(args.dropFirst())
     case "token": return try runToken(args.dropFirst())
-    case "--version": printOut("pipeline \(version)"); return 0
-    case "--help", "-h", "help", nil: printOut(usage); return args.first == nil ? 2 : 0
+    case "--version":
+      printOut("pipeline \(version)")
+      return 0
+    case "--help", "-h", "help", nil:
+      printOut(usage)
+      return args.first == nil ? 2 : 0
     case let other?: throw UsageError(message: "unknown command \(other)")
     }
   } catch let error as UsageError {

@@ -37,13 +37,19 @@ import XLSXWriting
     a.grade = .unqualified
     a.final = false
     a.years = [
-      .init(academicYear: AcademicYear(startYear: 2022), status: .onTime, submittedOn: Self.day(2023, 7, 1)),
-      .init(academicYear: AcademicYear(startYear: 2023), status: .late, submittedOn: Self.day(2024, 7, 11)),
+      .init(
+        academicYear: AcademicYear(startYear: 2022), status: .onTime,
+        submittedOn: Self.day(2023, 7, 1)),
+      .init(
+        academicYear: AcademicYear(startYear: 2023), status: .late,
+        submittedOn: Self.day(2024, 7, 11)),
       .init(academicYear: AcademicYear(startYear: 2024), status: .missing),
       .init(academicYear: AcademicYear(startYear: 2025), status: .notDue),
     ]
     a.students = [
-      .init(studentID: "2022000001", name: "张三", firstDay: Self.day(2022, 9, 1), days: 303, months: 9, counted: true)
+      .init(
+        studentID: "2022000001", name: "张三", firstDay: Self.day(2022, 9, 1), days: 303, months: 9,
+        counted: true)
     ]
     a.outcomeList = [
       .init(

@@ -201,7 +201,9 @@ import Testing
       statuses: [.onTime, .onTime, .late, .onTime]),
     Row(
       clause: "合格1: a report on the deadline (7月10日) is on time",
-      reported: [2022: (2023, 7, 10), 2023: (2024, 7, 10), 2024: (2025, 7, 10), 2025: (2026, 7, 10)],
+      reported: [
+        2022: (2023, 7, 10), 2023: (2024, 7, 10), 2024: (2025, 7, 10), 2025: (2026, 7, 10),
+      ],
       grade: .excellent, notReasons: ["逾期"]),
     Row(
       clause: "合格1: one year missing, alone: 不合格",
@@ -291,7 +293,8 @@ import Testing
       verdicts.append(
         Self.verdict("r\(start)", year, day(on.0, on.1, on.2), .accepted, row.rules[start] ?? [:]))
     }
-    let levels = Array(repeating: "国家级", count: row.national)
+    let levels =
+      Array(repeating: "国家级", count: row.national)
       + Array(repeating: "省部级", count: row.provincial)
     let outcomes = levels.enumerated().map { i, level in
       StoredOutcome(

@@ -29,6 +29,8 @@ import Testing
     #expect(YearStatus.allCases.map(\.label) == ["按时", "逾期", "未报送", "未到期"])
     #expect(YearStatus.allCases.map(\.rawValue) == ["on_time", "late", "missing", "not_due"])
     #expect(
-      SubmissionStatus.allCases.map(\.rawValue) == ["accepted", "rejected", "unreadable", "superseded"])
+      SubmissionStatus.allCases.map(\.rawValue) == [
+        "accepted", "rejected", "unreadable", "superseded",
+      ])
   }
 }

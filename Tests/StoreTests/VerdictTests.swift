@@ -43,7 +43,9 @@ import Testing
     let store = try Store(path: dir.path())
     defer { try? store.close() }
     let findings = [
-      Issue("SUB-004", sheet: "补助发放", cell: CellReference("F2"), message: "晚发，\"引号\"\n换行", value: "2023-11-01"),
+      Issue(
+        "SUB-004", sheet: "补助发放", cell: CellReference("F2"), message: "晚发，\"引号\"\n换行",
+        value: "2023-11-01"),
       Issue("SAF-001", sheet: "进站研究生", cell: CellReference("L3"), message: "未进行安全教育。", value: nil),
     ]
     try store.recordVerdict(

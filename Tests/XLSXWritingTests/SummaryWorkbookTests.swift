@@ -14,11 +14,13 @@ import XLSXTestSupport
     .init(
       file: "基础医学院-2023-2024.xlsx", college: "基础医学院", stationID: "GZZ2023001",
       stationName: "天津某某生物科技有限公司研究生工作站", academicYear: "2023-2024", status: .accepted,
-      counts: .init(findings: 1, warnings: 2), ruleCounts: ["INS-001": 1, "RPT-001": 1, "SUB-004": 1],
+      counts: .init(findings: 1, warnings: 2),
+      ruleCounts: ["INS-001": 1, "RPT-001": 1, "SUB-004": 1],
       annotated: "基础医学院/基础医学院-2023-2024.annotated.xlsx"),
     .init(
       file: "公卫 #2 100%.xlsx", college: "公共卫生学院", stationID: "GZZ2023002", stationName: "某某医院工作站",
-      academicYear: "2023-2024", status: .rejected, counts: .init(errors: 2, findings: 3, warnings: 1),
+      academicYear: "2023-2024", status: .rejected,
+      counts: .init(errors: 2, findings: 3, warnings: 1),
       ruleCounts: ["CELL-001": 2, "SUB-003": 3, "INS-001": 1],
       annotated: "公共卫生学院/公卫 #2 100%.annotated.xlsx"),
     .init(
@@ -57,7 +59,8 @@ import XLSXTestSupport
       ],
       // Unknown station, name and year: empty cells.
       [
-        .text("坏文件.xlsx"), .text("未识别"), nil, nil, nil, .text("无法读取"), .number(1), .number(0), .number(0),
+        .text("坏文件.xlsx"), .text("未识别"), nil, nil, nil, .text("无法读取"), .number(1), .number(0),
+        .number(0),
         .text("未识别/坏文件.annotated.xlsx"),
       ],
       [
