@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Stages are targets; data flows one way: XLSXReading → Normalization → Validation →
-// XLSXWriting / Store. Model sits below them all. C libraries are wrapped once each in a
-// system-library target (module map + pkg-config) and never leak past their wrapper.
+// XLSXWriting / Store, and Store → Assessment (期满验收) → XLSXWriting. Model sits below them
+// all. C libraries are wrapped once each in a system-library target (module map + pkg-config) and
+// never leak past their wrapper.
 let package = Package(
   name: "pipeline",
   products: [
@@ -27,11 +28,16 @@ let package = Package(
       // The tokenizer's hot loop touches its buffer state on every byte; the dynamic
       // exclusivity checks on those accesses cost ~15% of a read (measured with perf). Its
       // accesses never overlap, and debug builds (the tests) keep the checks.
-      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+      swiftSettings: [
+        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+      ]),
     .target(name: "Normalization", dependencies: ["Model", "XLSXReading"]),
     .target(name: "Validation", dependencies: ["Model"]),
-    .target(name: "XLSXWriting", dependencies: ["Model", "XLSXReading", "CXlsxWriter"]),
     .target(name: "Store", dependencies: ["Model", "CSQLite"]),
+    // 期满验收: the stations' records in the store → a grade per station, with its reasons.
+    .target(name: "Assessment", dependencies: ["Model", "Store"]),
+    .target(
+      name: "XLSXWriting", dependencies: ["Model", "XLSXReading", "Assessment", "CXlsxWriter"]),
     .target(
       name: "Pipeline",
       dependencies: ["Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store"]),
@@ -41,21 +47,34 @@ let package = Package(
     .target(name: "Serve", dependencies: ["Pipeline", "HTTPServer", "XLSXWriting", "Model"]),
     .executableTarget(
       name: "pipeline",
-      dependencies: ["Pipeline", "Model", "Store", "Serve", "XLSXReading", "XLSXWriting"]),
+      dependencies: [
+        "Pipeline", "Model", "Store", "Assessment", "Serve", "XLSXReading", "XLSXWriting",
+      ]),
     // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
     // ordinary build it is a reproducer that runs the files it is given through the same code.
-    .executableTarget(name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading", "XLSXTestSupport"]),
+    .executableTarget(
+      name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading", "XLSXTestSupport"]),
 
     // MARK: - Tests
     .target(name: "XLSXTestSupport", path: "Tests/Support"),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(
       name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
-    .testTarget(name: "NormalizationTests", dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
-    .testTarget(name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
     .testTarget(
-      name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
+      name: "NormalizationTests",
+      dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
+    .testTarget(
+      name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
+    .testTarget(
+      name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
+    .testTarget(
+      name: "AssessmentTests",
+      dependencies: [
+        "Assessment", "Model", "Store", "XLSXWriting", "XLSXReading", "XLSXTestSupport",
+      ]),
+    .testTarget(
+      name: "XLSXWritingTests",
+      dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model", "XLSXTestSupport"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "XLSXTestSupport"]),
@@ -64,6 +83,7 @@ let package = Package(
       dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"],
       resources: [.copy("Resources")]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
+      name: "EndToEndTests",
+      dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
   ]
 )

@@ -86,6 +86,12 @@ public struct Issue: Equatable, Hashable, Sendable {
     self.value = value
   }
 
+  /// The closing words of every finding's message (SPEC §5 `finding`): what it means for the
+  /// submission, and that the fact is to be reported as it is — a rule never pushes a submitter to
+  /// change a fact to be accepted. 期满验收 lists a finding without them.
+  public static let findingNote =
+    "此为政策问题：不影响本次报送通过，将记入期满验收。请如实填报，不要为通过审核而改动实际情况；如系填写错误，请改正。"
+
   /// Report order: file-level first, then by sheet (in the given order), row, column, rule.
   public static func reportOrder(sheetOrder: [String]) -> (Issue, Issue) -> Bool {
     let rank = Dictionary(sheetOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })

@@ -49,6 +49,19 @@ public struct Policy: Codable, Equatable, Sendable {
     self.paymentDueMonthsAfter = paymentDueMonthsAfter
   }
 
+  /// The last day of a term recognized on `recognizedOn` (二(一)): a term of ``validityYears``
+  /// years that starts on 认定日期 ends the day before the same date ``validityYears`` later
+  /// (2021-10-08 → 2025-10-07), so the next term starts on that date; a term started on 29
+  /// February ends on 28 February when the later year has no 29 February. DATE-005 and the
+  /// 期满验收 window both use it.
+  public func validityEnd(recognizedOn day: Day) -> Day {
+    let (y, m, d) = day.parts
+    guard let anniversary = Day(year: y + validityYears, month: m, day: d) else {
+      return Month(year: y + validityYears, month: m).lastDay
+    }
+    return anniversary.adding(days: -1)
+  }
+
   /// The report deadline for an academic year: 7月10日 after it ends.
   public func reportDeadline(for year: AcademicYear) -> Day {
     let end = year.lastMonth(startMonth: academicYearStartMonth)

@@ -6,17 +6,13 @@ import XLSXReading
 
 /// The verdict on one submission: the entry of `check --format json` and of `report.json`.
 public struct CheckEntry: Sendable {
-  public enum Status: String, Sendable {
-    case accepted, rejected, unreadable, superseded
-  }
-
   public var file: String
   public var sha256: String
   public var stationID: String?
   public var academicYear: String?
   /// 牵头培养单位 as normalized (SPEC §4), when the workbook gives one; not in the JSON report.
   public var college: String? = nil
-  public var status: Status
+  public var status: SubmissionStatus
   /// In report order: file-level first, then by sheet in workbook order, row, column.
   public var issues: [Issue]
   /// The sheets in workbook order, for grouping the issues.
@@ -55,7 +51,8 @@ public struct Checker: Sendable {
       let (entry, submission, modified) = try examine(path: path, name: nil)
       members.append(
         BatchMember(
-          file: entry.file, modified: modified, submission: submission, policy: configuration.policy,
+          file: entry.file, modified: modified, submission: submission,
+          policy: configuration.policy,
           template: configuration.template))
       entries.append(entry)
     }
@@ -96,7 +93,8 @@ public struct Checker: Sendable {
       guard size <= configuration.reader.maxFileBytes else {
         // Too large to hash and read: judged on its size alone.
         let tooLarge = entry(
-          fileName, sha256: "", issues: [fileIssue(XLSXError(.limitExceeded(.fileBytes), "\(size) bytes"))],
+          fileName, sha256: "",
+          issues: [fileIssue(XLSXError(.limitExceeded(.fileBytes), "\(size) bytes"))],
           sheets: [])
         return (tooLarge, nil, modified)
       }
@@ -124,7 +122,9 @@ public struct Checker: Sendable {
       let normalizer = Normalizer(template: configuration.template)
       let (submission, found) = try normalizer.normalize(workbook)
       let validator = Validator(policy: configuration.policy, template: configuration.template)
-      var entry = entry(name, sha256: sha, issues: found + validator.validate(submission), sheets: submission.sheetOrder)
+      var entry = entry(
+        name, sha256: sha, issues: found + validator.validate(submission),
+        sheets: submission.sheetOrder)
       entry.stationID = submission.station?.text("station_id")
       entry.academicYear = submission.station?.academicYear("academic_year")?.description
       entry.college = submission.station?.text("college").flatMap { $0.isEmpty ? nil : $0 }
@@ -132,7 +132,11 @@ public struct Checker: Sendable {
     } catch let error as XLSXError {
       return (entry(name, sha256: sha, issues: [fileIssue(error)], sheets: []), nil)
     } catch {
-      return (entry(name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: []), nil)
+      return (
+        entry(
+          name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: []),
+        nil
+      )
     }
   }
 
@@ -147,11 +151,13 @@ public struct Checker: Sendable {
 
   func entry(_ file: String, sha256: String, issues: [Issue], sheets: [String]) -> CheckEntry {
     let ordered = issues.sorted(by: Issue.reportOrder(sheetOrder: sheets))
-    let status: CheckEntry.Status =
-      ordered.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" } ? .unreadable
+    let status: SubmissionStatus =
+      ordered.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" }
+      ? .unreadable
       : ordered.contains { $0.severity == .error } ? .rejected : .accepted
     return CheckEntry(
-      file: file, sha256: sha256, stationID: nil, academicYear: nil, status: status, issues: ordered,
+      file: file, sha256: sha256, stationID: nil, academicYear: nil, status: status,
+      issues: ordered,
       sheetOrder: sheets)
   }
 }

@@ -46,15 +46,11 @@ public enum Reports {
     if let s { out.string(s) } else { out.raw("null") }
   }
 
-  public static let statusText: [CheckEntry.Status: String] = [
-    .accepted: "通过", .rejected: "未通过", .unreadable: "无法读取", .superseded: "已被新版本替代",
-  ]
-
   /// For people: per file a verdict line, then the issues grouped by sheet in row order.
   public static func text(_ entries: [CheckEntry]) -> String {
     var lines: [String] = []
     for e in entries {
-      var head = "\(e.file)：\(statusText[e.status]!)"
+      var head = "\(e.file)：\(e.status.label)"
       if let id = e.stationID { head += "（工作站 \(id)\(e.academicYear.map { "，\($0) 学年" } ?? "")）" }
       head += "，" + IssueCounts(e.issues).text(unit: "个")
       lines.append(head)
@@ -64,7 +60,8 @@ public enum Reports {
           currentSheet = .some(issue.sheet)
           lines.append(issue.sheet.map { "  【\($0)】" } ?? "  【文件】")
         }
-        var line = "    \(issue.cell?.a1 ?? "-")\t\(issue.severity.label) \(issue.rule)\t\(issue.message)"
+        var line =
+          "    \(issue.cell?.a1 ?? "-")\t\(issue.severity.label) \(issue.rule)\t\(issue.message)"
         if let value = issue.value, !value.isEmpty { line += "（当前值：\(value)）" }
         lines.append(line)
       }

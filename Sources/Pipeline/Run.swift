@@ -64,7 +64,8 @@ public struct BatchRun: Sendable {
     if let failure = checked.first(where: { $0.ioError != nil })?.ioError { throw failure }
 
     // 2. The batch rules.
-    var entries = checker.applyingBatchRules(to: checked.map(\.entry), members: checked.map(\.member))
+    var entries = checker.applyingBatchRules(
+      to: checked.map(\.entry), members: checked.map(\.member))
     for i in checked.indices { checked[i].entry = entries[i] }
 
     // 3. Outputs.
@@ -97,7 +98,8 @@ public struct BatchRun: Sendable {
     let all = checked
     let annotated = written.values.compactMap { $0 }
     try removeStaleAnnotations(keeping: Set(annotated))
-    try writeAtomically(Reports.json(entries), to: (out as NSString).appendingPathComponent("report.json"))
+    try writeAtomically(
+      Reports.json(entries), to: (out as NSString).appendingPathComponent("report.json"))
     try SummaryWorkbook.write(
       rows: zip(all, written.values).map { summaryRow($0.0, annotated: $0.1) },
       to: (out as NSString).appendingPathComponent("summary.xlsx"))
@@ -118,27 +120,31 @@ public struct BatchRun: Sendable {
     let storable = oldestFirst.filter { i in
       let e = all[i].entry
       return !isHeld(i) && all[i].ownVerdictAccepted
-        && (e.status == .accepted || (e.status == .superseded && !e.issues.contains { $0.severity == .error }))
+        && (e.status == .accepted
+          || (e.status == .superseded && !e.issues.contains { $0.severity == .error }))
     }
     // 5. Every verdict (any status) on a submission with a valid station and year, oldest first:
     //    `pipeline assess` needs the late and the rejected ones too. Idempotent by SHA-256.
     let judged = oldestFirst.filter { i in
-      !isHeld(i) && all[i].stationID != nil && all[i].academicYear != nil && !all[i].entry.sha256.isEmpty
+      !isHeld(i) && all[i].stationID != nil && all[i].academicYear != nil
+        && !all[i].entry.sha256.isEmpty
     }
     var newlyStored = 0
     if !storable.isEmpty || !judged.isEmpty {
       try FileManager.default.createDirectory(
-        atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true
+      )
       let store = try Store(path: storePath)
       defer { try? store.close() }
       let normalizer = Normalizer(template: configuration.template)
       for i in storable {
         // Normalized again here rather than held since step 1: memory stays bounded.
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: files[i])))
-        let (submission, _) = try normalizer.normalize(Workbook(bytes: bytes, limits: configuration.reader))
+        let (submission, _) = try normalizer.normalize(
+          Workbook(bytes: bytes, limits: configuration.reader))
         let outcome = try store.record(
           submission, file: all[i].entry.file, sha256: all[i].entry.sha256,
-          receivedAt: all[i].modified, status: CheckEntry.Status.accepted.rawValue)
+          receivedAt: all[i].modified, status: .accepted)
         if outcome != .unchanged { newlyStored += 1 }
       }
       for i in judged {
@@ -148,7 +154,7 @@ public struct BatchRun: Sendable {
         try store.recordVerdict(
           sha256: fact.entry.sha256, station: fact.stationID!, year: fact.academicYear!,
           file: fact.entry.file, submittedOn: fact.submittedOn, receivedAt: fact.modified,
-          status: fact.entry.status.rawValue, rules: rules,
+          status: fact.entry.status, rules: rules,
           findings: fact.entry.issues.filter { $0.severity == .finding })
       }
       try store.close()
@@ -231,7 +237,8 @@ public struct BatchRun: Sendable {
     try FileManager.default.createDirectory(
       atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let bytes =
-      fact.entry.status == .unreadable ? [] : try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+      fact.entry.status == .unreadable
+      ? [] : try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
     let entry = try Checker(configuration: configuration).writeAnnotated(
       fact.entry, bytes: bytes, frozenRows: fact.frozenRows, to: target)
     return (relative, entry)
@@ -246,7 +253,8 @@ public struct BatchRun: Sendable {
   /// working on the same out/ at this moment keeps its own.
   private func removeLeftoverTemporaries() {
     for folder in [""] + ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []) {
-      removeAbandonedTemporaries(in: folder.isEmpty ? out : (out as NSString).appendingPathComponent(folder))
+      removeAbandonedTemporaries(
+        in: folder.isEmpty ? out : (out as NSString).appendingPathComponent(folder))
     }
   }
 
@@ -256,12 +264,16 @@ public struct BatchRun: Sendable {
     for folder in (try? manager.contentsOfDirectory(atPath: out)) ?? [] {
       let dir = (out as NSString).appendingPathComponent(folder)
       var isDirectory: ObjCBool = false
-      guard manager.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+      guard manager.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+        continue
+      }
       for file in (try? manager.contentsOfDirectory(atPath: dir)) ?? []
       where file.hasSuffix(".annotated.xlsx") && !current.contains(folder + "/" + file) {
         try manager.removeItem(atPath: (dir as NSString).appendingPathComponent(file))
       }
-      if (try? manager.contentsOfDirectory(atPath: dir))?.isEmpty == true { try? manager.removeItem(atPath: dir) }
+      if (try? manager.contentsOfDirectory(atPath: dir))?.isEmpty == true {
+        try? manager.removeItem(atPath: dir)
+      }
     }
   }
 
@@ -271,7 +283,7 @@ public struct BatchRun: Sendable {
     for issue in e.issues { counts[issue.rule, default: 0] += 1 }
     return SummaryWorkbook.Row(
       file: e.file, college: fact.college ?? Self.unknownCollege, stationID: e.stationID,
-      stationName: fact.stationName, academicYear: e.academicYear, status: e.status.rawValue,
+      stationName: fact.stationName, academicYear: e.academicYear, status: e.status,
       counts: IssueCounts(e.issues), ruleCounts: counts, annotated: annotated)
   }
 }

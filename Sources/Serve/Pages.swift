@@ -63,9 +63,12 @@ enum Pages {
     body += "<table class=\"facts\">"
     let facts: [(String, String)] = [
       ("报送单位", r.college), ("上传文件", r.uploadedName), ("收件文件名", r.file), ("SHA-256", r.sha256),
-      ("收到时间（UTC）", r.receivedAt), ("审核结论", statusText(r.status) + (r.late ? "（逾期报送）" : "")),
+      ("收到时间（UTC）", r.receivedAt), ("审核结论", r.status.label + (r.late ? "（逾期报送）" : "")),
       ("工作站编号", r.stationID ?? "—"), ("报送学年", r.academicYear ?? "—"),
-      ("错误 / 政策问题 / 警告", "\(r.errors) / \(r.findings) / \(r.warnings)"),
+      (
+        Severity.allCases.map(\.label).joined(separator: " / "),
+        "\(r.errors) / \(r.findings) / \(r.warnings)"
+      ),
     ]
     for (label, value) in facts { body += "<tr><th>\(label)</th><td>\(escape(value))</td></tr>" }
     body += "</table>"
@@ -87,13 +90,16 @@ enum Pages {
   private static func verdict(_ entry: CheckEntry, file: String) -> String {
     let counts = IssueCounts(entry.issues)
     var text = "<p class=\"verdict \(entry.status.rawValue)\" id=\"status\">\(escape(file))："
-    text += "<strong>\(statusText(entry.status.rawValue))</strong>"
+    text += "<strong>\(entry.status.label)</strong>"
     if let station = entry.stationID {
       text +=
         "（工作站 \(escape(station))" + (entry.academicYear.map { "，\(escape($0)) 学年" } ?? "") + "）"
     }
-    text +=
-      "，错误 <span id=\"errors\">\(counts.errors)</span> 个，政策问题 <span id=\"findings\">\(counts.findings)</span> 个，警告 <span id=\"warnings\">\(counts.warnings)</span> 个</p>"
+    // Each count under an id of its own (errors, findings, warnings), for the browser test.
+    for severity in Severity.allCases {
+      text += "，\(severity.label) <span id=\"\(severity.rawValue)s\">\(counts[severity])</span> 个"
+    }
+    text += "</p>"
     if counts.findings > 0 { text += "<p class=\"note\">\(escape(findingsNote))</p>" }
     return text
   }
@@ -101,10 +107,6 @@ enum Pages {
   /// What a finding means for the submitter, under the verdict.
   static let findingsNote =
     "“政策问题”如实反映了未达到办法要求的情况（如补助未按时、足额发放）：不影响报送通过，将记入期满验收。请如实填报，不要为通过审核改动实际情况。"
-
-  private static func statusText(_ status: String) -> String {
-    CheckEntry.Status(rawValue: status).flatMap { Reports.statusText[$0] } ?? status
-  }
 
   /// The issues grouped by sheet (file-level ones first), each in row order as the report has them.
   private static func issueList(_ issues: [ReceiptIssue]) -> String {
@@ -119,9 +121,8 @@ enum Pages {
         html +=
           "<table class=\"issues\"><thead><tr><th>规则</th><th>级别</th><th>单元格</th><th>说明</th><th>当前值</th></tr></thead><tbody>"
       }
-      let level = Severity(rawValue: issue.severity)?.label ?? issue.severity
       html +=
-        "<tr class=\"\(issue.severity)\"><td class=\"rule\">\(escape(issue.rule))</td><td class=\"level\">\(level)</td>"
+        "<tr class=\"\(issue.severity.rawValue)\"><td class=\"rule\">\(escape(issue.rule))</td><td class=\"level\">\(issue.severity.label)</td>"
       html +=
         "<td class=\"cell\">\(escape(issue.cell ?? "—"))</td><td>\(escape(issue.message))</td>"
       html += "<td>\(escape(issue.value ?? ""))</td></tr>"
@@ -131,11 +132,11 @@ enum Pages {
 
   private static func receiptTable(_ receipts: [Receipt]) -> String {
     var html =
-      "<table class=\"issues\"><thead><tr><th>收到时间（UTC）</th><th>上传文件</th><th>工作站</th><th>学年</th><th>结论</th><th>错误/政策问题/警告</th><th></th></tr></thead><tbody>"
+      "<table class=\"issues\"><thead><tr><th>收到时间（UTC）</th><th>上传文件</th><th>工作站</th><th>学年</th><th>结论</th><th>\(Severity.allCases.map(\.label).joined(separator: "/"))</th><th></th></tr></thead><tbody>"
     for r in receipts {
-      var status = statusText(r.status)
+      var status = r.status.label
       if r.late { status += "（逾期）" }
-      if r.superseded == true { status += "（已被取代）" }
+      if r.superseded == true { status += "（\(SubmissionStatus.superseded.label)）" }
       html += "<tr><td>\(escape(r.receivedAt))</td><td>\(escape(r.uploadedName))</td>"
       html += "<td>\(escape(r.stationID ?? "—"))</td><td>\(escape(r.academicYear ?? "—"))</td>"
       html += "<td>\(escape(status))</td><td>\(r.errors)/\(r.findings)/\(r.warnings)</td>"

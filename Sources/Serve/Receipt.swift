@@ -15,8 +15,8 @@ public struct Receipt: Codable, Sendable, Equatable {
   public var sha256: String
   /// UTC, ISO 8601 (`2024-07-11T02:03:04Z`).
   public var receivedAt: String
-  /// `accepted`, `rejected` or `unreadable`, as `check` says.
-  public var status: String
+  /// Accepted, rejected or unreadable, as `check` says.
+  public var status: SubmissionStatus
   /// 报送日期 after the deadline (RPT-001), or received after it.
   public var late: Bool
   public var stationID: String?
@@ -48,7 +48,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     self.uploadedName = uploadedName
     sha256 = entry.sha256
     self.receivedAt = receivedAt.formatted(.iso8601)
-    status = entry.status.rawValue
+    status = entry.status
     self.late = late
     stationID = entry.stationID
     academicYear = entry.academicYear
@@ -67,7 +67,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     uploadedName = try c.decode(String.self, forKey: .uploadedName)
     sha256 = try c.decode(String.self, forKey: .sha256)
     receivedAt = try c.decode(String.self, forKey: .receivedAt)
-    status = try c.decode(String.self, forKey: .status)
+    status = try c.decode(SubmissionStatus.self, forKey: .status)
     late = try c.decode(Bool.self, forKey: .late)
     stationID = try c.decodeIfPresent(String.self, forKey: .stationID)
     academicYear = try c.decodeIfPresent(String.self, forKey: .academicYear)
@@ -82,7 +82,7 @@ public struct Receipt: Codable, Sendable, Equatable {
 /// One issue of a receipt: the fields of `check --format json`.
 public struct ReceiptIssue: Codable, Sendable, Equatable {
   public var rule: String
-  public var severity: String
+  public var severity: Severity
   public var sheet: String?
   public var cell: String?
   public var message: String
@@ -90,7 +90,7 @@ public struct ReceiptIssue: Codable, Sendable, Equatable {
 
   init(_ issue: Issue) {
     rule = issue.rule
-    severity = issue.severity.rawValue
+    severity = issue.severity
     sheet = issue.sheet
     cell = issue.cell?.a1
     message = issue.message

@@ -37,12 +37,12 @@ public struct ReportedYear: Equatable, Sendable {
   /// on a later correction.
   public var firstSubmittedOn: Day?
   public var receivedAt: String
-  public var status: String
+  public var status: SubmissionStatus
   public var file: String
 
   public init(
     academicYear: AcademicYear, version: Int, submittedOn: Day?, firstSubmittedOn: Day?,
-    receivedAt: String, status: String, file: String
+    receivedAt: String, status: SubmissionStatus, file: String
   ) {
     self.academicYear = academicYear
     self.version = version
@@ -66,7 +66,7 @@ public struct StoredSubmission: Equatable, Sendable {
   public var file: String
   /// ISO 8601 UTC.
   public var receivedAt: String
-  public var status: String
+  public var status: SubmissionStatus
   public var submittedOn: Day?
   public var stationName: String?
   public var hostUnit: String?
@@ -190,7 +190,7 @@ extension Store {
       let year = ReportedYear(
         academicYear: AcademicYear(startYear: row.int(1) ?? 0), version: row.int(2) ?? 0,
         submittedOn: Self.day(row.text(3)), firstSubmittedOn: Self.day(row.text(10)),
-        receivedAt: row.text(4) ?? "", status: row.text(5) ?? "", file: row.text(6) ?? "")
+        receivedAt: row.text(4) ?? "", status: try status(row.text(5)), file: row.text(6) ?? "")
       if summaries.last?.stationID != id {
         summaries.append(StationSummary(stationID: id, years: []))
       }
@@ -235,12 +235,13 @@ extension Store {
       WHERE \(condition)
       ORDER BY s.version
       """, parameters
-    ).map { r in
+    ).map { (r) throws(StoreError) in
       StoredSubmission(
         id: r.int64(0) ?? 0, stationID: r.text(1) ?? "",
         academicYear: AcademicYear(startYear: r.int(2) ?? 0), version: r.int(3) ?? 0,
         supersededBy: r.int64(4), sha256: r.text(5) ?? "", file: r.text(6) ?? "",
-        receivedAt: r.text(7) ?? "", status: r.text(8) ?? "", submittedOn: Self.day(r.text(9)),
+        receivedAt: r.text(7) ?? "", status: try status(r.text(8)),
+        submittedOn: Self.day(r.text(9)),
         stationName: r.text(10), hostUnit: r.text(11), hostType: r.text(12), platform: r.text(13),
         college: r.text(14), recognizedOn: Self.day(r.text(15)), hostHead: r.text(16),
         collegeHead: r.text(17), reportedHeadcount: r.int(18), totalFunding: Self.money(r, 19),
@@ -318,6 +319,17 @@ extension Store {
   // MARK: - Column values back
 
   /// `YYYY-MM-DD` → Day.
+  /// A stored status: the raw value of a ``SubmissionStatus`` (report.json's word). Any other text
+  /// is not one this store wrote.
+  func status(_ text: String?) throws(StoreError) -> SubmissionStatus {
+    guard let status = text.flatMap(SubmissionStatus.init(rawValue:)) else {
+      throw StoreError(
+        .other, operation: "read", message: "unknown submission status \(text ?? "NULL")",
+        path: path)
+    }
+    return status
+  }
+
   static func day(_ text: String?) -> Day? {
     guard let parts = text?.split(separator: "-"), parts.count == 3,
       let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
@@ -339,9 +351,12 @@ extension Store {
       let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
     else { return [] }
     return list.compactMap { o in
-      guard let rule = o["rule"] as? String, let message = o["message"] as? String else { return nil }
+      guard let rule = o["rule"] as? String, let message = o["message"] as? String else {
+        return nil
+      }
       return Issue(
-        rule, sheet: o["sheet"] as? String, cell: (o["cell"] as? String).flatMap(CellReference.init),
+        rule, sheet: o["sheet"] as? String,
+        cell: (o["cell"] as? String).flatMap(CellReference.init),
         message: message, value: o["value"] as? String)
     }
   }
@@ -360,8 +375,8 @@ public struct StoredVerdict: Equatable, Sendable {
   public var submittedOn: Day?
   /// ISO 8601 UTC: when the batch read it (the file's modification time).
   public var receivedAt: String
-  /// accepted | rejected | superseded (as in report.json).
-  public var status: String
+  /// accepted, rejected or superseded (as in report.json).
+  public var status: SubmissionStatus
   /// Issues per rule ID.
   public var rules: [String: Int]
   /// Its findings (SPEC §5 `finding`), in report order (schema version 3; none before).
@@ -369,7 +384,7 @@ public struct StoredVerdict: Equatable, Sendable {
 
   public init(
     sha256: String, stationID: String, academicYear: AcademicYear, file: String,
-    submittedOn: Day?, receivedAt: String, status: String, rules: [String: Int],
+    submittedOn: Day?, receivedAt: String, status: SubmissionStatus, rules: [String: Int],
     findings: [Issue] = []
   ) {
     self.sha256 = sha256
@@ -386,8 +401,8 @@ public struct StoredVerdict: Equatable, Sendable {
   /// Whether the report was accepted by its own checks: `accepted`, or `superseded` by a newer
   /// file with no error of its own.
   public var acceptedOnItsOwn: Bool {
-    status == "accepted"
-      || (status == "superseded" && !rules.keys.contains { RuleCatalog.severity(of: $0) == .error })
+    status == .accepted
+      || (status == .superseded && !rules.keys.contains { RuleCatalog.severity(of: $0) == .error })
   }
 
   /// The rule IDs of `set` that it has issues under, sorted.
@@ -406,7 +421,7 @@ extension Store {
       FROM verdicts WHERE station_id = ?1
       ORDER BY start_year, received_at, file
       """, [.text(station)]
-    ).map { r in
+    ).map { (r) throws(StoreError) in
       var rules: [String: Int] = [:]
       if let text = r.text(7),
         let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
@@ -416,7 +431,8 @@ extension Store {
       return StoredVerdict(
         sha256: r.text(0) ?? "", stationID: r.text(1) ?? "",
         academicYear: AcademicYear(startYear: r.int(2) ?? 0), file: r.text(3) ?? "",
-        submittedOn: Self.day(r.text(4)), receivedAt: r.text(5) ?? "", status: r.text(6) ?? "",
+        submittedOn: Self.day(r.text(4)), receivedAt: r.text(5) ?? "",
+        status: try status(r.text(6)),
         rules: rules, findings: Self.findings(r.text(8)))
     }
   }

@@ -126,7 +126,7 @@ public final class Store {
   @discardableResult
   public func record(
     _ submission: Submission, file: String, sha256: String, receivedAt: Date,
-    status: String = "accepted"
+    status: SubmissionStatus = .accepted
   ) throws(StoreError) -> RecordOutcome {
     guard let form = submission.station, let stationID = form.text("station_id"),
       let year = form.academicYear("academic_year")
@@ -171,7 +171,7 @@ public final class Store {
         [
           .integer(id), .text(stationID), .text(year.description), .integer(Int64(year.startYear)),
           .text(hash), .text(file), Self.value(form, "submitted_on"), .text(received),
-          .text(status), .integer(version),
+          .text(status.rawValue), .integer(version),
         ])
       try afterWriting?("submissions")
 
@@ -202,7 +202,7 @@ public final class Store {
   @discardableResult
   public func recordVerdict(
     sha256: String, station: String, year: AcademicYear, file: String, submittedOn: Day?,
-    receivedAt: Date, status: String, rules: [String: Int], findings: [Issue] = []
+    receivedAt: Date, status: SubmissionStatus, rules: [String: Int], findings: [Issue] = []
   ) throws(StoreError) -> Bool {
     let object =
       "{"
@@ -219,7 +219,7 @@ public final class Store {
       [
         .text(sha256.lowercased()), .text(station), .text(year.description),
         .integer(Int64(year.startYear)), .text(file), SQLValue(submittedOn?.description),
-        .text(Self.iso8601(receivedAt)), .text(status), .text(object),
+        .text(Self.iso8601(receivedAt)), .text(status.rawValue), .text(object),
         .text(Self.json(findings: findings)),
       ])
     return written > 0

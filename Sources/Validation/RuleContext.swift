@@ -25,11 +25,8 @@ public struct RuleContext: Sendable {
   public var yearStart: Day? { year?.firstDay(startMonth: policy.academicYearStartMonth) }
   public var yearEnd: Day? { year?.lastDay(startMonth: policy.academicYearStartMonth) }
 
-  /// The closing words of every finding's message (SPEC §5 `finding`): what it means for the
-  /// submission, and that the fact is to be reported as it is — a rule never pushes a submitter to
-  /// change a fact to be accepted.
-  public static let findingNote =
-    "此为政策问题：不影响本次报送通过，将记入期满验收。请如实填报，不要为通过审核而改动实际情况；如系填写错误，请改正。"
+  /// The closing words of every finding's message (``Issue/findingNote``).
+  public static let findingNote = Issue.findingNote
 
   /// The canonical header of a field, for messages: `「进站日期」`.
   public func label(_ sheet: String, _ field: String) -> String {

@@ -140,12 +140,13 @@ public enum AnnotatedWorkbook {
 
   static func summary(_ issues: [Issue]) -> String {
     let counts = IssueCounts(issues)
-    let verdict =
+    let status: SubmissionStatus =
       issues.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" }
-      ? "无法读取"
+      ? .unreadable
       : issues.contains { $0.rule == "X-003" && $0.severity == .warning }
-        ? "已被同一工作站同一学年较新的报送取代"
-        : counts.errors > 0 ? "未通过" : "通过"
+        ? .superseded
+        : counts.errors > 0 ? .rejected : .accepted
+    let verdict = status.label + (status == .superseded ? "（同一工作站同一学年有较新的报送）" : "")
     var text = "审核结论：\(verdict)。\(counts.text(unit: "项"))，共 \(issues.count) 项。"
     if counts.errors > 0 {
       text += "请按批注改正各数据表中标红的单元格后重新报送（本表和批注不影响审核，可保留）。"

@@ -1,3 +1,6 @@
+import Assessment
+import Model
+
 /// The 期满验收 workbook (SPEC §6, `assess.xlsx`): one row per station with its grade and
 /// reasons, and a sheet per station with the evidence behind it.
 ///
@@ -11,138 +14,40 @@
 ///   报送学年 (学年 | 状态 | 报送日期), 进站研究生 (学号 | 姓名 | 验收期内首日 | 在站天数 | 在站月数 |
 ///   是否计入) and 成果 (学年 | 类型 | 名称 | 级别 | 日期).
 ///
-/// Dates are `YYYY-MM-DD` text. The cells depend on the rows alone, so the same stations give the
-/// same cells.
+/// Dates are `YYYY-MM-DD` text, grades and year statuses their Chinese labels. The cells depend on
+/// the assessments alone, so the same assessments give the same cells.
 public enum AssessmentWorkbook {
-  /// One academic year of the window.
-  public struct Year: Sendable, Equatable {
-    public var academicYear: String
-    /// `on_time`, `late`, `missing` or `not_due` (the JSON's status).
-    public var status: String
-    /// The earliest 报送日期 of the year's submissions.
-    public var submittedOn: String?
-
-    public init(academicYear: String, status: String, submittedOn: String? = nil) {
-      self.academicYear = academicYear
-      self.status = status
-      self.submittedOn = submittedOn
-    }
-  }
-
-  /// One 学号 listed by the station.
-  public struct Student: Sendable, Equatable {
-    public var studentID: String
-    public var name: String?
-    /// The first day in station within the window.
-    public var firstDay: String?
-    public var days: Int
-    public var months: Int
-    public var counted: Bool
-
-    public init(
-      studentID: String, name: String? = nil, firstDay: String? = nil, days: Int, months: Int,
-      counted: Bool
-    ) {
-      self.studentID = studentID
-      self.name = name
-      self.firstDay = firstDay
-      self.days = days
-      self.months = months
-      self.counted = counted
-    }
-  }
-
-  /// One outcome counted.
-  public struct Outcome: Sendable, Equatable {
-    public var academicYear: String
-    public var kind: String?
-    public var title: String?
-    public var level: String?
-    public var date: String?
-
-    public init(
-      academicYear: String, kind: String? = nil, title: String? = nil, level: String? = nil,
-      date: String? = nil
-    ) {
-      self.academicYear = academicYear
-      self.kind = kind
-      self.title = title
-      self.level = level
-      self.date = date
-    }
-  }
-
-  /// One station's result and its evidence.
-  public struct Station: Sendable, Equatable {
-    public var stationID: String
-    public var stationName: String?
-    public var from: String
-    public var to: String
-    /// 优秀, 合格, 不合格 or 撤销.
-    public var grade: String
-    public var final: Bool
-    public var countedStudents: Int
-    public var national: Int
-    public var provincial: Int
-    public var subsidyCompliant: Bool
-    public var revoked: Bool
-    public var reasons: [String]
-    public var manualReview: [String]
-    public var years: [Year]
-    public var students: [Student]
-    public var outcomes: [Outcome]
-
-    public init(
-      stationID: String, stationName: String? = nil, from: String, to: String, grade: String,
-      final: Bool, countedStudents: Int, national: Int, provincial: Int, subsidyCompliant: Bool,
-      revoked: Bool, reasons: [String] = [], manualReview: [String] = [], years: [Year] = [],
-      students: [Student] = [], outcomes: [Outcome] = []
-    ) {
-      self.stationID = stationID
-      self.stationName = stationName
-      self.from = from
-      self.to = to
-      self.grade = grade
-      self.final = final
-      self.countedStudents = countedStudents
-      self.national = national
-      self.provincial = provincial
-      self.subsidyCompliant = subsidyCompliant
-      self.revoked = revoked
-      self.reasons = reasons
-      self.manualReview = manualReview
-      self.years = years
-      self.students = students
-      self.outcomes = outcomes
-    }
-  }
-
   public static let resultSheetName = "验收结果"
 
   static let resultHeader = [
     "工作站编号", "工作站名称", "验收期", "等级", "是否最终", "进站半年以上研究生人数", "国家级成果", "省部级成果",
     "补助合规", "撤销", "理由", "需人工审核", "明细",
   ]
-  static let gradeFills: [String: UInt32] = [
-    "优秀": 0xC6EFCE, "合格": 0xDDEBF7, "不合格": 0xFFC7CE, "撤销": 0xF8CBAD,
-  ]
-  static let yearStatuses: [(status: String, label: String, fill: UInt32)] = [
-    ("on_time", "按时", 0xC6EFCE),
-    ("late", "逾期", 0xFFEB9C),
-    ("missing", "未报送", 0xFFC7CE),
-    ("not_due", "未到期", 0xD9D9D9),
-  ]
-  private static let headerFill: UInt32 = 0xD9E1F2
-
-  /// The Chinese name of a year's status; an unknown status is shown as it is.
-  public static func label(ofYearStatus status: String) -> String {
-    yearStatuses.first { $0.status == status }?.label ?? status
+  /// A grade's fill: green, blue, red, dark orange.
+  static func fill(_ grade: Grade) -> UInt32 {
+    switch grade {
+    case .excellent: 0xC6EFCE
+    case .qualified: 0xDDEBF7
+    case .unqualified: 0xFFC7CE
+    case .revoked: 0xF8CBAD
+    }
   }
+
+  /// A year status's fill: green, yellow, red, grey.
+  static func fill(_ status: YearStatus) -> UInt32 {
+    switch status {
+    case .onTime: 0xC6EFCE
+    case .late: 0xFFEB9C
+    case .missing: 0xFFC7CE
+    case .notDue: 0xD9D9D9
+    }
+  }
+  private static let headerFill: UInt32 = 0xD9E1F2
 
   /// The sheet names of `stations`, in order: each 工作站编号 made Excel-safe (no `[]:*?/\'`, at
   /// most 31 UTF-16 units, not blank) and unique (case-insensitively, and apart from
   /// `验收结果`) with a `~2`, `~3`… suffix.
-  public static func sheetNames(_ stations: [Station]) -> [String] {
+  public static func sheetNames(_ stations: [Assessment]) -> [String] {
     SheetNames.valid(
       stations.map { station in
         String(
@@ -152,7 +57,7 @@ public enum AssessmentWorkbook {
   }
 
   /// Writes `stations` to `path` (atomically: the file appears complete or not at all).
-  public static func write(stations: [Station], to path: String) throws {
+  public static func write(_ stations: [Assessment], to path: String) throws {
     let writer = try SpreadsheetWriter(path: path)
     let names = sheetNames(stations)
     try writeResults(stations, names: names, to: try writer.addSheet(resultSheetName))
@@ -166,7 +71,9 @@ public enum AssessmentWorkbook {
 
   // MARK: - 验收结果
 
-  private static func writeResults(_ stations: [Station], names: [String], to sheet: SheetWriter)
+  private static func writeResults(
+    _ stations: [Assessment], names: [String], to sheet: SheetWriter
+  )
     throws
   {
     let header = CellFormat(bold: true, fill: headerFill)
@@ -178,15 +85,17 @@ public enum AssessmentWorkbook {
     for (i, s) in stations.enumerated() {
       let row = i + 1
       try sheet.write(text: s.stationID, row: row, column: 0)
-      if let name = s.stationName, !name.isEmpty { try sheet.write(text: name, row: row, column: 1) }
+      if let name = s.stationName, !name.isEmpty {
+        try sheet.write(text: name, row: row, column: 1)
+      }
       try sheet.write(text: "\(s.from) 至 \(s.to)", row: row, column: 2)
       try sheet.write(
-        text: s.grade, row: row, column: 3,
-        format: CellFormat(bold: true, fill: gradeFills[s.grade]))
+        text: s.grade.label, row: row, column: 3,
+        format: CellFormat(bold: true, fill: fill(s.grade)))
       try sheet.write(text: s.final ? "是" : "否（预评）", row: row, column: 4)
       try sheet.write(number: Double(s.countedStudents), row: row, column: 5)
-      try sheet.write(number: Double(s.national), row: row, column: 6)
-      try sheet.write(number: Double(s.provincial), row: row, column: 7)
+      try sheet.write(number: Double(s.outcomeCount("国家级")), row: row, column: 6)
+      try sheet.write(number: Double(s.outcomeCount("省部级")), row: row, column: 7)
       try sheet.write(
         text: s.subsidyCompliant ? "是" : "否", row: row, column: 8,
         format: s.subsidyCompliant ? nil : CellFormat(fill: 0xFFC7CE))
@@ -200,7 +109,8 @@ public enum AssessmentWorkbook {
         try sheet.write(
           text: s.manualReview.joined(separator: "\n"), row: row, column: 11, format: wrap)
       }
-      try sheet.write(url: internalLink(names[i]), text: names[i], row: row, column: 12, format: link)
+      try sheet.write(
+        url: internalLink(names[i]), text: names[i], row: row, column: 12, format: link)
     }
     let widths: [Double] = [
       Double(([resultHeader[0]] + stations.map(\.stationID)).map(displayWidth).max() ?? 0),
@@ -216,7 +126,7 @@ public enum AssessmentWorkbook {
 
   // MARK: - One station
 
-  private static func writeStation(_ s: Station, to sheet: SheetWriter) throws {
+  private static func writeStation(_ s: Assessment, to sheet: SheetWriter) throws {
     let bold = CellFormat(bold: true)
     let header = CellFormat(bold: true, fill: headerFill)
     let link = CellFormat(fontColor: 0x0563C1, underline: true)
@@ -231,8 +141,8 @@ public enum AssessmentWorkbook {
     }
     try sheet.write(text: "等级", row: row, column: 0, format: bold)
     try sheet.write(
-      text: s.grade + (s.final ? "" : "（预评）"), row: row, column: 1,
-      format: CellFormat(bold: true, fill: gradeFills[s.grade]))
+      text: s.grade.label + (s.final ? "" : "（预评）"), row: row, column: 1,
+      format: CellFormat(bold: true, fill: fill(s.grade)))
     row += 1
     try sheet.write(
       url: internalLink(resultSheetName), text: "返回验收结果", row: row, column: 0, format: link)
@@ -249,12 +159,10 @@ public enum AssessmentWorkbook {
 
     try table("报送学年", ["学年", "状态", "报送日期"])
     for y in s.years {
-      try sheet.write(text: y.academicYear, row: row, column: 0)
-      let fill = yearStatuses.first { $0.status == y.status }?.fill
+      try sheet.write(text: y.academicYear.description, row: row, column: 0)
       try sheet.write(
-        text: label(ofYearStatus: y.status), row: row, column: 1,
-        format: fill.map { CellFormat(fill: $0) })
-      if let d = y.submittedOn { try sheet.write(text: d, row: row, column: 2) }
+        text: y.status.label, row: row, column: 1, format: CellFormat(fill: fill(y.status)))
+      if let d = y.submittedOn { try sheet.write(text: d.description, row: row, column: 2) }
       row += 1
     }
     row += 1
@@ -266,7 +174,7 @@ public enum AssessmentWorkbook {
     for st in s.students {
       try sheet.write(text: st.studentID, row: row, column: 0)
       if let n = st.name, !n.isEmpty { try sheet.write(text: n, row: row, column: 1) }
-      if let d = st.firstDay { try sheet.write(text: d, row: row, column: 2) }
+      if let d = st.firstDay { try sheet.write(text: d.description, row: row, column: 2) }
       try sheet.write(number: Double(st.days), row: row, column: 3)
       try sheet.write(number: Double(st.months), row: row, column: 4)
       try sheet.write(
@@ -276,10 +184,10 @@ public enum AssessmentWorkbook {
     }
     row += 1
 
-    try table("成果（计入 \(s.outcomes.count) 项）", ["学年", "类型", "名称", "级别", "日期"])
-    for o in s.outcomes {
-      try sheet.write(text: o.academicYear, row: row, column: 0)
-      for (column, text) in [o.kind, o.title, o.level, o.date].enumerated() {
+    try table("成果（计入 \(s.outcomeList.count) 项）", ["学年", "类型", "名称", "级别", "日期"])
+    for o in s.outcomeList {
+      try sheet.write(text: o.academicYear.description, row: row, column: 0)
+      for (column, text) in [o.kind, o.title, o.level, o.achievedOn?.description].enumerated() {
         if let text, !text.isEmpty { try sheet.write(text: text, row: row, column: column + 1) }
       }
       row += 1
@@ -288,8 +196,8 @@ public enum AssessmentWorkbook {
     let widths = [
       ([s.stationID, "工作站名称", "返回验收结果"] + s.students.map(\.studentID)).map(displayWidth).max() ?? 0,
       ([s.stationName ?? "", "\(s.from) 至 \(s.to)"] + s.students.compactMap(\.name)
-        + s.outcomes.compactMap(\.kind)).map(displayWidth).max() ?? 0,
-      (["验收期内首日"] + s.outcomes.compactMap(\.title)).map(displayWidth).max() ?? 0,
+        + s.outcomeList.compactMap(\.kind)).map(displayWidth).max() ?? 0,
+      (["验收期内首日"] + s.outcomeList.compactMap(\.title)).map(displayWidth).max() ?? 0,
       10, 10, 10,
     ]
     for (column, width) in widths.enumerated() {

@@ -8,7 +8,7 @@ import Model
 ///   counts, 合计 first), then from row 4 a table, its header frozen with the totals above it:
 ///   文件 | 牵头培养单位 | 工作站编号 | 工作站名称 | 学年 | 状态 | 错误数 | 政策问题数 | 警告数 |
 ///   批注文件.
-///   The status is in Chinese (通过 / 未通过 / 无法读取 / 已被替代) on a fill of its own; 批注文件
+///   The status is its Chinese label (通过 / 未通过 / 无法读取 / 已被取代) on a fill of its own; 批注文件
 ///   is a relative link to the annotated copy (a path such as `基础医学院/x.annotated.xlsx`,
 ///   relative to the summary's folder), so it opens from wherever the output folder is copied.
 ///   Rows come in the order given.
@@ -26,8 +26,8 @@ public enum SummaryWorkbook {
     public var stationID: String?
     public var stationName: String?
     public var academicYear: String?
-    /// `accepted`, `rejected`, `unreadable` or `superseded` (the report's status).
-    public var status: String
+    /// The report's status.
+    public var status: SubmissionStatus
     /// Its issues per severity.
     public var counts: IssueCounts
     /// Rule ID → how many issues of that rule the submission has.
@@ -38,7 +38,7 @@ public enum SummaryWorkbook {
 
     public init(
       file: String, college: String, stationID: String? = nil, stationName: String? = nil,
-      academicYear: String? = nil, status: String, counts: IssueCounts,
+      academicYear: String? = nil, status: SubmissionStatus, counts: IssueCounts,
       ruleCounts: [String: Int] = [:], annotated: String? = nil
     ) {
       self.file = file
@@ -56,20 +56,19 @@ public enum SummaryWorkbook {
   public static let summarySheetName = "汇总"
   public static let rulesSheetName = "规则统计"
 
-  /// The statuses in the order the totals list them, with their Chinese names and fills.
-  static let statuses: [(status: String, label: String, fill: UInt32)] = [
-    ("accepted", "通过", 0xC6EFCE),
-    ("rejected", "未通过", 0xFFC7CE),
-    ("unreadable", "无法读取", 0xF8CBAD),
-    ("superseded", "已被替代", 0xD9D9D9),
-  ]
-
-  /// The Chinese name of a status; an unknown status is shown as it is.
-  public static func label(ofStatus status: String) -> String {
-    statuses.first { $0.status == status }?.label ?? status
+  /// A status's fill: green, red, orange, grey. The totals list the statuses in their order.
+  static func fill(_ status: SubmissionStatus) -> UInt32 {
+    switch status {
+    case .accepted: 0xC6EFCE
+    case .rejected: 0xFFC7CE
+    case .unreadable: 0xF8CBAD
+    case .superseded: 0xD9D9D9
+    }
   }
 
-  static let summaryHeader = ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "政策问题数", "警告数", "批注文件"]
+  static let summaryHeader =
+    ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态"] + Severity.allCases.map { "\($0.label)数" }
+    + ["批注文件"]
   static let rulesHeader = ["规则", "说明", "级别", "涉及报送数", "问题数"]
   /// The 0-based column of 批注文件.
   static let annotatedColumn = 9
@@ -93,18 +92,11 @@ public enum SummaryWorkbook {
     // Totals: 合计 and each status, its count below it.
     try sheet.write(text: "合计", row: 0, column: 0, format: CellFormat(bold: true, fill: headerFill))
     try sheet.write(number: Double(rows.count), row: 1, column: 0, format: bold)
-    for (i, s) in statuses.enumerated() {
+    for (i, status) in SubmissionStatus.allCases.enumerated() {
       try sheet.write(
-        text: s.label, row: 0, column: i + 1, format: CellFormat(bold: true, fill: s.fill))
-      try sheet.write(number: Double(rows.count { $0.status == s.status }), row: 1, column: i + 1)
-    }
-    // A status outside the four would otherwise make the totals not add up: counted apart.
-    let others = rows.count { row in !statuses.contains { $0.status == row.status } }
-    if others > 0 {
-      let column = statuses.count + 1
-      try sheet.write(
-        text: "其他", row: 0, column: column, format: CellFormat(bold: true, fill: headerFill))
-      try sheet.write(number: Double(others), row: 1, column: column)
+        text: status.label, row: 0, column: i + 1,
+        format: CellFormat(bold: true, fill: fill(status)))
+      try sheet.write(number: Double(rows.count { $0.status == status }), row: 1, column: i + 1)
     }
 
     let header = CellFormat(bold: true, fill: headerFill)
@@ -120,17 +112,16 @@ public enum SummaryWorkbook {
       for (column, text) in texts.enumerated() {
         if let text, !text.isEmpty { try sheet.write(text: text, row: row, column: column) }
       }
-      let fill = statuses.first { $0.status == entry.status }?.fill
       try sheet.write(
-        text: label(ofStatus: entry.status), row: row, column: 5,
-        format: fill.map { CellFormat(fill: $0) })
+        text: entry.status.label, row: row, column: 5, format: CellFormat(fill: fill(entry.status)))
       for (i, severity) in Severity.allCases.enumerated() {
         try sheet.write(number: Double(entry.counts[severity]), row: row, column: 6 + i)
       }
       if let annotated = entry.annotated, !annotated.isEmpty {
         do {
           try sheet.write(
-            url: externalLink(annotated), text: annotated, row: row, column: annotatedColumn, format: link)
+            url: externalLink(annotated), text: annotated, row: row, column: annotatedColumn,
+            format: link)
           // libxlsxwriter shows the path with its `\` too: the cell text is put back as given
           // (the link stays; it is kept apart from the cell's value).
           try sheet.write(text: annotated, row: row, column: annotatedColumn, format: link)
@@ -144,11 +135,11 @@ public enum SummaryWorkbook {
 
     let columns: [[String?]] = [
       rows.map(\.file), rows.map(\.college), rows.map(\.stationID), rows.map(\.stationName),
-      rows.map(\.academicYear), rows.map { label(ofStatus: $0.status) }, [], [], [],
+      rows.map(\.academicYear), rows.map(\.status.label), [], [], [],
       rows.map(\.annotated),
     ]
     // The totals' labels sit in the first columns too.
-    let topLabels = ["合计"] + statuses.map(\.label) + ["其他"]
+    let topLabels = ["合计"] + SubmissionStatus.allCases.map(\.label)
     for (column, values) in columns.enumerated() {
       let top = column < topLabels.count ? topLabels[column] : ""
       let widest =

@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Model
 import Pipeline
@@ -88,7 +89,9 @@ struct Arguments {
           value = String(arg[arg.index(after: eq)...])
         }
         if known.contains(name) {
-          guard let v = value ?? it.next() else { throw UsageError(message: "\(name) needs a value") }
+          guard let v = value ?? it.next() else {
+            throw UsageError(message: "\(name) needs a value")
+          }
           options[name] = v
         } else if knownSwitches.contains(name), value == nil {
           switches.insert(name)
@@ -151,7 +154,9 @@ func runDump(_ args: ArraySlice<String>) throws -> Int32 {
 
 func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--config", "--inbox", "--out"], switches: [])
-  guard a.positionals.isEmpty else { throw UsageError(message: "run takes no FILE (it reads the inbox)") }
+  guard a.positionals.isEmpty else {
+    throw UsageError(message: "run takes no FILE (it reads the inbox)")
+  }
   // out/ holds students' names and IDs (annotated copies, the store): the office's user's alone.
   umask(0o077)
   let config = try Configuration.load(explicitPath: a.options["--config"])
@@ -159,30 +164,33 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   func absolute(_ p: String?) -> String? {
     p.map { $0.hasPrefix("/") ? $0 : (cwd as NSString).appendingPathComponent($0) }
   }
-  let batch = BatchRun(configuration: config, inbox: absolute(a.options["--inbox"]), out: absolute(a.options["--out"]))
+  let batch = BatchRun(
+    configuration: config, inbox: absolute(a.options["--inbox"]), out: absolute(a.options["--out"]))
   let live = isatty(2) == 1
   let started = Date()
   let result = try batch.run { done, total, entry in
-    let status = Reports.statusText[entry.status] ?? entry.status.rawValue
     let counts = IssueCounts(entry.issues)
-    var line = "[\(done)/\(total)] \(entry.file)：\(status)"
-    if counts.errors > 0 { line += "，错误 \(counts.errors) 个" }
-    if counts.findings > 0 { line += "，政策问题 \(counts.findings) 个" }
+    var line = "[\(done)/\(total)] \(entry.file)：\(entry.status.label)"
+    for severity in [Severity.error, .finding] where counts[severity] > 0 {
+      line += "，\(severity.label) \(counts[severity]) 个"
+    }
     if live {
       // Each file's line scrolls up; the bar is redrawn on the last line, and cleared at the end.
       let width = 30
       let filled = total == 0 ? width : done * width / total
-      let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-      printError("\r\u{1B}[2K\(line)\n" + (done < total ? "\(bar) \(done)/\(total)" : ""), newline: false)
+      let bar =
+        String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+      printError(
+        "\r\u{1B}[2K\(line)\n" + (done < total ? "\(bar) \(done)/\(total)" : ""), newline: false)
     } else {
       printError(line)
     }
   }
-  var counts: [CheckEntry.Status: Int] = [:]
+  var counts: [SubmissionStatus: Int] = [:]
   for e in result.entries { counts[e.status, default: 0] += 1 }
   let seconds = Date().timeIntervalSince(started)
-  let summary = [CheckEntry.Status.accepted, .rejected, .unreadable, .superseded]
-    .map { "\(Reports.statusText[$0]!) \(counts[$0, default: 0])" }.joined(separator: "，")
+  let summary = SubmissionStatus.allCases
+    .map { "\($0.label) \(counts[$0, default: 0])" }.joined(separator: "，")
   let inserted = result.newlyStored
   printError(
     "共 \(result.entries.count) 个文件：\(summary)；批注文件 \(result.annotated.count) 个；新入库 \(inserted) 份"
@@ -208,7 +216,9 @@ func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
 
 func runTemplate(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(args, options: ["--out", "--config"], switches: [])
-  guard a.positionals.isEmpty else { throw UsageError(message: "template takes no FILE; use --out F") }
+  guard a.positionals.isEmpty else {
+    throw UsageError(message: "template takes no FILE; use --out F")
+  }
   let config = try Configuration.load(explicitPath: a.options["--config"])
   let path = a.options["--out"] ?? TemplateWriter.defaultFileName
   try TemplateWriter.write(template: config.template, policy: config.policy, to: path)
@@ -252,7 +262,7 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
   if let out = a.options["--out"] {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     try writeFileAtomically(json, to: (out as NSString).appendingPathComponent("assess.json"))
-    try AssessmentReport.writeWorkbook(
+    try AssessmentWorkbook.write(
       assessments, to: (out as NSString).appendingPathComponent("assess.xlsx"))
   }
   writeStdout(Array((format == "json" ? json : AssessmentReport.text(assessments)).utf8))
@@ -325,8 +335,12 @@ func main() -> Int32 {
     case "assess": return try runAssess(args.dropFirst())
     case "serve": return try runServe(args.dropFirst())
     case "token": return try runToken(args.dropFirst())
-    case "--version": printOut("pipeline \(version)"); return 0
-    case "--help", "-h", "help", nil: printOut(usage); return args.first == nil ? 2 : 0
+    case "--version":
+      printOut("pipeline \(version)")
+      return 0
+    case "--help", "-h", "help", nil:
+      printOut(usage)
+      return args.first == nil ? 2 : 0
     case let other?: throw UsageError(message: "unknown command \(other)")
     }
   } catch let error as UsageError {

@@ -18,23 +18,28 @@ import XLSXTestSupport
     init(_ files: [String: [UInt8]]) throws {
       dir = try TemporaryDirectory()
       try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-      try Data(#"{"run": {"inbox": "inbox", "out": "out", "store": "out/store.sqlite"}}"#.utf8).write(to: config)
+      try Data(#"{"run": {"inbox": "inbox", "out": "out", "store": "out/store.sqlite"}}"#.utf8)
+        .write(to: config)
       for (name, bytes) in files { try put(name, bytes) }
     }
 
     func put(_ name: String, _ bytes: [UInt8], modified: Date? = nil) throws {
       let url = inbox.appendingPathComponent(name)
       try Data(bytes).write(to: url)
-      if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path) }
+      if let modified {
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path)
+      }
     }
 
     func run() async throws -> RunResult {
-      try await runProcess(try TestLocations.pipelineBinary.get(), ["run", "--config", config.path], timeout: 120)
+      try await runProcess(
+        try TestLocations.pipelineBinary.get(), ["run", "--config", config.path], timeout: 120)
     }
 
     func report() throws -> [[String: Any]] {
       try #require(
-        try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json")))
+        try JSONSerialization.jsonObject(
+          with: Data(contentsOf: out.appendingPathComponent("report.json")))
           as? [[String: Any]])
     }
 
@@ -42,7 +47,8 @@ import XLSXTestSupport
     func outputs() -> [String] {
       let base = out.path + "/"
       return (FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String] ?? [])
-        .filter { !$0.hasPrefix("store.sqlite") && !FileManager.default.isDirectory(base + $0) }.sorted()
+        .filter { !$0.hasPrefix("store.sqlite") && !FileManager.default.isDirectory(base + $0) }
+        .sorted()
     }
   }
 
@@ -64,20 +70,28 @@ import XLSXTestSupport
   @Test func theBatchFillsOutWithWhatTheSpecLists() async throws {
     let setup = try Setup([
       "ok.xlsx": SubmissionWorkbook.valid().build(), "bad.xlsx": Self.rejected().build(),
-      "finding.xlsx": Self.withFinding().build(), "broken.xlsx": Array("not a workbook".utf8), "~$ok.xlsx": [0, 1], "notes.txt": Array("hi".utf8),
+      "finding.xlsx": Self.withFinding().build(), "broken.xlsx": Array("not a workbook".utf8),
+      "~$ok.xlsx": [0, 1], "notes.txt": Array("hi".utf8),
     ])
     defer { setup.dir.remove() }
     let result = try await setup.run()
     #expect(result.exitCode == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
     #expect(
-      setup.outputs() == [
-        "report.json", "summary.xlsx", "未识别/broken.annotated.xlsx", "口腔医学院/bad.annotated.xlsx",
-        "护理学院/finding.annotated.xlsx",
-      ].sorted())
+      setup.outputs()
+        == [
+          "report.json", "summary.xlsx", "未识别/broken.annotated.xlsx", "口腔医学院/bad.annotated.xlsx",
+          "护理学院/finding.annotated.xlsx",
+        ].sorted())
     let report = try setup.report()
-    #expect(report.map { $0["file"] as? String } == ["bad.xlsx", "broken.xlsx", "finding.xlsx", "ok.xlsx"])
-    #expect(report.map { $0["status"] as? String } == ["rejected", "unreadable", "accepted", "accepted"])
-    let finding = (report[2]["issues"] as? [[String: Any]])?.map { "\($0["rule"]!) \($0["severity"]!)" }
+    #expect(
+      report.map { $0["file"] as? String } == [
+        "bad.xlsx", "broken.xlsx", "finding.xlsx", "ok.xlsx",
+      ])
+    #expect(
+      report.map { $0["status"] as? String } == ["rejected", "unreadable", "accepted", "accepted"])
+    let finding = (report[2]["issues"] as? [[String: Any]])?.map {
+      "\($0["rule"]!) \($0["severity"]!)"
+    }
     #expect(finding == ["SAF-001 finding"])
     let stderr = String(decoding: result.stderr, as: UTF8.self)
     #expect(stderr.contains("[4/4]"))
@@ -88,7 +102,8 @@ import XLSXTestSupport
       ("护理学院/finding.annotated.xlsx", ["SAF-001", "政策问题"]),
     ] {
       let dump = try await runProcess(
-        try TestLocations.pipelineBinary.get(), ["dump", setup.out.appendingPathComponent(copy).path],
+        try TestLocations.pipelineBinary.get(),
+        ["dump", setup.out.appendingPathComponent(copy).path],
         timeout: 30)
       let text = String(decoding: dump.stdout, as: UTF8.self)
       #expect(words.allSatisfy(text.contains), "\(copy)")
@@ -98,11 +113,14 @@ import XLSXTestSupport
     defer { try? store.close() }
     #expect(try store.stations().map(\.stationID).sorted() == ["TJMU-2022-015", "TJMU-2022-032"])
     let verdicts = try store.verdicts(station: "TJMU-2022-032")
-    #expect(verdicts.map(\.status) == ["accepted"] && verdicts.first?.findings.map(\.rule) == ["SAF-001"])
+    #expect(
+      verdicts.map(\.status) == [.accepted] && verdicts.first?.findings.map(\.rule) == ["SAF-001"])
   }
 
   @Test func aRerunGivesTheSameReportAndLeavesTheStoreUnchanged() async throws {
-    let setup = try Setup(["ok.xlsx": SubmissionWorkbook.valid().build(), "bad.xlsx": Self.rejected().build()])
+    let setup = try Setup([
+      "ok.xlsx": SubmissionWorkbook.valid().build(), "bad.xlsx": Self.rejected().build(),
+    ])
     defer { setup.dir.remove() }
     #expect(try await setup.run().exitCode == 0)
     let first = try Data(contentsOf: setup.out.appendingPathComponent("report.json"))
@@ -121,8 +139,11 @@ import XLSXTestSupport
     defer { setup.dir.remove() }
     var late = SubmissionWorkbook.valid()
     late.set("工作站信息", "B17", .text("钱老师"))  // a different file, still valid
-    try setup.put("a-first.xlsx", SubmissionWorkbook.valid().build(), modified: Date(timeIntervalSince1970: 1_720_000_000))
-    try setup.put("b-second.xlsx", late.build(), modified: Date(timeIntervalSince1970: 1_720_100_000))
+    try setup.put(
+      "a-first.xlsx", SubmissionWorkbook.valid().build(),
+      modified: Date(timeIntervalSince1970: 1_720_000_000))
+    try setup.put(
+      "b-second.xlsx", late.build(), modified: Date(timeIntervalSince1970: 1_720_100_000))
     #expect(try await setup.run().exitCode == 0)
     let report = try setup.report()
     #expect(report.map { $0["status"] as? String } == ["superseded", "accepted"])
@@ -142,7 +163,9 @@ import XLSXTestSupport
   @Test func twoConcurrentRunsShareOneStore() async throws {
     var files: [String: [UInt8]] = [:]
     for i in 0..<6 {
-      files["s\(i).xlsx"] = SubmissionWorkbook.valid(station: "TJMU-2022-10\(i)", studentPrefix: "40\(i)1").build()
+      files["s\(i).xlsx"] = SubmissionWorkbook.valid(
+        station: "TJMU-2022-10\(i)", studentPrefix: "40\(i)1"
+      ).build()
     }
     let setup = try Setup(files)
     defer { setup.dir.remove() }
@@ -237,7 +260,8 @@ extension FileManager {
     #expect(try await setup.run().exitCode == 0)
     var forged = SubmissionWorkbook.valid(college: "第二医院")
     forged.set("工作站信息", "B17", .text("伪造者"))
-    try setup.put("forged.xlsx", forged.build(), modified: Date(timeIntervalSince1970: 1_720_100_000))
+    try setup.put(
+      "forged.xlsx", forged.build(), modified: Date(timeIntervalSince1970: 1_720_100_000))
     let result = try await setup.run()
     #expect(result.exitCode == 0)
     let report = try setup.report()

@@ -37,7 +37,7 @@ func counts(_ store: Store) throws -> [String: Int] {
     #expect(current.sha256 == sha("a"))  // stored lower-case
     #expect(current.file == "inbox/药学院-2023.xlsx")
     #expect(current.receivedAt == "2024-07-12T08:30:05Z")
-    #expect(current.status == "accepted")
+    #expect(current.status == .accepted)
     #expect(current.submittedOn == day(2024, 7, 5))
     #expect(current.stationName == "天津某某医药工作站")
     #expect(current.hostType == "企业")
@@ -112,7 +112,7 @@ func counts(_ store: Store) throws -> [String: Int] {
         ReportedYear(
           academicYear: AcademicYear(startYear: 2023), version: 1, submittedOn: day(2024, 7, 5),
           firstSubmittedOn: day(2024, 7, 5), receivedAt: "2024-07-12T08:30:05Z",
-          status: "accepted", file: "inbox/药学院-2023.xlsx")
+          status: .accepted, file: "inbox/药学院-2023.xlsx")
       ])
   }
 

@@ -23,7 +23,7 @@ import XLSXTestSupport
       receivedAt: received)
     try store.recordVerdict(
       sha256: sha("c"), station: "TJMU-GZZ-002", year: AcademicYear(startYear: 2023), file: "c",
-      submittedOn: nil, receivedAt: received, status: "rejected", rules: ["SAF-001": 1])
+      submittedOn: nil, receivedAt: received, status: .rejected, rules: ["SAF-001": 1])
     return store
   }
 

@@ -14,22 +14,22 @@ import Testing
     #expect(
       try store.recordVerdict(
         sha256: sha("b"), station: "S-1", year: y23, file: "b.xlsx", submittedOn: day(2024, 7, 20),
-        receivedAt: received.addingTimeInterval(60), status: "accepted", rules: ["RPT-001": 1]))
+        receivedAt: received.addingTimeInterval(60), status: .accepted, rules: ["RPT-001": 1]))
     #expect(
       try store.recordVerdict(
         sha256: sha("a"), station: "S-1", year: y23, file: "a.xlsx", submittedOn: day(2024, 7, 5),
-        receivedAt: received, status: "rejected", rules: ["SUB-003": 2, "SUB-004": 1]))
+        receivedAt: received, status: .rejected, rules: ["SUB-003": 2, "SUB-004": 1]))
     // The same file again: its first verdict stays.
     #expect(
       try !store.recordVerdict(
         sha256: sha("a"), station: "S-1", year: y23, file: "a.xlsx", submittedOn: nil,
-        receivedAt: received, status: "accepted", rules: [:]))
+        receivedAt: received, status: .accepted, rules: [:]))
     try store.recordVerdict(
       sha256: sha("c"), station: "S-2", year: y23, file: "c.xlsx", submittedOn: nil,
-      receivedAt: received, status: "rejected", rules: [:])
+      receivedAt: received, status: .rejected, rules: [:])
     let verdicts = try store.verdicts(station: "S-1")
     #expect(verdicts.map(\.file) == ["a.xlsx", "b.xlsx"])
-    #expect(verdicts[0].status == "rejected")
+    #expect(verdicts[0].status == .rejected)
     #expect(verdicts[0].rules == ["SUB-003": 2, "SUB-004": 1])
     #expect(verdicts[0].submittedOn == day(2024, 7, 5))
     #expect(verdicts[1].rules == ["RPT-001": 1])
@@ -50,11 +50,11 @@ import Testing
     ]
     try store.recordVerdict(
       sha256: sha("f"), station: "S-1", year: AcademicYear(startYear: 2023), file: "f.xlsx",
-      submittedOn: day(2024, 7, 5), receivedAt: received, status: "accepted",
+      submittedOn: day(2024, 7, 5), receivedAt: received, status: .accepted,
       rules: ["SUB-004": 1, "SAF-001": 1], findings: findings)
     try store.recordVerdict(
       sha256: sha("g"), station: "S-1", year: AcademicYear(startYear: 2024), file: "g.xlsx",
-      submittedOn: nil, receivedAt: received, status: "accepted", rules: [:])
+      submittedOn: nil, receivedAt: received, status: .accepted, rules: [:])
     let verdicts = try store.verdicts(station: "S-1")
     #expect(verdicts.map(\.findings) == [findings, []])
     #expect(verdicts[0].findings.map(\.severity) == [.finding, .finding])
@@ -85,7 +85,22 @@ import Testing
     #expect(try store.verdicts(station: "TJMU-GZZ-001").isEmpty)
     try store.recordVerdict(
       sha256: sha("a"), station: "TJMU-GZZ-001", year: AcademicYear(startYear: 2023), file: "a",
-      submittedOn: nil, receivedAt: received, status: "accepted", rules: [:])
+      submittedOn: nil, receivedAt: received, status: .accepted, rules: [:])
     #expect(try store.verdicts(station: "TJMU-GZZ-001").count == 1)
+  }
+
+  /// The store writes a ``SubmissionStatus``'s raw value; any other word read back is an error,
+  /// never a status guessed.
+  @Test func aStatusTheStoreNeverWritesIsAnError() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let store = try Store(path: dir.path())
+    defer { try? store.close() }
+    try store.recordVerdict(
+      sha256: sha("a"), station: "TJMU-GZZ-001", year: AcademicYear(startYear: 2023), file: "a",
+      submittedOn: nil, receivedAt: received, status: .rejected, rules: [:])
+    #expect(try store.verdicts(station: "TJMU-GZZ-001").map(\.status) == [.rejected])
+    try store.database.execute("UPDATE verdicts SET status = 'pending'")
+    #expect(throws: StoreError.self) { try store.verdicts(station: "TJMU-GZZ-001") }
   }
 }

@@ -7,13 +7,13 @@ import XLSXTestSupport
 @Suite struct StationRulesTests {
   @Test func recognitionLapsedPointsAtTheRecognitionDate() {
     var wb = SubmissionWorkbook.valid()
-    wb.set("工作站信息", "B9", .date(2019, 6, 30))  // valid to 2023-06-30; the year starts 2023-07-01
+    wb.set("工作站信息", "B9", .date(2019, 7, 1))  // valid to 2023-06-30; the year starts 2023-07-01
     #expect(found(wb) == ["DATE-005@工作站信息!B9"])
   }
 
   @Test func recognitionValidOnTheYearsFirstDayIsNoIssue() {
     var wb = SubmissionWorkbook.valid()
-    wb.set("工作站信息", "B9", .date(2019, 7, 1))  // valid to 2023-07-01: the first day counts
+    wb.set("工作站信息", "B9", .date(2019, 7, 2))  // valid to 2023-07-01: the first day counts
     #expect(found(wb) == [])
   }
 

@@ -10,8 +10,7 @@ enum StationRules {
 
     // DATE-005: the academic year starts after 认定日期 + validity.
     if let recognized = station.day("recognized_on"), let start = c.yearStart {
-      let (y, m, d) = recognized.parts
-      let expires = Day(year: y + p.validityYears, month: m, day: d) ?? Day(year: y + p.validityYears, month: m, day: d - 1)!
+      let expires = p.validityEnd(recognizedOn: recognized)
       if start > expires {
         issues.append(
           c.issue(

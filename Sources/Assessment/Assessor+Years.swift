@@ -1,0 +1,60 @@
+import Model
+import Store
+
+extension Assessor {
+  /// 四(一) "每年按时上报": each year of the window on time, late, missing or not yet due (see
+  /// ``Assessment``), with a reason for each late or missing one.
+  static func yearStatuses(
+    _ input: AssessmentInput, window: Window, policy p: Policy, asOf: Day
+  ) -> (years: [Assessment.Year], notes: Notes) {
+    var notes = Notes()
+    let years = window.years.map { year in
+      let verdicts = input.verdicts(of: year)
+      let (status, reason) = yearStatus(
+        year, accepted: input.accepted[year], verdicts: verdicts,
+        deadline: p.reportDeadline(for: year), asOf: asOf)
+      if let reason { notes.reasons.append(reason) }
+      let firstSubmitted =
+        (verdicts.compactMap(\.submittedOn) + [input.accepted[year] ?? nil].compactMap { $0 }).min()
+      return Assessment.Year(academicYear: year, status: status, submittedOn: firstSubmitted)
+    }
+    return (years, notes)
+  }
+
+  /// One year's status and, when late or missing, the reason that says so. `accepted` is nil when
+  /// the year has no accepted version, else the 报送日期 of its first one.
+  static func yearStatus(
+    _ year: AcademicYear, accepted: Day??, verdicts: [StoredVerdict], deadline: Day, asOf: Day
+  ) -> (YearStatus, String?) {
+    if let acceptedFirst = accepted {
+      // On time when an accepted report has its 报送日期 by the deadline (SPEC §9): a rejected
+      // report does not count until it is corrected, and the correction's own date decides.
+      let dates =
+        verdicts.filter(\.acceptedOnItsOwn).compactMap(\.submittedOn)
+        + [acceptedFirst].compactMap { $0 }
+      guard let earliest = dates.min(), earliest > deadline else { return (.onTime, nil) }
+      return (.late, "\(year) 学年逾期报送（应于 \(deadline) 前，通过审核的报送日期 \(earliest)）。")
+    }
+    guard asOf > deadline else { return (.notDue, nil) }
+    return (
+      .missing,
+      verdicts.isEmpty
+        ? "\(year) 学年未报送（截止 \(deadline)）。" : "\(year) 学年报送未通过审核，视为未报送（截止 \(deadline)）。"
+    )
+  }
+
+  /// 四(一) "连续两年未按时上报": the first `revocationConsecutiveYears` consecutive years of the
+  /// window late or missing; empty when there are none.
+  static func revocation(_ years: [Assessment.Year], policy p: Policy) -> [AcademicYear] {
+    var run: [AcademicYear] = []
+    for year in years {
+      guard year.status.notOnTime else {
+        run = []
+        continue
+      }
+      run.append(year.academicYear)
+      if run.count >= p.revocationConsecutiveYears { return run }
+    }
+    return []
+  }
+}
