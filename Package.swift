@@ -22,9 +22,12 @@ let package = Package(
       name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
     // MARK: - Stages
+    // What every stage uses and none owns: atomic writes, the results store, SHA-256, folder
+    // names, display widths, the time-zone policy, errno.
+    .target(name: "Basics"),
     .target(name: "Model"),
     .target(
-      name: "XLSXReading", dependencies: ["Model", "CZip"],
+      name: "XLSXReading", dependencies: ["Basics", "Model", "CZip"],
       // The tokenizer's hot loop touches its buffer state on every byte; the dynamic
       // exclusivity checks on those accesses cost ~15% of a read (measured with perf). Its
       // accesses never overlap, and debug builds (the tests) keep the checks.
@@ -37,18 +40,23 @@ let package = Package(
     // 期满验收: the stations' records in the store → a grade per station, with its reasons.
     .target(name: "Assessment", dependencies: ["Model", "Store"]),
     .target(
-      name: "XLSXWriting", dependencies: ["Model", "XLSXReading", "Assessment", "CXlsxWriter"]),
+      name: "XLSXWriting",
+      dependencies: ["Basics", "Model", "XLSXReading", "Assessment", "CXlsxWriter"]),
     .target(
       name: "Pipeline",
-      dependencies: ["Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store"]),
+      dependencies: [
+        "Basics", "Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store",
+      ]),
     // The HTTP server (libmicrohttpd) that `pipeline serve` will answer through.
-    .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+    .target(name: "HTTPServer", dependencies: ["Basics", "CMicroHTTPD"]),
     // The web application of `pipeline serve`: the page, the JSON API, tokens and receipts.
-    .target(name: "Serve", dependencies: ["Pipeline", "HTTPServer", "XLSXWriting", "Model"]),
+    .target(
+      name: "Serve", dependencies: ["Basics", "Pipeline", "HTTPServer", "XLSXWriting", "Model"]),
     .executableTarget(
       name: "pipeline",
       dependencies: [
-        "Pipeline", "Model", "Store", "Assessment", "Serve", "XLSXReading", "XLSXWriting",
+        "Basics", "Pipeline", "Model", "Store", "Assessment", "Serve", "XLSXReading",
+        "XLSXWriting",
       ]),
     // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
     // ordinary build it is a reproducer that runs the files it is given through the same code.
@@ -57,6 +65,7 @@ let package = Package(
 
     // MARK: - Tests
     .target(name: "XLSXTestSupport", path: "Tests/Support"),
+    .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(
       name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
@@ -74,13 +83,17 @@ let package = Package(
       ]),
     .testTarget(
       name: "XLSXWritingTests",
-      dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
+      dependencies: [
+        "Basics", "XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport",
+      ]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model", "XLSXTestSupport"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "XLSXTestSupport"]),
     .testTarget(
       name: "ServeTests",
-      dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"],
+      dependencies: [
+        "Basics", "Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport",
+      ],
       resources: [.copy("Resources")]),
     .testTarget(
       name: "EndToEndTests",

@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 import Synchronization
 
@@ -71,8 +72,9 @@ public struct RequestBody: Sendable, Equatable {
       defer { close(fd) }
       var done = 0
       while done < wanted {
-        let n = pread(fd, base + done, wanted - done, off_t(offset + position + done))
-        if n < 0, errno == EINTR { continue }
+        let n = Errno.retrying {
+          pread(fd, base + done, wanted - done, off_t(offset + position + done))
+        }
         guard n > 0 else {
           if n == 0 { break }
           throw BodyError(operation: "read", code: errno)
@@ -136,8 +138,9 @@ final class BodySpool {
   func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
     var done = 0
     while done < bytes.count {
-      let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(count + done))
-      if n < 0, errno == EINTR { continue }
+      let n = Errno.retrying {
+        pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(count + done))
+      }
       guard n > 0 else { return false }
       done += n
     }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Model
 import Normalization
@@ -110,12 +111,12 @@ public struct Checker: Sendable {
   /// unreadable).
   func examine(bytes: [UInt8], name: String) -> (entry: CheckEntry, submission: Submission?) {
     // The digest is computed beside the reading, on another core.
-    let digest = Digest()
+    let digest = Slots<String>(count: 1)
     let hashing = DispatchGroup()
-    DispatchQueue.global().async(group: hashing) { digest.value = SHA256.hex(bytes) }
+    DispatchQueue.global().async(group: hashing) { digest.set(0, SHA256.hex(bytes)) }
     var sha: String {
       hashing.wait()
-      return digest.value
+      return digest.values[0]
     }
     do {
       let workbook = try Workbook(bytes: bytes, limits: configuration.reader)
@@ -138,11 +139,6 @@ public struct Checker: Sendable {
         nil
       )
     }
-  }
-
-  /// The SHA-256 hex digest, written by the hashing thread before the group is left.
-  private final class Digest: @unchecked Sendable {
-    var value = ""
   }
 
   private func fileIssue(_ error: XLSXError) -> Issue {

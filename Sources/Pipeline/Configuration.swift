@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Model
 import XLSXReading
@@ -27,7 +28,8 @@ public struct Configuration: Codable, Equatable, Sendable {
 
   /// A path of the configuration, resolved against ``baseDirectory``.
   public func resolve(_ path: String) -> String {
-    path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
+    path.hasPrefix("/")
+      ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
   }
 
   /// `--config F` when given; else `./pipeline.json` when present; else the built-in defaults.
@@ -92,7 +94,8 @@ public struct Configuration: Codable, Equatable, Sendable {
       ("maxCompressionRatio", reader.maxCompressionRatio),
       ("ratioCheckAfterBytes", reader.ratioCheckAfterBytes), ("maxCells", reader.maxCells),
       ("maxSharedStrings", reader.maxSharedStrings),
-      ("maxSharedStringBytes", reader.maxSharedStringBytes), ("maxTokenBytes", reader.maxTokenBytes),
+      ("maxSharedStringBytes", reader.maxSharedStringBytes),
+      ("maxTokenBytes", reader.maxTokenBytes),
       ("maxXMLDepth", reader.maxXMLDepth),
     ]
     for (key, value) in limits where value <= 0 {
@@ -131,7 +134,8 @@ public struct Configuration: Codable, Equatable, Sendable {
     }
     if !serve.publicURL.isEmpty, ServeSettings.origin(ofURL: serve.publicURL) == nil {
       throw ConfigurationError(
-        path: path, problem: "serve.publicURL must be http(s)://HOST[:PORT], not \(serve.publicURL)")
+        path: path, problem: "serve.publicURL must be http(s)://HOST[:PORT], not \(serve.publicURL)"
+      )
     }
     for college in serve.tokens.keys.sorted() {
       if let problem = CollegeNames.problem(college) {
@@ -149,7 +153,9 @@ public struct Configuration: Codable, Equatable, Sendable {
       for field in sheet.fields {
         if let pattern = field.pattern, (try? Regex(pattern)) == nil {
           throw ConfigurationError(
-            path: path, problem: "template \(sheet.key).\(field.key): pattern \(pattern) is not a regular expression")
+            path: path,
+            problem:
+              "template \(sheet.key).\(field.key): pattern \(pattern) is not a regular expression")
         }
       }
     }
@@ -281,7 +287,9 @@ private func typeProblem(_ user: Any, like model: Any, at path: String) -> Strin
   case let m as [String: Any]:
     guard let u = user as? [String: Any] else { return "\(path) must be an object" }
     for (key, value) in u {
-      if let mv = m[key], let problem = typeProblem(value, like: mv, at: path.isEmpty ? key : path + "." + key) {
+      if let mv = m[key],
+        let problem = typeProblem(value, like: mv, at: path.isEmpty ? key : path + "." + key)
+      {
         return problem
       }
     }

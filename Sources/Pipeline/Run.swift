@@ -1,7 +1,9 @@
+import Basics
 import Foundation
 import Model
 import Normalization
 import Store
+import Synchronization
 import Validation
 import XLSXReading
 import XLSXWriting
@@ -46,21 +48,23 @@ public struct BatchRun: Sendable {
   }
 
   /// Folder name for submissions whose college cannot be read.
-  public static let unknownCollege = "未识别"
+  public static let unknownCollege = CollegeNames.unknown
 
   public func run(progress: Progress = { _, _, _ in }) throws -> Result {
     let files = try inboxFiles()
     let checker = Checker(configuration: configuration)
 
-    // 1. Check every file, in parallel.
-    let facts = Slots<FileFacts>(count: files.count)
-    let done = Counter()
-    DispatchQueue.concurrentPerform(iterations: files.count) { i in
+    // 1. Check every file, the files on all cores (the batch's parallelism: ``inParallel``).
+    let done = Mutex(0)
+    var checked = inParallel(files.count) { i in
       let fact = examine(files[i], with: checker)
-      facts.set(i, fact)
-      progress(done.increment(), files.count, fact.entry)
+      let count = done.withLock {
+        $0 += 1
+        return $0
+      }
+      progress(count, files.count, fact.entry)
+      return fact
     }
-    var checked = facts.values
     if let failure = checked.first(where: { $0.ioError != nil })?.ioError { throw failure }
 
     // 2. The batch rules.
@@ -71,37 +75,26 @@ public struct BatchRun: Sendable {
     // 3. Outputs.
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     removeLeftoverTemporaries()
-    let written = Slots<String?>(count: checked.count)
-    let rewritten = Slots<CheckEntry?>(count: checked.count)
-    let failures = Slots<(any Error)?>(count: checked.count)
+    // The annotated copies, the files on all cores again.
     let snapshot = checked
-    DispatchQueue.concurrentPerform(iterations: snapshot.count) { i in
-      do {
-        let (relative, entry) = try annotate(snapshot[i], path: files[i])
-        written.set(i, relative)
-        rewritten.set(i, entry)
-        failures.set(i, nil)
-      } catch {
-        written.set(i, nil)
-        rewritten.set(i, nil)
-        failures.set(i, error)
-      }
+    let copies = inParallel(snapshot.count) { i in
+      Swift.Result { try annotate(snapshot[i], path: files[i]) }
     }
     // Only the disk fails here: a file whose copy could not be written is `unreadable` instead.
-    if let failure = failures.values.compactMap({ $0 }).first { throw failure }
-    for (i, entry) in rewritten.values.enumerated() {
-      if let entry {
+    let written = try copies.map { try $0.get() }.map(\.0)
+    for (i, copy) in copies.enumerated() {
+      if case .success((_, let entry?)) = copy {
         checked[i].entry = entry
         entries[i] = entry
       }
     }
     let all = checked
-    let annotated = written.values.compactMap { $0 }
+    let annotated = written.compactMap { $0 }
     try removeStaleAnnotations(keeping: Set(annotated))
-    try writeAtomically(
+    try AtomicFile.write(
       Reports.json(entries), to: (out as NSString).appendingPathComponent("report.json"))
     try SummaryWorkbook.write(
-      rows: zip(all, written.values).map { summaryRow($0.0, annotated: $0.1) },
+      rows: zip(all, written).map { summaryRow($0.0, annotated: $0.1) },
       to: (out as NSString).appendingPathComponent("summary.xlsx"))
 
     // 4. The store: accepted submissions, judged after the batch rules (an X-001 rejects), and
@@ -253,7 +246,7 @@ public struct BatchRun: Sendable {
   /// working on the same out/ at this moment keeps its own.
   private func removeLeftoverTemporaries() {
     for folder in [""] + ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []) {
-      removeAbandonedTemporaries(
+      AtomicFile.removeAbandonedTemporaries(
         in: folder.isEmpty ? out : (out as NSString).appendingPathComponent(folder))
     }
   }
@@ -285,77 +278,5 @@ public struct BatchRun: Sendable {
       file: e.file, college: fact.college ?? Self.unknownCollege, stationID: e.stationID,
       stationName: fact.stationName, academicYear: e.academicYear, status: e.status,
       counts: IssueCounts(e.issues), ruleCounts: counts, annotated: annotated)
-  }
-}
-
-/// ``writeAtomically(_:to:)`` for the executable.
-public func writeFileAtomically(_ text: String, to path: String) throws {
-  try writeAtomically(text, to: path)
-}
-
-/// Writes text to `path` under a temporary name and renames it: never a partial file.
-func writeAtomically(_ text: String, to path: String) throws {
-  try writeFileAtomically(Array(text.utf8), to: path)
-}
-
-/// Writes `bytes` to `path` under a temporary name in the same folder (`name.tmp-<pid>-<random>`,
-/// which no reader of the folder takes for a workbook) and renames it: never a partial file.
-public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
-  let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-  do {
-    try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-    guard rename(temporary, path) == 0 else {
-      throw XLSXError(.io, "\(path): \(String(cString: strerror(errno)))")
-    }
-  } catch {
-    unlink(temporary)
-    throw error
-  }
-}
-
-/// Removes the temporary files (`name.tmp-<pid>-…`) in `directory` that a process killed
-/// mid-write left behind — only those whose writing process is gone: one still writing keeps its
-/// own.
-public func removeAbandonedTemporaries(in directory: String) {
-  let manager = FileManager.default
-  for file in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {
-    guard let marker = file.range(of: ".tmp-") else { continue }
-    let pid = file[marker.upperBound...].prefix { $0.isNumber }
-    if let pid = Int32(pid), pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
-    try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(file))
-  }
-}
-
-/// One result slot per index, filled from several threads.
-final class Slots<Value: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var slots: [Value?]
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ i: Int, _ value: Value) {
-    lock.lock()
-    slots[i] = value
-    lock.unlock()
-  }
-
-  /// Every slot's value (each must have been set).
-  var values: [Value] {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots.map { $0! }
-  }
-}
-
-/// A counter shared by threads.
-final class Counter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = 0
-
-  func increment() -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    value += 1
-    return value
   }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Synchronization
 
@@ -23,8 +24,10 @@ final class ScratchFile: Sendable {
   /// Moves the file to `destination`, readable by the server's user alone (0600, whatever the
   /// umask it was written under).
   func move(to destination: String) throws {
-    guard chmod(path, 0o600) == 0, rename(path, destination) == 0 else {
-      throw ServeError.io("\(destination): \(String(cString: strerror(errno)))")
+    do {
+      try AtomicFile.commit(path, to: destination, permissions: 0o600)
+    } catch {
+      throw ServeError.io(error.description)
     }
   }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Model
 import Pipeline
@@ -104,12 +105,8 @@ extension Receipt {
   static func isLate(_ entry: CheckEntry, received: Date, policy: Policy) -> Bool {
     if entry.issues.contains(where: { $0.rule == "RPT-001" }) { return true }
     guard let year = entry.academicYear, let start = Int(year.prefix(4)) else { return false }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
-    let parts = calendar.dateComponents([.year, .month, .day], from: received)
-    guard let y = parts.year, let m = parts.month, let d = parts.day,
-      let day = Day(year: y, month: m, day: d)
-    else {
+    let (y, m, d) = BeijingTime.day(of: received)
+    guard let day = Day(year: y, month: m, day: d) else {
       return false
     }
     return day > policy.reportDeadline(for: AcademicYear(startYear: start))

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Pipeline
 
@@ -60,8 +61,7 @@ struct ReceiptStore: Sendable {
 
   /// Writes `bytes` atomically to `path`, readable by the server's user alone (0600).
   func writePrivateFile(_ bytes: [UInt8], to path: String) throws {
-    try writeFileAtomically(bytes, to: path)
-    chmod(path, 0o600)
+    try AtomicFile.write(bytes, to: path, permissions: 0o600)
   }
 
   /// Bytes `college` holds: its inbox files (as its receipts name them), receipts and annotated

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import HTTPServer
 import Model
@@ -70,7 +71,7 @@ public final class ServeApp: Sendable {
     try? FileManager.default.removeItem(atPath: scratch)
     try makePrivateDirectory(scratch)
     // Uploads a killed server was writing when it died (hidden, never taken for submissions).
-    removeAbandonedTemporaries(in: store.inbox)
+    AtomicFile.removeAbandonedTemporaries(in: store.inbox)
     let templatePath = (scratch as NSString).appendingPathComponent("template.xlsx")
     try TemplateWriter.write(
       template: configuration.template, policy: configuration.policy, to: templatePath)

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Pipeline
 
@@ -49,9 +50,8 @@ public enum Tokens {
       ? try Configuration.load(path: path) : Configuration()
     let token = generate()
     configuration.serve.tokens[trimmed] = hash(token)
-    try writeFileAtomically(try configuration.json(), to: path)
     // Token hashes are for the server's user alone.
-    chmod(path, 0o600)
+    try AtomicFile.write(try configuration.json(), to: path, permissions: 0o600)
     return token
   }
 

@@ -1,3 +1,4 @@
+import Basics
 internal import CZip
 
 #if canImport(Glibc)
@@ -134,8 +135,7 @@ final class CountingSource {
     case .file(let fd):
       var done = 0
       while done < count {
-        let n = pread(fd, destination + done, count - done, off_t(offset + done))
-        if n < 0 && errno == EINTR { continue }
+        let n = Errno.retrying { pread(fd, destination + done, count - done, off_t(offset + done)) }
         guard n > 0 else { return n < 0 ? -1 : done }
         done += n
       }

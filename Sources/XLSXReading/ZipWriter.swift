@@ -1,3 +1,4 @@
+import Basics
 internal import CZip
 
 #if canImport(Glibc)
@@ -132,7 +133,7 @@ public final class ZipWriter {
   /// Starts an archive that will be written to `path`.
   public init(path: String) throws(WriteError) {
     self.path = path
-    temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    temporaryPath = AtomicFile.temporaryPath(for: path)
     var code: Int32 = 0
     guard let za = zip_open(temporaryPath, ZIP_CREATE | ZIP_TRUNCATE, &code) else {
       throw WriteError(operation: "zip_open", message: Self.message(code: code), context: path)
@@ -248,10 +249,10 @@ public final class ZipWriter {
     handle = nil
     sources = []
     deflatedSources = []
-    guard rename(temporaryPath, path) == 0 else {
-      let message = String(cString: strerror(errno))
-      unlink(temporaryPath)
-      throw WriteError(operation: "rename", message: message, context: path)
+    do {
+      try AtomicFile.commit(temporaryPath, to: path)
+    } catch {
+      throw WriteError(operation: "rename", message: error.reason, context: path)
     }
   }
 

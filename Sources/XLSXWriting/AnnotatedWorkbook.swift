@@ -1,3 +1,4 @@
+import Basics
 import Model
 import XLSXReading
 
@@ -409,7 +410,7 @@ public enum AnnotatedWorkbook {
           current = 0
           continue
         }
-        current += scalar.value >= 0x2E80 ? 2 : 1
+        current += isWide(scalar) ? 2 : 1
         widest = max(widest, current)
         if widest > 50 { break }
       }

@@ -1,4 +1,5 @@
 import Assessment
+import Basics
 import Model
 
 /// The 期满验收 workbook (SPEC §6, `assess.xlsx`): one row per station with its grade and
@@ -205,5 +206,4 @@ public enum AssessmentWorkbook {
     }
   }
 
-  static func displayWidth(_ s: String) -> Int { SummaryWorkbook.displayWidth(s) }
 }

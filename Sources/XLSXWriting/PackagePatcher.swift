@@ -1,3 +1,4 @@
+import Basics
 import Dispatch
 import Model
 import Synchronization
@@ -180,7 +181,7 @@ extension PackagePatcher {
       case .file(let file): part = .file(file)
       default: return content
       }
-      let scratch = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-part"
+      let scratch = AtomicFile.temporaryPath(for: path, suffix: "-part")
       temporaries.append(scratch)
       return .deflating(DeflateJob(part, scratch: scratch, on: deflation))
     }
@@ -394,7 +395,7 @@ extension PackagePatcher {
       let ordered = Set(marks.keys).union(earlier).sorted().map {
         SheetPatch.Mark(cell: $0, severity: marks[$0]?.map(\.severity).min())
       }
-      let file = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-sheet"
+      let file = AtomicFile.temporaryPath(for: path, suffix: "-sheet")
       temporaries.append(file)
       guard let out = fopen(file, "wb") else { throw CannotPatch("cannot write \(file)") }
       defer { fclose(out) }

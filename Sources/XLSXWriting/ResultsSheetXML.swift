@@ -1,3 +1,4 @@
+import Basics
 import Model
 
 /// The `审核结果` worksheet of a patched copy, written as SpreadsheetML: the same content as the
@@ -137,31 +138,12 @@ enum ResultsSheetXML {
   /// Excel's limit of hyperlinks per worksheet.
   private static let maxLinks = 65_530
 
-  /// The lines a message takes in the 说明 column once wrapped (CJK characters, U+2E80 and
-  /// above, two widths), counted over the UTF-8 bytes.
+  /// The lines a message takes in the 说明 column once wrapped (``displayWidth(_:)`` per line).
   static func lineCount(_ message: String) -> Int {
-    var lines = 0
-    var width = 0
-    var utf8 = message.utf8.makeIterator()
-    func close() {
-      // A little short of the column: wrapping breaks at word and glyph edges.
-      let usable = Int(messageWidth) - 4
-      lines += max(1, (width + usable - 1) / usable)
-      width = 0
+    // A little short of the column: wrapping breaks at word and glyph edges.
+    let usable = Int(messageWidth) - 4
+    return message.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) {
+      $0 + max(1, (displayWidth($1) + usable - 1) / usable)
     }
-    while let b = utf8.next() {
-      switch b {
-      case UInt8(ascii: "\n"): close()
-      case 0..<0x80, 0xC0..<0xE0: width += 1  // one byte, or a two-byte scalar below U+0800
-      case 0xE0..<0xF0:
-        // Three bytes: U+0800…U+FFFF; U+2E80 is E2 BA 80.
-        let second = utf8.next() ?? 0
-        width += b > 0xE2 || (b == 0xE2 && second >= 0xBA) ? 2 : 1
-      case 0xF0...: width += 2  // four bytes: beyond U+FFFF
-      default: continue  // a continuation byte
-      }
-    }
-    close()
-    return lines
   }
 }

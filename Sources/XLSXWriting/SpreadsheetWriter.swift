@@ -1,3 +1,4 @@
+import Basics
 internal import CXlsxWriter
 import XLSXReading
 
@@ -49,7 +50,7 @@ public final class SpreadsheetWriter {
   /// next one starts (rows must then be written in order, each with its formats and comments).
   public init(path: String, constantMemory: Bool = false) throws(WriteError) {
     self.path = path
-    temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    temporaryPath = AtomicFile.temporaryPath(for: path)
     var options = lxw_workbook_options()
     options.constant_memory = constantMemory ? 1 : 0
     guard let wb = temporaryPath.withCString({ workbook_new_opt($0, &options) }) else {
@@ -110,12 +111,13 @@ public final class SpreadsheetWriter {
     let error = workbook_close(wb)
     guard error == LXW_NO_ERROR else {
       unlink(temporaryPath)
-      throw WriteError(operation: "workbook_close", message: String(cString: lxw_strerror(error)), context: path)
+      throw WriteError(
+        operation: "workbook_close", message: String(cString: lxw_strerror(error)), context: path)
     }
-    guard rename(temporaryPath, path) == 0 else {
-      let message = String(cString: strerror(errno))
-      unlink(temporaryPath)
-      throw WriteError(operation: "rename", message: message, context: path)
+    do {
+      try AtomicFile.commit(temporaryPath, to: path)
+    } catch {
+      throw WriteError(operation: "rename", message: error.reason, context: path)
     }
   }
 
@@ -125,9 +127,12 @@ public final class SpreadsheetWriter {
     WriteError(operation: operation, message: "the workbook is already closed", context: path)
   }
 
-  static func check(_ error: lxw_error, _ operation: String, _ context: @autoclosure () -> String) throws(WriteError) {
+  static func check(_ error: lxw_error, _ operation: String, _ context: @autoclosure () -> String)
+    throws(WriteError)
+  {
     guard error == LXW_NO_ERROR else {
-      throw WriteError(operation: operation, message: String(cString: lxw_strerror(error)), context: context())
+      throw WriteError(
+        operation: operation, message: String(cString: lxw_strerror(error)), context: context())
     }
   }
 }
@@ -138,57 +143,70 @@ public final class SheetWriter {
   private let sheet: UnsafeMutablePointer<lxw_worksheet>
   public let name: String
 
-  fileprivate init(writer: SpreadsheetWriter, sheet: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+  fileprivate init(
+    writer: SpreadsheetWriter, sheet: UnsafeMutablePointer<lxw_worksheet>, name: String
+  ) {
     self.writer = writer
     self.sheet = sheet
     self.name = name
   }
 
-  private func where_(_ row: Int, _ column: Int) -> String { "\(name)!R\(row + 1)C\(column + 1)" }
+  private func place(_ row: Int, _ column: Int) -> String { "\(name)!R\(row + 1)C\(column + 1)" }
 
   /// Text, always as text: a value beginning with `=` is never made a formula, and a literal
   /// `_x0041_` stays those seven characters.
-  public func write(text: String, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+  public func write(text: String, row: Int, column: Int, format: CellFormat? = nil)
+    throws(WriteError)
+  {
     let f = try writer.format(format)
     try SpreadsheetWriter.check(
       escapingXString(text).withCString {
         worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), $0, f)
       },
-      "worksheet_write_string", where_(row, column))
+      "worksheet_write_string", place(row, column))
   }
 
-  public func write(number: Double, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+  public func write(number: Double, row: Int, column: Int, format: CellFormat? = nil)
+    throws(WriteError)
+  {
     try SpreadsheetWriter.check(
-      worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), number, try writer.format(format)),
-      "worksheet_write_number", where_(row, column))
+      worksheet_write_number(
+        sheet, lxw_row_t(row), lxw_col_t(column), number, try writer.format(format)),
+      "worksheet_write_number", place(row, column))
   }
 
-  public func write(bool: Bool, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+  public func write(bool: Bool, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError)
+  {
     try SpreadsheetWriter.check(
-      worksheet_write_boolean(sheet, lxw_row_t(row), lxw_col_t(column), bool ? 1 : 0, try writer.format(format)),
-      "worksheet_write_boolean", where_(row, column))
+      worksheet_write_boolean(
+        sheet, lxw_row_t(row), lxw_col_t(column), bool ? 1 : 0, try writer.format(format)),
+      "worksheet_write_boolean", place(row, column))
   }
 
   /// A cell with a format and no value (a fill on an empty cell an issue points at).
   public func writeBlank(row: Int, column: Int, format: CellFormat) throws(WriteError) {
     try SpreadsheetWriter.check(
       worksheet_write_blank(sheet, lxw_row_t(row), lxw_col_t(column), try writer.format(format)),
-      "worksheet_write_blank", where_(row, column))
+      "worksheet_write_blank", place(row, column))
   }
 
   /// An internal or external hyperlink (`internal:'Sheet'!A1`) showing `text`.
-  public func write(url: String, text: String, row: Int, column: Int, format: CellFormat? = nil) throws(WriteError) {
+  public func write(url: String, text: String, row: Int, column: Int, format: CellFormat? = nil)
+    throws(WriteError)
+  {
     let f = try writer.format(format)
     try SpreadsheetWriter.check(
       url.withCString { u in
         escapingXString(text).withCString { t in
           worksheet_write_url_opt(sheet, lxw_row_t(row), lxw_col_t(column), u, f, t, nil)
         }
-      }, "worksheet_write_url", where_(row, column))
+      }, "worksheet_write_url", place(row, column))
   }
 
   /// A comment (a note) on a cell, sized to its text.
-  public func comment(_ text: String, row: Int, column: Int, author: String = "pipeline") throws(WriteError) {
+  public func comment(_ text: String, row: Int, column: Int, author: String = "pipeline")
+    throws(WriteError)
+  {
     let lines = text.split(separator: "\n").count
     let error = author.withCString { a in
       text.withCString { t in
@@ -199,13 +217,16 @@ public final class SheetWriter {
         return worksheet_write_comment_opt(sheet, lxw_row_t(row), lxw_col_t(column), t, &options)
       }
     }
-    try SpreadsheetWriter.check(error, "worksheet_write_comment", where_(row, column))
+    try SpreadsheetWriter.check(error, "worksheet_write_comment", place(row, column))
   }
 
   /// Sets the width of columns `first...last` (in characters).
-  public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws(WriteError) {
+  public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil)
+    throws(WriteError)
+  {
     try SpreadsheetWriter.check(
-      worksheet_set_column(sheet, lxw_col_t(first), lxw_col_t(last), width, try writer.format(format)),
+      worksheet_set_column(
+        sheet, lxw_col_t(first), lxw_col_t(last), width, try writer.format(format)),
       "worksheet_set_column", "\(name) columns \(first + 1)…\(last + 1)")
   }
 
@@ -287,7 +308,8 @@ public final class SheetWriter {
         }
       }
     }
-    try SpreadsheetWriter.check(error, "worksheet_data_validation_range", "\(name) column \(column + 1)")
+    try SpreadsheetWriter.check(
+      error, "worksheet_data_validation_range", "\(name) column \(column + 1)")
   }
 }
 
@@ -317,8 +339,10 @@ func escapingXString(_ s: String) -> String {
 }
 
 /// Calls `body` with a NULL-terminated array of C strings that live for the call.
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+private func withCStrings<R>(
+  _ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R
+) -> R {
   var pointers = strings.map { strdup($0) } + [nil]
-  defer { pointers.forEach { free($0) } }
+  defer { for pointer in pointers { free(pointer) } }
   return pointers.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Model
 
 /// The batch summary for the admin (SPEC §6, `summary.xlsx`): one row per submission with its
@@ -204,10 +205,5 @@ public enum SummaryWorkbook {
       try sheet.setColumns(column, column, width: min(max(Double(width) + 2, 8), 60))
     }
     sheet.freeze(row: 1)
-  }
-
-  /// How many character widths a text takes (CJK and other wide characters count two).
-  static func displayWidth(_ s: String) -> Int {
-    s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
   }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Model
 import XLSXReading
 
@@ -256,11 +257,6 @@ func breakLine(_ text: String, width: Int) -> [String] {
   }
   if !line.isEmpty { lines.append(line) }
   return lines
-}
-
-/// Columns a text takes on screen: CJK and other wide characters count two.
-func displayWidth(_ s: String) -> Int {
-  s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
 }
 
 // MARK: - The words

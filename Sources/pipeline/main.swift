@@ -1,4 +1,5 @@
 import Assessment
+import Basics
 import Foundation
 import Model
 import Pipeline
@@ -242,8 +243,9 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
     else { throw UsageError(message: "--as-of must be a date YYYY-MM-DD") }
     asOf = day
   } else {
-    let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
-    asOf = Day(year: now.year!, month: now.month!, day: now.day!)!
+    // Today in Beijing, the policy's own days (whatever the server's clock zone).
+    let (y, m, d) = BeijingTime.day()
+    asOf = Day(year: y, month: m, day: d)!
   }
   let config = try Configuration.load(explicitPath: a.options["--config"])
   let storePath = config.resolve(config.run.store)
@@ -261,7 +263,7 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
   let json = AssessmentReport.json(assessments)
   if let out = a.options["--out"] {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    try writeFileAtomically(json, to: (out as NSString).appendingPathComponent("assess.json"))
+    try AtomicFile.write(json, to: (out as NSString).appendingPathComponent("assess.json"))
     try AssessmentWorkbook.write(
       assessments, to: (out as NSString).appendingPathComponent("assess.xlsx"))
   }

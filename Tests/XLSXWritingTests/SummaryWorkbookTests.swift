@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Model
 import Testing
@@ -181,7 +182,7 @@ import XLSXTestSupport
     #expect((widths[7] ?? 0) >= 8 && (widths[7] ?? 0) < 12)  // 错误数: its header
     #expect((widths[8] ?? 0) >= 12 && (widths[8] ?? 0) < 14)  // 政策问题数: its header
     #expect(widths.count == 10)
-    #expect(SummaryWorkbook.displayWidth("ab中文") == 6)
+    #expect(displayWidth("ab中文") == 6)
   }
 
   /// The same rows give the same cells and the same sheet parts: nothing depends on when.

@@ -4,6 +4,9 @@ import Foundation
 /// folders: its receipts (`serve.receipts/<folder>/`), its inbox files (`<folder>-….xlsx`) and its
 /// annotated copies in `pipeline run`'s `out/<folder>/`.
 public enum CollegeNames {
+  /// The folder of the submissions whose college cannot be read.
+  public static let unknown = "未识别"
+
   /// The longest name a token can be given, in characters.
   public static let maxLength = 32
 
@@ -42,13 +45,13 @@ public enum CollegeNames {
   /// ends with `~` and 16 hex digits of the name's SHA-256. Nil or blank: `未识别`; a college
   /// named `未识别` has its first character escaped.
   public static func folder(_ college: String?) -> String {
-    guard let college, !college.isEmpty else { return BatchRun.unknownCollege }
+    guard let college, !college.isEmpty else { return unknown }
     var out = ""
     for (i, scalar) in college.unicodeScalars.enumerated() {
       let escape =
         "%/\\:".unicodeScalars.contains(scalar) || scalar.value < 0x20 || scalar.value == 0x7F
         || (i == 0 && (scalar == "." || scalar == "~"))
-        || (i == 0 && college == BatchRun.unknownCollege)
+        || (i == 0 && college == unknown)
       if escape {
         for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
       } else {
