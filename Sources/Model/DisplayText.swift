@@ -6,7 +6,9 @@ public func displayText(_ value: CellValue, date1904: Bool) -> String {
   case .bool(let b): return b ? "TRUE" : "FALSE"
   case .error(let e): return e
   case .date(let serial):
-    guard let p = SpreadsheetDate.parts(serial: serial, date1904: date1904) else { return formatNumber(serial) }
+    guard let p = SpreadsheetDate.parts(serial: serial, date1904: date1904) else {
+      return formatNumber(serial)
+    }
     let time = p.hour + p.minute + p.second + p.millisecond > 0
     return time ? p.isoDate + " " + p.isoTime : p.isoDate
   case .duration(let days): return formatNumber(days)

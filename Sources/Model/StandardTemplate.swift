@@ -50,7 +50,8 @@ extension Template {
             ]),
           FieldSpec("degree_category", "专业学位类别", type: .text, required: false),
           FieldSpec("campus_supervisor", "校内导师", type: .name, required: true),
-          FieldSpec("host_mentor", "设站单位导师", aliases: ["企业导师", "兼职导师"], type: .name, required: true),
+          FieldSpec(
+            "host_mentor", "设站单位导师", aliases: ["企业导师", "兼职导师"], type: .name, required: true),
           FieldSpec("entered_on", "进站日期", type: .date, required: true),
           FieldSpec("left_on", "出站日期", type: .date, required: false),
           FieldSpec("monthly_standard", "月生活补助标准(元)", type: .money, required: true),
@@ -68,10 +69,28 @@ extension Template {
           FieldSpec(
             "title", "职称", type: .choice, required: true,
             values: [
-              C("正高级", aliases: ["教授", "研究员", "主任医师", "主任药师", "主任技师", "主任护师", "正高级工程师", "正高级经济师", "正高级会计师", "正高级统计师", "正高级农艺师", "正高级实验师", "研究员级高级工程师", "教授级高级工程师"]),
-              C("副高级", aliases: ["副教授", "副研究员", "副主任医师", "副主任药师", "副主任技师", "副主任护师", "高级工程师", "高级经济师", "高级会计师", "高级统计师", "高级农艺师", "高级实验师"]),
-              C("中级", aliases: ["讲师", "主治医师", "主管药师", "主管技师", "主管护师", "工程师", "助理研究员", "经济师", "会计师", "实验师"]),
-              C("初级", aliases: ["助教", "住院医师", "医师", "药师", "技师", "护师", "助理工程师", "助理经济师", "助理会计师", "助理实验师", "技术员"]),
+              C(
+                "正高级",
+                aliases: [
+                  "教授", "研究员", "主任医师", "主任药师", "主任技师", "主任护师", "正高级工程师", "正高级经济师", "正高级会计师",
+                  "正高级统计师", "正高级农艺师", "正高级实验师", "研究员级高级工程师", "教授级高级工程师",
+                ]),
+              C(
+                "副高级",
+                aliases: [
+                  "副教授", "副研究员", "副主任医师", "副主任药师", "副主任技师", "副主任护师", "高级工程师", "高级经济师", "高级会计师",
+                  "高级统计师", "高级农艺师", "高级实验师",
+                ]),
+              C(
+                "中级",
+                aliases: [
+                  "讲师", "主治医师", "主管药师", "主管技师", "主管护师", "工程师", "助理研究员", "经济师", "会计师", "实验师",
+                ]),
+              C(
+                "初级",
+                aliases: [
+                  "助教", "住院医师", "医师", "药师", "技师", "护师", "助理工程师", "助理经济师", "助理会计师", "助理实验师", "技术员",
+                ]),
               C("无", aliases: ["无职称"]),
             ]),
           FieldSpec("position", "职务", type: .text, required: false),

@@ -76,7 +76,9 @@ extension FieldRecord {
   /// Whether the field's cell holds something (valid or not).
   @inlinable public func isFilled(_ key: String) -> Bool { field(key) != nil }
   /// Whether the field holds something that was refused.
-  @inlinable public func isInvalid(_ key: String) -> Bool { field(key).map { $0.value == nil } ?? false }
+  @inlinable public func isInvalid(_ key: String) -> Bool {
+    field(key).map { $0.value == nil } ?? false
+  }
 }
 
 /// The field keys of a table, shared by all its records (a record stores its cells by position:

@@ -11,7 +11,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   }
 
   public var parts: (year: Int, month: Int, day: Int) { SpreadsheetDate.civil(fromDays: days) }
-  public var month: Month { let p = parts; return Month(year: p.year, month: p.month) }
+  public var month: Month {
+    let p = parts
+    return Month(year: p.year, month: p.month)
+  }
   public static func < (a: Day, b: Day) -> Bool { a.days < b.days }
   public func adding(days n: Int) -> Day { Day(days: days + n) }
 
@@ -76,7 +79,9 @@ public struct AcademicYear: Hashable, Comparable, Sendable, CustomStringConverti
   public var description: String { "\(startYear)-\(startYear + 1)" }
 
   public func firstMonth(startMonth: Int) -> Month { Month(year: startYear, month: startMonth) }
-  public func lastMonth(startMonth: Int) -> Month { Month(index: firstMonth(startMonth: startMonth).index + 11) }
+  public func lastMonth(startMonth: Int) -> Month {
+    Month(index: firstMonth(startMonth: startMonth).index + 11)
+  }
   public func firstDay(startMonth: Int) -> Day { firstMonth(startMonth: startMonth).firstDay }
   public func lastDay(startMonth: Int) -> Day { lastMonth(startMonth: startMonth).lastDay }
 

@@ -28,7 +28,8 @@ public enum Dump {
       out.bool(workbook.date1904)
       out.raw(", \"sheets\": [")
     } else {
-      out.raw("\(fileName): \(workbook.sheets.count) 个工作表，\(workbook.date1904 ? "1904" : "1900") 日期系统\n")
+      out.raw(
+        "\(fileName): \(workbook.sheets.count) 个工作表，\(workbook.date1904 ? "1904" : "1900") 日期系统\n")
     }
     for (i, sheet) in workbook.sheets.enumerated() {
       var counts = [Int](repeating: 0, count: CellValue.Kind.allCases.count)
@@ -38,7 +39,8 @@ public enum Dump {
         if i > 0 { out.raw(", ") }
         out.raw("{\"name\": ")
         out.string(sheet.name)
-        out.raw(", \"visible\": \"\(sheet.visibility.rawValue)\", \"kind\": \"\(sheet.kind.rawValue)\"")
+        out.raw(
+          ", \"visible\": \"\(sheet.visibility.rawValue)\", \"kind\": \"\(sheet.kind.rawValue)\"")
         if !stats { out.raw(", \"cells\": {") }
       } else {
         out.raw("\n== \(sheet.name) (\(sheet.kind.rawValue), \(sheet.visibility.rawValue)) ==\n")

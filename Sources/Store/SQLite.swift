@@ -185,7 +185,9 @@ package final class Database {
         do throws(StoreError) {
           try execute("PRAGMA journal_mode = WAL")
           break
-        } catch where (error.code.map { $0 & 0xFF == SQLITE_BUSY } ?? false) && waited < busyTimeout {
+        } catch
+          where (error.code.map { $0 & 0xFF == SQLITE_BUSY } ?? false) && waited < busyTimeout
+        {
           usleep(20_000)
           waited += 20
         }

@@ -46,7 +46,8 @@ import XLSXTestSupport
       while month <= last {
         let (yy, mm) = (month / 12, month % 12 + 1)
         payments.append([
-          .text(s.id), .text(s.name), .text(String(format: "%04d-%02d", yy, mm)), .number(800), .number(800),
+          .text(s.id), .text(s.name), .text(String(format: "%04d-%02d", yy, mm)), .number(800),
+          .number(800),
           .date(yy, mm, 25),
         ])
         total += 800
@@ -55,7 +56,9 @@ import XLSXTestSupport
     }
     var outcomeRows: [[SubmissionWorkbook.Value]] = [outcomeHeader]
     for o in outcomes {
-      outcomeRows.append([.text(o.0), .text(o.1), .text(o.2), .date(o.3.0, o.3.1, o.3.2), .text(o.4), .empty])
+      outcomeRows.append([
+        .text(o.0), .text(o.1), .text(o.2), .date(o.3.0, o.3.1, o.3.2), .text(o.4), .empty,
+      ])
     }
     for i in wb.sheets.indices {
       switch wb.sheets[i].name {
@@ -87,18 +90,26 @@ import XLSXTestSupport
   /// `n` students, each in station for the whole of 2022-09-01 … 2023-06-30.
   static func students(_ n: Int, prefix: String) -> [Stay] {
     (0..<n).map { i in
-      Stay(id: prefix + String(format: "%06d", i), name: "学生" + ["甲", "乙", "丙", "丁", "戊"][i % 5] + "\(i)",
-           from: (2022, 9, 1), to: (2023, 6, 30))
+      Stay(
+        id: prefix + String(format: "%06d", i),
+        name: "学生" + ["甲", "乙", "丙", "丁", "戊"][i % 5] + "\(i)",
+        from: (2022, 9, 1), to: (2023, 6, 30))
     }
   }
 
-  func assess(_ setup: RunCommandTests.Setup, _ station: String, asOf: String) async throws -> [String: Any] {
+  func assess(_ setup: RunCommandTests.Setup, _ station: String, asOf: String) async throws
+    -> [String: Any]
+  {
     let result = try await runProcess(
       try TestLocations.pipelineBinary.get(),
-      ["assess", "--config", setup.config.path, "--station", station, "--as-of", asOf, "--format", "json",
-       "--out", setup.out.path], timeout: 60)
+      [
+        "assess", "--config", setup.config.path, "--station", station, "--as-of", asOf, "--format",
+        "json",
+        "--out", setup.out.path,
+      ], timeout: 60)
     #expect(result.exitCode == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
-    let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
+    let list = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
     #expect(list.count == 1)
     return try #require(list.first)
   }
@@ -132,22 +143,33 @@ import XLSXTestSupport
     let keeper = Stay(id: "5101000000", name: "学生甲0", from: (2022, 9, 1), to: nil)
     var eight = Self.students(8, prefix: "5101")
     eight[0] = keeper
-    files["q1.xlsx"] = Self.annual(station: "TJMU-Q-001", startYear: 2022, submitted: (2023, 7, 5), stays: eight).build()
+    files["q1.xlsx"] = Self.annual(
+      station: "TJMU-Q-001", startYear: 2022, submitted: (2023, 7, 5), stays: eight
+    ).build()
     for y in 2023...2025 {
       files["q\(y).xlsx"] = Self.annual(
-        station: "TJMU-Q-001", startYear: y, submitted: (y + 1, 7, 10), stays: [keeper]).build()
+        station: "TJMU-Q-001", startYear: y, submitted: (y + 1, 7, 10), stays: [keeper]
+      ).build()
     }
     // 不合格: 7 students.
     files["f.xlsx"] = Self.annual(
-      station: "TJMU-F-001", startYear: 2022, submitted: (2023, 7, 5), stays: Self.students(7, prefix: "5201")).build()
+      station: "TJMU-F-001", startYear: 2022, submitted: (2023, 7, 5),
+      stays: Self.students(7, prefix: "5201")
+    ).build()
     // 优秀: 20 students and a 国家级 outcome, one year reported so far.
     files["e.xlsx"] = Self.annual(
-      station: "TJMU-E-001", startYear: 2022, submitted: (2023, 7, 1), stays: Self.students(20, prefix: "5301"),
-      outcomes: [("专利", "一种检测装置", "国家级", (2023, 3, 1), "5301000000")]).build()
+      station: "TJMU-E-001", startYear: 2022, submitted: (2023, 7, 1),
+      stays: Self.students(20, prefix: "5301"),
+      outcomes: [("专利", "一种检测装置", "国家级", (2023, 3, 1), "5301000000")]
+    ).build()
     // Revoked: 2023-2024 and 2024-2025 both late.
     files["r0.xlsx"] = Self.baselineShifted(by: -1, station: "TJMU-R-001", prefix: "5401").build()
-    files["r1.xlsx"] = Self.baselineShifted(by: 0, station: "TJMU-R-001", prefix: "5401", submitted: (2024, 7, 20)).build()
-    files["r2.xlsx"] = Self.baselineShifted(by: 1, station: "TJMU-R-001", prefix: "5401", submitted: (2025, 8, 1)).build()
+    files["r1.xlsx"] = Self.baselineShifted(
+      by: 0, station: "TJMU-R-001", prefix: "5401", submitted: (2024, 7, 20)
+    ).build()
+    files["r2.xlsx"] = Self.baselineShifted(
+      by: 1, station: "TJMU-R-001", prefix: "5401", submitted: (2025, 8, 1)
+    ).build()
     // One missing year (2023-2024), the others on time: not revoked.
     files["m0.xlsx"] = Self.baselineShifted(by: -1, station: "TJMU-M-001", prefix: "5501").build()
     files["m2.xlsx"] = Self.baselineShifted(by: 1, station: "TJMU-M-001", prefix: "5501").build()
@@ -156,15 +178,21 @@ import XLSXTestSupport
     let filler = Stay(id: "5601000000", name: "学生甲", from: (2022, 9, 1), to: nil)
     let exact = Stay(id: "5601000001", name: "学生乙", from: (2024, 4, 1), to: nil)
     let short = Stay(id: "5601000002", name: "学生丙", from: (2024, 4, 2), to: nil)
-    files["b0.xlsx"] = Self.annual(station: "TJMU-B-001", startYear: 2022, submitted: (2023, 7, 5), stays: [filler]).build()
+    files["b0.xlsx"] = Self.annual(
+      station: "TJMU-B-001", startYear: 2022, submitted: (2023, 7, 5), stays: [filler]
+    ).build()
     files["b1.xlsx"] = Self.annual(
-      station: "TJMU-B-001", startYear: 2023, submitted: (2024, 7, 5), stays: [filler, exact, short]).build()
+      station: "TJMU-B-001", startYear: 2023, submitted: (2024, 7, 5),
+      stays: [filler, exact, short]
+    ).build()
     var exactLater = exact
     exactLater.to = (2024, 9, 30)
     var shortLater = short
     shortLater.to = (2024, 9, 30)
     files["b2.xlsx"] = Self.annual(
-      station: "TJMU-B-001", startYear: 2024, submitted: (2025, 7, 5), stays: [exactLater, shortLater]).build()
+      station: "TJMU-B-001", startYear: 2024, submitted: (2025, 7, 5),
+      stays: [exactLater, shortLater]
+    ).build()
 
     let setup = try RunCommandTests.Setup(files)
     defer { setup.dir.remove() }
@@ -179,9 +207,13 @@ import XLSXTestSupport
     #expect(q["counted_students"] as? Int == 8)
     #expect(q["final"] as? Bool == true)
     #expect((q["window"] as? [String: String]) == ["from": "2022-09-01", "to": "2026-08-31"])
-    #expect(Self.statuses(q) == ["2022-2023:on_time", "2023-2024:on_time", "2024-2025:on_time", "2025-2026:on_time"])
+    #expect(
+      Self.statuses(q) == [
+        "2022-2023:on_time", "2023-2024:on_time", "2024-2025:on_time", "2025-2026:on_time",
+      ])
     #expect(Self.texts(q, "manual_review").contains("合格4"))
-    #expect(FileManager.default.fileExists(atPath: setup.out.appendingPathComponent("assess.json").path))
+    #expect(
+      FileManager.default.fileExists(atPath: setup.out.appendingPathComponent("assess.json").path))
 
     let f = try await assess(setup, "TJMU-F-001", asOf: "2023-08-01")
     #expect(f["grade"] as? String == "不合格")
@@ -193,16 +225,25 @@ import XLSXTestSupport
     #expect(e["grade"] as? String == "优秀")
     #expect(e["counted_students"] as? Int == 20)
     #expect((e["outcomes"] as? [String: Int])?["国家级"] == 1)
-    #expect(Self.statuses(e) == ["2022-2023:on_time", "2023-2024:not_due", "2024-2025:not_due", "2025-2026:not_due"])
+    #expect(
+      Self.statuses(e) == [
+        "2022-2023:on_time", "2023-2024:not_due", "2024-2025:not_due", "2025-2026:not_due",
+      ])
 
     let r = try await assess(setup, "TJMU-R-001", asOf: "2025-09-01")
     #expect(r["revoked"] as? Bool == true)
     #expect(r["grade"] as? String == "撤销")
-    #expect(Self.statuses(r) == ["2022-2023:on_time", "2023-2024:late", "2024-2025:late", "2025-2026:not_due"])
+    #expect(
+      Self.statuses(r) == [
+        "2022-2023:on_time", "2023-2024:late", "2024-2025:late", "2025-2026:not_due",
+      ])
 
     let m = try await assess(setup, "TJMU-M-001", asOf: "2025-09-01")
     #expect(m["revoked"] as? Bool == false)
-    #expect(Self.statuses(m) == ["2022-2023:on_time", "2023-2024:missing", "2024-2025:on_time", "2025-2026:not_due"])
+    #expect(
+      Self.statuses(m) == [
+        "2022-2023:on_time", "2023-2024:missing", "2024-2025:on_time", "2025-2026:not_due",
+      ])
     #expect(m["grade"] as? String == "不合格")  // 3 baseline students
 
     let b = try await assess(setup, "TJMU-B-001", asOf: "2025-09-01")
@@ -236,12 +277,14 @@ import XLSXTestSupport
 /// subsidy shortfall the data truthfully shows is accepted and fails 合格2; one late or missing
 /// year alone fails 合格1, even with 20 students and a 国家级 outcome.
 @Suite struct AssessGradeTests {
-  func assess(_ setup: RunCommandTests.Setup, asOf: String) async throws -> [String: [String: Any]] {
+  func assess(_ setup: RunCommandTests.Setup, asOf: String) async throws -> [String: [String: Any]]
+  {
     let result = try await runProcess(
       try TestLocations.pipelineBinary.get(),
       ["assess", "--config", setup.config.path, "--as-of", asOf, "--format", "json"], timeout: 60)
     #expect(result.exitCode == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
-    let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
+    let list = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
     return Dictionary(uniqueKeysWithValues: list.map { ($0["station_id"] as! String, $0) })
   }
 
@@ -258,12 +301,16 @@ import XLSXTestSupport
     second.set("工作站信息", "B16", .number(25_700))
     let setup = try RunCommandTests.Setup([:])
     defer { setup.dir.remove() }
-    try setup.put("2022-2023.xlsx", first.build(), modified: Date(timeIntervalSince1970: 1_688_000_000))
-    try setup.put("2023-2024.xlsx", second.build(), modified: Date(timeIntervalSince1970: 1_720_000_000))
+    try setup.put(
+      "2022-2023.xlsx", first.build(), modified: Date(timeIntervalSince1970: 1_688_000_000))
+    try setup.put(
+      "2023-2024.xlsx", second.build(), modified: Date(timeIntervalSince1970: 1_720_000_000))
     #expect(try await setup.run().exitCode == 0)
     let report = try setup.report()
     #expect(report.map { $0["status"] as? String } == ["accepted", "accepted"])
-    let issues = (report[1]["issues"] as? [[String: Any]] ?? []).map { "\($0["rule"]!) \($0["severity"]!)" }
+    let issues = (report[1]["issues"] as? [[String: Any]] ?? []).map {
+      "\($0["rule"]!) \($0["severity"]!)"
+    }
     #expect(issues == ["SUB-003 finding"])
 
     let a = try #require(try await assess(setup, asOf: "2024-09-01")[station])
@@ -271,7 +318,8 @@ import XLSXTestSupport
     #expect(a["grade"] as? String == "不合格" && a["final"] as? Bool == false)
     #expect(AssessCommandTests.statuses(a).prefix(2) == ["2022-2023:on_time", "2023-2024:on_time"])
     let reasons = a["reasons"] as? [String] ?? []
-    #expect(reasons.contains { $0.contains("2023-2024") && $0.contains("SUB-003") && $0.contains("合格2") })
+    #expect(
+      reasons.contains { $0.contains("2023-2024") && $0.contains("SUB-003") && $0.contains("合格2") })
     #expect(reasons.contains { $0.hasPrefix("预评为不合格") })
   }
 
@@ -282,7 +330,8 @@ import XLSXTestSupport
     for (code, unit) in [("E", 1), ("L", 2), ("M", 3)] {
       let station = "TJMU-G\(unit)-001"
       let prefix = "58\(unit)1"
-      let keeper = AssessCommandTests.Stay(id: prefix + "000000", name: "学生甲0", from: (2022, 9, 1), to: nil)
+      let keeper = AssessCommandTests.Stay(
+        id: prefix + "000000", name: "学生甲0", from: (2022, 9, 1), to: nil)
       var twenty = AssessCommandTests.students(20, prefix: prefix)
       twenty[0] = keeper
       files["\(code)2022.xlsx"] = AssessCommandTests.annual(
@@ -317,6 +366,9 @@ import XLSXTestSupport
     let m = try #require(all["TJMU-G3-001"])
     #expect(m["grade"] as? String == "不合格" && m["revoked"] as? Bool == false)
     #expect(AssessCommandTests.statuses(m)[1] == "2023-2024:missing")
-    #expect((m["reasons"] as? [String] ?? []).contains { $0.contains("2023-2024 学年未报送") && $0.contains("合格1") })
+    #expect(
+      (m["reasons"] as? [String] ?? []).contains {
+        $0.contains("2023-2024 学年未报送") && $0.contains("合格1")
+      })
   }
 }

@@ -137,7 +137,9 @@ struct MeasuredRun {
 /// Runs `executable arguments` with stdin closed and stdout and stderr collected (through files),
 /// SIGKILL after `timeout` seconds, and also reports its peak memory, which only `wait4` on the
 /// child itself can tell (Foundation's `Process` reaps it out of reach).
-func runMeasured(_ executable: URL, _ arguments: [String], timeout: Double) async throws -> MeasuredRun {
+func runMeasured(_ executable: URL, _ arguments: [String], timeout: Double) async throws
+  -> MeasuredRun
+{
   let dir = try TemporaryDirectory()
   defer { dir.remove() }
   let outPath = dir.url.appendingPathComponent("stdout").path
@@ -149,7 +151,7 @@ func runMeasured(_ executable: URL, _ arguments: [String], timeout: Double) asyn
   posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
   posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
   let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
-  defer { argv.forEach { free($0) } }
+  defer { for pointer in argv { free(pointer) } }
   var pid: pid_t = 0
   let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
   guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }

@@ -37,19 +37,24 @@ import XLSXTestSupport
     ])
     defer { dir.remove() }
     let names = ["ok.xlsx", "late.xlsx", "bad.xlsx", "broken.xlsx"]
-    let result = try await run(["check", "--format", "json"] + names.map { dir.url.appendingPathComponent($0).path })
+    let result = try await run(
+      ["check", "--format", "json"] + names.map { dir.url.appendingPathComponent($0).path })
     #expect(result.exitCode == 1)
-    let list = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
+    let list = try #require(
+      try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
     #expect(list.count == 4)
     let entryKeys: Set = ["file", "sha256", "station_id", "academic_year", "status", "issues"]
     let issueKeys: Set = ["rule", "severity", "sheet", "cell", "message", "value"]
     for entry in list {
       #expect(Set(entry.keys) == entryKeys)
       #expect((entry["sha256"] as? String)?.count == 64)
-      for issue in try #require(entry["issues"] as? [[String: Any]]) { #expect(Set(issue.keys) == issueKeys) }
+      for issue in try #require(entry["issues"] as? [[String: Any]]) {
+        #expect(Set(issue.keys) == issueKeys)
+      }
     }
     #expect(list.map { $0["file"] as? String } == names)
-    #expect(list.map { $0["status"] as? String } == ["accepted", "accepted", "rejected", "unreadable"])
+    #expect(
+      list.map { $0["status"] as? String } == ["accepted", "accepted", "rejected", "unreadable"])
     #expect(list[0]["station_id"] as? String == "TJMU-2022-015")
     #expect(list[0]["academic_year"] as? String == "2023-2024")
     #expect((list[0]["issues"] as? [Any])?.isEmpty == true)
@@ -76,9 +81,14 @@ import XLSXTestSupport
   }
 
   @Test func exitStatusIsZeroOnlyWhenEveryFileIsAccepted() async throws {
-    let dir = try folder(["ok.xlsx": SubmissionWorkbook.valid().build(), "late.xlsx": Self.late().build()])
+    let dir = try folder([
+      "ok.xlsx": SubmissionWorkbook.valid().build(), "late.xlsx": Self.late().build(),
+    ])
     defer { dir.remove() }
-    let ok = try await run(["check", dir.url.appendingPathComponent("ok.xlsx").path, dir.url.appendingPathComponent("late.xlsx").path])
+    let ok = try await run([
+      "check", dir.url.appendingPathComponent("ok.xlsx").path,
+      dir.url.appendingPathComponent("late.xlsx").path,
+    ])
     #expect(ok.exitCode == 0)
     let missing = try await run(["check", dir.url.appendingPathComponent("nope.xlsx").path])
     #expect(missing.exitCode == 2)
@@ -96,11 +106,13 @@ import XLSXTestSupport
     defer { dir.remove() }
     let result = try await run(["check", dir.url.appendingPathComponent("bad.xlsx").path])
     #expect(result.exitCode == 1)
-    let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+    let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(
+      String.init)
     #expect(lines.first?.hasPrefix("bad.xlsx：未通过") == true)
     let expectedOrder = ["【工作站信息】", "B11", "B14", "【进站研究生】", "L3"]
     var position = 0
-    for line in lines where position < expectedOrder.count && line.contains(expectedOrder[position]) {
+    for line in lines where position < expectedOrder.count && line.contains(expectedOrder[position])
+    {
       position += 1
     }
     #expect(position == expectedOrder.count, "\(lines)")
@@ -120,7 +132,8 @@ import XLSXTestSupport
       ["check", "--format", "json"]
         + ["hostile.xlsx", "ok.xlsx"].map { dir.url.appendingPathComponent($0).path })
     #expect(result.exitCode == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
-    let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
+    let entries = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
     #expect(entries.map { $0["status"] as? String } == ["accepted", "accepted"])
     let sheets = (entries[0]["issues"] as? [[String: Any]])?.compactMap { $0["sheet"] as? String }
     #expect(sheets == SubmissionWorkbook.forbiddenSheetNames)

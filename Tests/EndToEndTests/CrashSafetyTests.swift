@@ -16,7 +16,8 @@ import XLSXTestSupport
   static func inbox() -> [String: [UInt8]] {
     var files: [String: [UInt8]] = [:]
     for i in 0..<24 {
-      var wb = SubmissionWorkbook.valid(station: "TJMU-2023-\(100 + i)", studentPrefix: "\(6000 + i)")
+      var wb = SubmissionWorkbook.valid(
+        station: "TJMU-2023-\(100 + i)", studentPrefix: "\(6000 + i)")
       wb.set("工作站信息", "B8", .text(["基础医学院", "口腔医学院", "护理学院"][i % 3]))
       if i % 4 == 0 { wb.set("进站研究生", "C3", .empty) }  // rejected: an annotated copy
       if i % 4 == 1 { wb.set("进站研究生", "L3", .text("否")) }  // a finding: accepted, annotated
@@ -33,10 +34,13 @@ import XLSXTestSupport
     for name in names where !name.contains(".tmp-") && !name.hasPrefix("store.sqlite") {
       let path = out.appendingPathComponent(name).path
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+        !isDirectory.boolValue
       else { continue }
       if name.hasSuffix(".json") {
-        #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))) != nil, "\(name)")
+        #expect(
+          (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))))
+            != nil, "\(name)")
       } else if name.hasSuffix(".xlsx") {
         do {
           let workbook = try Workbook(path: path)
@@ -81,7 +85,8 @@ import XLSXTestSupport
     #expect(rerun.exitCode == 0)
     #expect(try Data(contentsOf: setup.out.appendingPathComponent("report.json")) == expected)
     try Self.expectOnlyCompleteOutputs(in: setup.out)
-    let leftovers = (FileManager.default.enumerator(atPath: setup.out.path)?.allObjects as? [String] ?? [])
+    let leftovers =
+      (FileManager.default.enumerator(atPath: setup.out.path)?.allObjects as? [String] ?? [])
       .filter { $0.contains(".tmp-") }
     #expect(leftovers == [])
     let store = try Store(path: setup.store.path)

@@ -1,6 +1,6 @@
 import Foundation
-import XLSXTestSupport
 import Testing
+import XLSXTestSupport
 
 /// `pipeline dump` as a user runs it: the shipped fixture, exit statuses, usage errors.
 @Suite struct DumpCommandTests {
@@ -48,7 +48,8 @@ import Testing
     let json = try await run(["dump", bogus.path, "--format", "json"])
     #expect(json.exitCode == 1)
     let error = try #require(
-      (try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["error"] as? [String: String])
+      (try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["error"]
+        as? [String: String])
     #expect(error["rule"] == "FILE-001")
     let text = try await run(["dump", bogus.path])
     #expect(text.exitCode == 1)
@@ -56,7 +57,8 @@ import Testing
   }
 
   @Test(arguments: [
-    ["dump"], ["dump", "a.xlsx", "b.xlsx"], ["dump", "a.xlsx", "--format", "xml"], ["dump", "--frobnicate"],
+    ["dump"], ["dump", "a.xlsx", "b.xlsx"], ["dump", "a.xlsx", "--format", "xml"],
+    ["dump", "--frobnicate"],
     ["frobnicate"], [],
   ])
   func usageErrorsExitTwo(arguments: [String]) async throws {
@@ -82,7 +84,9 @@ import Testing
 @Suite struct DumpFailureTests {
   @Test(arguments: [["--format", "json"], ["--format", "json", "--stats"], []])
   func aLateFailurePrintsNoPartialOutput(options: [String]) async throws {
-    let rows = (1...3000).map { i -> [CellSpec] in [.number(Double(i)), .inlineString(i == 3000 ? "LASTROW" : "row \(i)")] }
+    let rows = (1...3000).map { i -> [CellSpec] in
+      [.number(Double(i)), .inlineString(i == 3000 ? "LASTROW" : "row \(i)")]
+    }
     var builder = XLSXBuilder(sheets: [.init(name: "S", xml: sheetXML(rows: rows))])
     builder.entryOptions = { _ in (method: .stored, dataDescriptor: false) }
     var bytes = builder.build()
@@ -103,7 +107,8 @@ import Testing
       #expect(result.stdout.isEmpty)
       #expect(String(decoding: result.stderr, as: UTF8.self).contains("FILE-001"))
     } else {
-      let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+      let json = try #require(
+        try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
       #expect(Set(json.keys) == ["file", "error"])
       #expect((json["error"] as? [String: String])?["rule"] == "FILE-001")
     }

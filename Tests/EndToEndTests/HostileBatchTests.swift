@@ -37,7 +37,8 @@ import XLSXTestSupport
     for n in 1...24 {
       var bytes = honest
       for _ in 0..<Int.random(in: 1...4, using: &rng) {
-        bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
+        bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= UInt8.random(
+          in: 1...255, using: &rng)
       }
       files["flipped-\(n).xlsx"] = bytes
     }
@@ -47,7 +48,8 @@ import XLSXTestSupport
   @Test func hostileFilesAreRefusedAndTheRestOfTheBatchCompletes() async throws {
     var files: [String: [UInt8]] = [
       "honest-1.xlsx": Self.honest,
-      "honest-2.xlsx": SubmissionWorkbook.valid(station: "TJMU-2022-031", studentPrefix: "3031").build(),
+      "honest-2.xlsx": SubmissionWorkbook.valid(station: "TJMU-2022-031", studentPrefix: "3031")
+        .build(),
     ]
     for hostile in HostileWorkbook.allCases { files["hostile-\(hostile).xlsx"] = hostile.bytes() }
     files.merge(Self.truncations()) { a, _ in a }
@@ -83,16 +85,20 @@ import XLSXTestSupport
     }
     for hostile in HostileWorkbook.allCases {
       let file = "hostile-\(hostile).xlsx"
-      #expect(status(file) == "unreadable" && rules(file) == [hostile.rule], "\(file): \(rules(file))")
+      #expect(
+        status(file) == "unreadable" && rules(file) == [hostile.rule], "\(file): \(rules(file))")
     }
     for file in Self.truncations().keys {
-      #expect(status(file) == "unreadable" && rules(file) == ["FILE-001"], "\(file): \(rules(file))")
+      #expect(
+        status(file) == "unreadable" && rules(file) == ["FILE-001"], "\(file): \(rules(file))")
     }
     // A flip either breaks the file (caught by a CRC, the zip structure or the XML) or lands
     // where nothing is read (a timestamp, an attribute field): then the file is the honest one.
     for file in Self.flips().keys {
-      let refused = status(file) == "unreadable" && ["FILE-001", "FILE-002"].contains(rules(file).first ?? "")
-      #expect(refused || (status(file) == "accepted" && rules(file).isEmpty), "\(file): \(rules(file))")
+      let refused =
+        status(file) == "unreadable" && ["FILE-001", "FILE-002"].contains(rules(file).first ?? "")
+      #expect(
+        refused || (status(file) == "accepted" && rules(file).isEmpty), "\(file): \(rules(file))")
     }
 
     // A cell at the grid's last position is data like any other: read in bounded memory, and

@@ -175,7 +175,7 @@ import XLSXTestSupport
         replies.withLock { $0[i] = reply }
       }
     }
-    threads.forEach { $0.start() }
+    for thread in threads { thread.start() }
     while replies.withLock({ $0.count }) < 50 && threads.contains(where: { !$0.isFinished }) {
       usleep(20_000)
     }
@@ -206,7 +206,7 @@ import XLSXTestSupport
         replies.withLock { $0.append(reply) }
       }
     }
-    threads.forEach { $0.start() }
+    for thread in threads { thread.start() }
     while threads.contains(where: { !$0.isFinished }) { usleep(20_000) }
     let answered = replies.withLock { $0 }
     #expect(answered.count == 12)
@@ -262,12 +262,14 @@ import XLSXTestSupport
   @Test func identityAndPrivateFiles() async throws {
     let server = try await ServeProcess(colleges: ["基础医学院", "第二医院"])
     let second = ["Authorization": "Bearer \(server.token("第二医院"))"]
-    let forged = try server.send("POST", "/api/submit", headers: second, body: SubmissionWorkbook.valid().build())
+    let forged = try server.send(
+      "POST", "/api/submit", headers: second, body: SubmissionWorkbook.valid().build())
     #expect(forged.status == 403)
     #expect(forged.text.contains("基础医学院") && forged.text.contains("第二医院"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: server.inbox.path).isEmpty)
     let own = try server.send(
-      "POST", "/api/submit", headers: second, body: SubmissionWorkbook.valid(college: "第二医院").build())
+      "POST", "/api/submit", headers: second,
+      body: SubmissionWorkbook.valid(college: "第二医院").build())
     #expect(own.status == 201)
     #expect(own.headers["cache-control"] == "no-store")
     let files = try FileManager.default.contentsOfDirectory(atPath: server.inbox.path)
@@ -300,7 +302,8 @@ import XLSXTestSupport
       ["Referer": "http://127.0.0.1:1/attack.html"],
     ]
     for attack in attacks {
-      let reply = try server.send("POST", "/login", headers: form.merging(attack) { a, _ in a }, body: body)
+      let reply = try server.send(
+        "POST", "/login", headers: form.merging(attack) { a, _ in a }, body: body)
       #expect(reply.status == 403, "\(attack)")
       #expect(reply.headers["set-cookie"] == nil)
     }
@@ -309,7 +312,8 @@ import XLSXTestSupport
       body: Array("token=\(server.token("基础医学院"))".utf8))
     #expect(noToken.status == 403)
     let login = try server.send(
-      "POST", "/login", headers: form.merging(["Origin": "http://127.0.0.1:\(server.port)"]) { a, _ in a },
+      "POST", "/login",
+      headers: form.merging(["Origin": "http://127.0.0.1:\(server.port)"]) { a, _ in a },
       body: body)
     #expect(login.status == 303)
   }
@@ -320,23 +324,33 @@ import XLSXTestSupport
     let server = try await ServeProcess(colleges: ["基础医学院"])
     let old = server.token("基础医学院")
     let (cookie, _) = try server.signIn("基础医学院")
-    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(old)"]).status == 200)
+    #expect(
+      try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(old)"]).status
+        == 200)
     let binary = try TestLocations.pipelineBinary.get()
     let made = try await runProcess(
       binary, ["token", "add", "基础医学院", "--config", server.configPath], timeout: 60)
-    let new = String(decoding: made.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let new = String(decoding: made.stdout, as: UTF8.self).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     kill(server.process.processIdentifier, SIGHUP)
     usleep(300_000)
-    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(new)"]).status == 200)
-    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(old)"]).status == 401)
+    #expect(
+      try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(new)"]).status
+        == 200)
+    #expect(
+      try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(old)"]).status
+        == 401)
     #expect(!(try server.send("GET", "/", headers: ["Cookie": cookie]).text.contains("当前单位")))
     // A new college, with no signal: the file's change is seen by itself.
     usleep(1_100_000)
     let third = try await runProcess(
       binary, ["token", "add", "第三医院", "--config", server.configPath], timeout: 60)
-    let token = String(decoding: third.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let token = String(decoding: third.stdout, as: UTF8.self).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     usleep(1_100_000)
-    #expect(try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(token)"]).status == 200)
+    #expect(
+      try server.send("GET", "/api/submissions", headers: ["Authorization": "Bearer \(token)"])
+        .status == 200)
     #expect(server.stop() == 0)
   }
 

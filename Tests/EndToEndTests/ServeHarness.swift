@@ -138,7 +138,6 @@ final class ServeProcess: @unchecked Sendable {
   }
 }
 
-
 struct HarnessError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }

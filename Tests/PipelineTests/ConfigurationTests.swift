@@ -10,7 +10,8 @@ import XLSXReading
 
   /// `pipeline check` works from any folder because the built-in defaults equal the shipped file.
   @Test func builtInDefaultsEqualTheShippedFile() throws {
-    let shipped = try Configuration.load(path: Self.packageRoot.appendingPathComponent("pipeline.json").path)
+    let shipped = try Configuration.load(
+      path: Self.packageRoot.appendingPathComponent("pipeline.json").path)
     let builtIn = Configuration()
     #expect(shipped.reader == builtIn.reader)
     #expect(shipped.policy == builtIn.policy)
@@ -24,7 +25,8 @@ import XLSXReading
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("pipeline.json")
-    try Data(#"{"run": {"inbox": "收件箱", "store": "/var/lib/pipeline/store.sqlite"}}"#.utf8).write(to: file)
+    try Data(#"{"run": {"inbox": "收件箱", "store": "/var/lib/pipeline/store.sqlite"}}"#.utf8).write(
+      to: file)
     let config = try Configuration.load(path: file.path)
     #expect(config.resolve(config.run.inbox) == dir.appendingPathComponent("收件箱").path)
     #expect(config.resolve(config.run.out) == dir.appendingPathComponent("out").path)

@@ -208,7 +208,8 @@ import XLSXTestSupport
       Model.Issue(
         "SUB-001", sheet: sheet, cell: CellReference("I2"), message: "月生活补助标准低于最低标准。", value: "1500"
       ),
-      Model.Issue("SAF-001", sheet: sheet, cell: CellReference("L2"), message: "未进行安全教育。", value: "否"),
+      Model.Issue(
+        "SAF-001", sheet: sheet, cell: CellReference("L2"), message: "未进行安全教育。", value: "否"),
       Model.Issue(
         "INS-001", sheet: sheet, cell: CellReference("K3"), message: "未购买意外伤害保险。", value: "是"),
       Model.Issue(

@@ -19,14 +19,16 @@ import XLSXTestSupport
     try sheet.write(text: "2022120345", row: 1, column: 0, format: CellFormat(text: true))
     try sheet.write(text: "=SUM(A1:A2)", row: 1, column: 1)  // text, never a formula
     try sheet.write(number: 1500.5, row: 1, column: 2)
-    try sheet.write(number: 45108, row: 1, column: 3, format: CellFormat(numberFormat: "yyyy-mm-dd"))
+    try sheet.write(
+      number: 45108, row: 1, column: 3, format: CellFormat(numberFormat: "yyyy-mm-dd"))
     try sheet.write(bool: true, row: 1, column: 4)
     try sheet.writeBlank(row: 1, column: 5, format: CellFormat(fill: 0xFFC7CE))
     try sheet.comment("CELL-001 必填", row: 1, column: 5)
     try sheet.write(url: "internal:'数据'!A1", text: "回到 A1", row: 2, column: 0)
     try sheet.setColumns(0, 0, width: 14)
     sheet.freeze(row: 1)
-    try sheet.validate(.list(["是", "否"]), rows: 1...100, column: 4, title: "安全教育", message: "请选择是或否")
+    try sheet.validate(
+      .list(["是", "否"]), rows: 1...100, column: 4, title: "安全教育", message: "请选择是或否")
     #expect(!FileManager.default.fileExists(atPath: path))  // nothing until it is complete
     try writer.close()
     try writer.close()  // safe twice
@@ -37,7 +39,8 @@ import XLSXTestSupport
     #expect(wb.sheets.map(\.name) == ["数据"])
     #expect(
       cells == [
-        "A1": .text("学号"), "A2": .text("2022120345"), "B2": .text("=SUM(A1:A2)"), "C2": .number(1500.5),
+        "A1": .text("学号"), "A2": .text("2022120345"), "B2": .text("=SUM(A1:A2)"),
+        "C2": .number(1500.5),
         "D2": .date(serial: 45108), "E2": .bool(true), "A3": .text("回到 A1"),
       ])
   }
