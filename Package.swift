@@ -51,7 +51,9 @@ let package = Package(
     .testTarget(
       name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
     .testTarget(name: "NormalizationTests", dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
-    .testTarget(name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
+    .testTarget(
+      name: "ValidationTests",
+      dependencies: ["Validation", "Normalization", "XLSXReading", "Model", "XLSXTestSupport"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
     .testTarget(
       name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
