@@ -28,7 +28,9 @@ let package = Package(
       // The tokenizer's hot loop touches its buffer state on every byte; the dynamic
       // exclusivity checks on those accesses cost ~15% of a read (measured with perf). Its
       // accesses never overlap, and debug builds (the tests) keep the checks.
-      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+      swiftSettings: [
+        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+      ]),
     .target(name: "Normalization", dependencies: ["Model", "XLSXReading"]),
     .target(name: "Validation", dependencies: ["Model"]),
     .target(name: "XLSXWriting", dependencies: ["Model", "XLSXReading", "CXlsxWriter"]),
@@ -43,20 +45,25 @@ let package = Package(
     .executableTarget(name: "pipeline", dependencies: ["Pipeline", "Model", "Store", "Serve"]),
     // The libFuzzer target (`make fuzz` builds it with -sanitize=fuzzer and -DFUZZING); in the
     // ordinary build it is a reproducer that runs the files it is given through the same code.
-    .executableTarget(name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading", "XLSXTestSupport"]),
+    .executableTarget(
+      name: "pipeline-fuzz", dependencies: ["Pipeline", "XLSXReading", "XLSXTestSupport"]),
 
     // MARK: - Tests
     .target(name: "XLSXTestSupport", path: "Tests/Support"),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(
       name: "XLSXReadingTests", dependencies: ["XLSXReading", "Model", "XLSXTestSupport"]),
-    .testTarget(name: "NormalizationTests", dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
+    .testTarget(
+      name: "NormalizationTests",
+      dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
     .testTarget(
       name: "ValidationTests",
       dependencies: ["Validation", "Normalization", "XLSXReading", "Model", "XLSXTestSupport"]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
     .testTarget(
-      name: "XLSXWritingTests", dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
+      name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
+    .testTarget(
+      name: "XLSXWritingTests",
+      dependencies: ["XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model", "XLSXTestSupport"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "XLSXTestSupport"]),
@@ -65,6 +72,7 @@ let package = Package(
       dependencies: ["Serve", "HTTPServer", "Pipeline", "Model", "XLSXReading", "XLSXTestSupport"],
       resources: [.copy("Resources")]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
+      name: "EndToEndTests",
+      dependencies: ["pipeline", "Model", "Store", "XLSXReading", "XLSXTestSupport"]),
   ]
 )
