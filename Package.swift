@@ -73,7 +73,8 @@ let package = Package(
       name: "NormalizationTests",
       dependencies: ["Normalization", "Model", "XLSXReading", "XLSXTestSupport"]),
     .testTarget(
-      name: "ValidationTests", dependencies: ["Validation", "Pipeline", "Model", "XLSXTestSupport"]),
+      name: "ValidationTests",
+      dependencies: ["Validation", "Normalization", "XLSXReading", "Model", "XLSXTestSupport"]),
     .testTarget(
       name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
     .testTarget(

@@ -35,18 +35,18 @@ public struct RuleContext: Sendable {
 
   /// An issue at a field's cell of a table record (its column position when the cell is empty).
   public func issue(
-    _ rule: String, _ table: Table, _ record: Record, _ field: String, _ message: String
+    _ rule: String, _ table: Table, _ record: Record, _ field: String, _ message: Message
   ) -> Issue {
     Issue(
-      rule, sheet: table.sheet, cell: table.cell(field, of: record), message: message,
+      rule, sheet: table.sheet, cell: table.cell(field, of: record), message,
       value: record[field]?.text)
   }
 
   /// An issue at a field's value cell of the station form.
-  public func issue(_ rule: String, station field: String, _ message: String) -> Issue? {
+  public func issue(_ rule: String, station field: String, _ message: Message) -> Issue? {
     guard let form = station else { return nil }
     return Issue(
-      rule, sheet: form.sheet, cell: form[field]?.cell ?? form.valueCells[field], message: message,
+      rule, sheet: form.sheet, cell: form[field]?.cell ?? form.valueCells[field], message,
       value: form[field]?.text)
   }
 

@@ -1,11 +1,12 @@
 import Foundation
 import Model
-import Pipeline
 import Testing
+import Validation
 import XLSXTestSupport
 
 /// X-001, X-002, X-003 across the files of one batch, checked as `pipeline check FILE…` does
-/// (`Checker.checkBatch`): each a case that triggers it and a near miss that must not.
+/// (each file on its own, then ``BatchRules`` across them): each a case that triggers it and a
+/// near miss that must not.
 ///
 /// Baseline (station TJMU-2022-015, 2023-2024): 进站研究生 rows 2 张三 2022120345 (from
 /// 2023-09-01, open), 3 李四 2023110021 (2023-09-01…2024-06-30), 4 王五 2023110088 (from
@@ -30,25 +31,30 @@ import XLSXTestSupport
     }
   }
 
-  /// Writes the files into a fresh folder with their modification times and checks them as one
-  /// batch; the entries by file name.
-  func batch(_ files: [File]) throws -> [String: CheckEntry] {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
-    var paths: [String] = []
-    for file in files {
-      let path = dir.url.appendingPathComponent(file.name).path
-      try Data(file.bytes).write(to: URL(fileURLWithPath: path))
-      try FileManager.default.setAttributes([.modificationDate: file.modified], ofItemAtPath: path)
-      paths.append(path)
+  /// Checks each file on its own, then the batch rules across them, merged as `pipeline check`
+  /// merges them: the batch issues among the file's own in report order, the status judged
+  /// again, and superseded for the older of two files (whatever its own status). By file name.
+  func batch(_ files: [File]) -> [String: Checked] {
+    let configuration = Configuration()
+    var entries = files.map { check(bytes: $0.bytes, name: $0.name) }
+    let members = zip(files, entries).map { file, entry in
+      BatchMember(
+        file: file.name, modified: file.modified, submission: entry.submission,
+        policy: configuration.policy, template: configuration.template)
     }
-    let entries = try Checker(configuration: Configuration()).checkBatch(paths: paths)
-    #expect(entries.map(\.file) == files.map(\.name))
+    let verdicts = BatchRules.check(members, template: configuration.template)
+    #expect(verdicts.count == files.count)
+    for (i, verdict) in zip(entries.indices, verdicts) {
+      let entry = entries[i]
+      entries[i] = Checked(
+        entry.file, issues: entry.issues + verdict.issues, submission: entry.submission)
+      if verdict.supersededBy != nil { entries[i].status = .superseded }
+    }
     return Dictionary(uniqueKeysWithValues: entries.map { ($0.file, $0) })
   }
 
   /// An entry's issues as `rule@sheet!cell` strings, in report order.
-  func issues(_ entry: CheckEntry?, only prefix: String = "") -> [String] {
+  func issues(_ entry: Checked?, only prefix: String = "") -> [String] {
     (entry?.issues ?? []).filter { $0.rule.hasPrefix(prefix) }.map { issue in
       var s = issue.rule
       if let sheet = issue.sheet { s += "@" + sheet }
@@ -107,7 +113,7 @@ import XLSXTestSupport
   /// 张三 in two stations over the same time: X-001 at his 学号 cell in both workbooks, which are
   /// then rejected; the message names the other station, its file and both stays.
   @Test func overlappingStaysInTwoStationsAreFlaggedInBoth() throws {
-    let entries = try batch([
+    let entries = batch([
       File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", Self.otherStation(), minute: 1),
     ])
     #expect(issues(entries["a.xlsx"]) == ["X-001@进站研究生!A2"])
@@ -127,8 +133,8 @@ import XLSXTestSupport
     ((2023, 12, 31), ["X-001@进站研究生!A2"]),
     ((2024, 1, 1), []),
   ])
-  func staysOverlapWhenTheyShareADay(_ enters: (Int, Int, Int), _ expected: [String]) throws {
-    let entries = try batch([
+  func staysOverlapWhenTheyShareADay(_ enters: (Int, Int, Int), _ expected: [String]) {
+    let entries = batch([
       File("a.xlsx", Self.zhangLeavesEndOfDecember()),
       File("b.xlsx", Self.otherStationZhangEnters(enters.0, enters.1, enters.2)),
     ])
@@ -144,31 +150,29 @@ import XLSXTestSupport
     ((2024, 7, 1), [String]()),
     ((2024, 6, 30), ["X-001@进站研究生!A2"]),
   ])
-  func aBlankLeavingDateEndsWithItsAcademicYear(_ enters: (Int, Int, Int), _ expected: [String])
-    throws
-  {
+  func aBlankLeavingDateEndsWithItsAcademicYear(_ enters: (Int, Int, Int), _ expected: [String]) {
     var next = Self.otherStation()
     next.set("工作站信息", "B10", .text("2024-2025"))
     next.set("进站研究生", "G2", .date(enters.0, enters.1, enters.2))
-    let entries = try batch([File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", next)])
+    let entries = batch([File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", next)])
     #expect(issues(entries["a.xlsx"], only: "X-") == expected)
     #expect(issues(entries["b.xlsx"], only: "X-") == expected)
   }
 
   /// One station's two academic years list the same student: no X-001 (it is one station).
-  @Test func oneStationsTwoYearsAreNoClash() throws {
+  @Test func oneStationsTwoYearsAreNoClash() {
     var next = SubmissionWorkbook.valid()
     next.set("工作站信息", "B10", .text("2024-2025"))
-    let entries = try batch([File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", next)])
+    let entries = batch([File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", next)])
     #expect(issues(entries["a.xlsx"]) == [])
     #expect(issues(entries["b.xlsx"], only: "X-") == [])
   }
 
   /// A student whose stay is unknown (inverted dates: DATE-001) is not compared.
-  @Test func aStudentWhoseStayIsUnknownIsSkipped() throws {
+  @Test func aStudentWhoseStayIsUnknownIsSkipped() {
     var b = Self.otherStation()
     b.set("进站研究生", "H2", .date(2023, 8, 31))  // entered 2023-09-01
-    let entries = try batch([File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", b)])
+    let entries = batch([File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", b)])
     #expect(issues(entries["a.xlsx"]) == [])
     #expect(issues(entries["b.xlsx"], only: "X-") == [])
   }
@@ -185,7 +189,7 @@ import XLSXTestSupport
     let a = overlapping ? SubmissionWorkbook.valid() : Self.zhangLeavesEndOfDecember()
     var b = overlapping ? Self.otherStation() : Self.otherStationZhangEnters(2024, 1, 1)
     b.set("进站研究生", "B2", .text("张珊"))
-    let entries = try batch([File("a.xlsx", a), File("b.xlsx", b)])
+    let entries = batch([File("a.xlsx", a), File("b.xlsx", b)])
     #expect(issues(entries["a.xlsx"]) == expected)
     #expect(issues(entries["b.xlsx"]) == expected)
     if !overlapping {
@@ -198,10 +202,10 @@ import XLSXTestSupport
   }
 
   /// Names are compared after normalization: `张 三` is 张三.
-  @Test func namesAreComparedNormalized() throws {
+  @Test func namesAreComparedNormalized() {
     var b = Self.otherStationZhangEnters(2024, 1, 1)
     b.set("进站研究生", "B2", .text("张 三"))
-    let entries = try batch([File("a.xlsx", Self.zhangLeavesEndOfDecember()), File("b.xlsx", b)])
+    let entries = batch([File("a.xlsx", Self.zhangLeavesEndOfDecember()), File("b.xlsx", b)])
     #expect(issues(entries["a.xlsx"]) == [])
     #expect(issues(entries["b.xlsx"]) == [])
   }
@@ -211,7 +215,7 @@ import XLSXTestSupport
   /// Two files for one station and year: the newer by modification time supersedes, even when
   /// its name sorts first. X-003 is on the older only (file-level), which becomes superseded.
   @Test func theNewerFileSupersedesTheOlder() throws {
-    let entries = try batch([
+    let entries = batch([
       File("v2.xlsx", SubmissionWorkbook.valid(), minute: 0),
       File("v1.xlsx", SubmissionWorkbook.valid(), minute: 5),
     ])
@@ -225,8 +229,8 @@ import XLSXTestSupport
   }
 
   /// The same modification time: the greater file name is the newer.
-  @Test func aTieIsBrokenByName() throws {
-    let entries = try batch([
+  @Test func aTieIsBrokenByName() {
+    let entries = batch([
       File("b.xlsx", SubmissionWorkbook.valid()), File("a.xlsx", SubmissionWorkbook.valid()),
     ])
     #expect(issues(entries["a.xlsx"]) == ["X-003"])
@@ -237,10 +241,10 @@ import XLSXTestSupport
 
   /// A superseded file keeps its own issues (X-003 first: file-level), and superseded wins over
   /// rejected; a rejected newer file still supersedes an accepted older one.
-  @Test func supersededWinsOverTheFilesOwnStatus() throws {
+  @Test func supersededWinsOverTheFilesOwnStatus() {
     var bad = SubmissionWorkbook.valid()
     bad.set("工作站信息", "B14", .text("三人"))  // CELL-002
-    let entries = try batch([
+    let entries = batch([
       File("old-bad.xlsx", bad, minute: 0),
       File("mid-ok.xlsx", SubmissionWorkbook.valid(), minute: 1),
       File("new-bad.xlsx", bad, minute: 2),
@@ -258,12 +262,12 @@ import XLSXTestSupport
   }
 
   /// A superseded file takes no part in X-001/X-002: only the file that replaces it is compared.
-  @Test func aSupersededFileIsNotCompared() throws {
+  @Test func aSupersededFileIsNotCompared() {
     var renamed = Self.otherStation()
     renamed.set("进站研究生", "B2", .text("张珊"))
     var newer = SubmissionWorkbook.valid()
     newer.replace("2022120345", with: "2022120399")  // the corrected list no longer has him
-    let entries = try batch([
+    let entries = batch([
       File("old.xlsx", SubmissionWorkbook.valid(), minute: 0), File("new.xlsx", newer, minute: 1),
       File("other.xlsx", renamed, minute: 0),
     ])
@@ -273,10 +277,10 @@ import XLSXTestSupport
   }
 
   /// Different years or stations are not superseded.
-  @Test func anotherYearOrStationIsNotSuperseded() throws {
+  @Test func anotherYearOrStationIsNotSuperseded() {
     var nextYear = SubmissionWorkbook.valid()
     nextYear.set("工作站信息", "B10", .text("2024-2025"))
-    let entries = try batch([
+    let entries = batch([
       File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", nextYear, minute: 1),
       File("c.xlsx", Self.otherStation("TJMU-2023-002"), minute: 2),
     ])
@@ -291,7 +295,7 @@ import XLSXTestSupport
   /// both are flagged (X-003 as an error, naming the other college and file), neither is
   /// superseded, both are rejected.
   @Test func anotherCollegesFileForTheSameStationAndYearIsAConflict() throws {
-    let entries = try batch([
+    let entries = batch([
       File("owner.xlsx", SubmissionWorkbook.valid(), minute: 0),
       File("forged.xlsx", SubmissionWorkbook.valid(college: "第二医院"), minute: 5),
     ])
@@ -308,8 +312,8 @@ import XLSXTestSupport
 
   /// Each college's own older file is still superseded by its own newer one; the newest of
   /// each college are in conflict with each other.
-  @Test func withinEachCollegeTheNewestStillSupersedes() throws {
-    let entries = try batch([
+  @Test func withinEachCollegeTheNewestStillSupersedes() {
+    let entries = batch([
       File("a-old.xlsx", SubmissionWorkbook.valid(), minute: 0),
       File("a-new.xlsx", SubmissionWorkbook.valid(), minute: 1),
       File("b.xlsx", SubmissionWorkbook.valid(college: "第二医院"), minute: 2),
@@ -323,8 +327,8 @@ import XLSXTestSupport
 
   /// Near miss: the same college written with full-width brackets and spaces is one college
   /// after normalization (SPEC §4): the newer supersedes as before, no conflict.
-  @Test func theSameCollegeWrittenDifferentlyIsNotAConflict() throws {
-    let entries = try batch([
+  @Test func theSameCollegeWrittenDifferentlyIsNotAConflict() {
+    let entries = batch([
       File("a.xlsx", SubmissionWorkbook.valid(college: "天津医科大学（基础医学院）"), minute: 0),
       File("b.xlsx", SubmissionWorkbook.valid(college: "\u{3000}天津医科大学(基础医学院) "), minute: 1),
     ])
@@ -338,8 +342,8 @@ import XLSXTestSupport
   // MARK: - Files the batch rules cannot use
 
   /// An unreadable file in the batch (newest of all) changes nothing for the others.
-  @Test func anUnreadableFileChangesNothingForTheOthers() throws {
-    let entries = try batch([
+  @Test func anUnreadableFileChangesNothingForTheOthers() {
+    let entries = batch([
       File("a.xlsx", SubmissionWorkbook.valid()), File("b.xlsx", Self.otherStation()),
       File("broken.xlsx", bytes: Array("not a workbook".utf8), minute: 10),
     ])
@@ -351,10 +355,10 @@ import XLSXTestSupport
 
   /// A workbook whose 工作站编号 is refused can neither supersede nor be superseded, and is not in
   /// X-001 (it may be the same station); the same students under the same names are no X-002.
-  @Test func aFileWithoutAValidStationIsNeitherSupersededNorClashing() throws {
+  @Test func aFileWithoutAValidStationIsNeitherSupersededNorClashing() {
     var noStation = SubmissionWorkbook.valid()
     noStation.set("工作站信息", "B3", .text("X"))  // CELL-004
-    let entries = try batch([
+    let entries = batch([
       File("a.xlsx", SubmissionWorkbook.valid()), File("x.xlsx", noStation, minute: 1),
     ])
     #expect(issues(entries["a.xlsx"]) == [])
@@ -364,10 +368,10 @@ import XLSXTestSupport
   }
 
   /// A batch of one is the file checked alone.
-  @Test func aBatchOfOneIsTheFileAlone() throws {
+  @Test func aBatchOfOneIsTheFileAlone() {
     var wb = SubmissionWorkbook.valid()
     wb.set("工作站信息", "B14", .text("三人"))
-    let entries = try batch([File("one.xlsx", wb)])
+    let entries = batch([File("one.xlsx", wb)])
     let alone = check(wb)
     #expect(entries["one.xlsx"]?.issues == alone.issues)
     #expect(entries["one.xlsx"]?.status == alone.status)

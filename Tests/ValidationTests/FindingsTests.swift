@@ -1,5 +1,4 @@
 import Model
-import Pipeline
 import Testing
 import Validation
 import XLSXTestSupport
@@ -94,7 +93,7 @@ import XLSXTestSupport
     let at = try #require(
       bytes.indices.dropLast(target.count).first { Array(bytes[$0..<$0 + target.count]) == target })
     bytes[at + 4] = UInt8(ascii: "7")  // 27200: SUB-006 if the CRC went unchecked
-    let entry = Checker(configuration: Configuration()).check(bytes: bytes, name: "flip.xlsx")
+    let entry = check(bytes: bytes, name: "flip.xlsx")
     #expect(entry.issues.map(\.rule) == ["FILE-001"])
     #expect(entry.status == .unreadable)
   }

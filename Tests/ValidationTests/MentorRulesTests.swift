@@ -1,5 +1,4 @@
 import Model
-import Pipeline
 import Testing
 import XLSXTestSupport
 

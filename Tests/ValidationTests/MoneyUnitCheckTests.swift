@@ -2,25 +2,19 @@ import Model
 import Testing
 import XLSXTestSupport
 
-@testable import Pipeline
-
-/// Money units through the whole check (SPEC §8, issue 11): read → normalize → validate, as
-/// `pipeline check` does. 工作站信息 of the baseline: A15 年度运行经费(元) 200000, A16
+/// Money units through the whole check (SPEC §8, issue 11): read → normalize → validate, the
+/// stages `pipeline check` runs. 工作站信息 of the baseline: A15 年度运行经费(元) 200000, A16
 /// 生活补助发放总额(元) 26200 (the sum of every 实发金额).
 @Suite struct MoneyUnitCheckTests {
-  /// The normalized submission `check` judged (the one `pipeline run` stores when accepted).
-  func checked(_ wb: SubmissionWorkbook) -> (entry: CheckEntry, submission: Submission?) {
-    Checker(configuration: Configuration()).examine(bytes: wb.build(), name: "test.xlsx")
-  }
-
   @Test func a万元FormLabelIsAcceptedAndHolds元() throws {
     var wb = SubmissionWorkbook.valid()
     wb.set("工作站信息", "A15", .text("年度运行经费（万元）"))
     wb.set("工作站信息", "B15", .number(20))
-    let (entry, submission) = checked(wb)
+    // The normalized submission judged (the one `pipeline run` stores when accepted).
+    let entry = check(wb)
     #expect(entry.issues == [])
     #expect(entry.status == .accepted)
-    let station = try #require(submission?.station)
+    let station = try #require(entry.submission?.station)
     #expect(station.money("total_funding") == Money(yuan: 200_000))
     #expect(station.field("total_funding")?.cell.a1 == "B15")
   }

@@ -9,25 +9,33 @@ import Model
 enum SubsidyStandardRules {
   static func check(_ c: RuleContext) -> [Issue] {
     guard let students = c.students else { return [] }
-    var issues: [Issue] = []
-    let standardLabel = c.label("students", "monthly_standard")
-    let projectLabel = c.label("students", "supervisor_project")
+    return students.records.compactMap { belowMinimum(c, students, $0) }
+  }
 
-    for student in students.records {
-      guard let level = student.text("level"), let standard = student.money("monthly_standard"),
-        let minimumYuan = c.policy.minimumMonthlySubsidy[level],
-        !student.isInvalid("supervisor_project"), student.bool("supervisor_project") != true
-      else { continue }
-      let minimum = Money(yuan: minimumYuan)
-      if standard < minimum {
-        issues.append(
-          c.issue(
-            "SUB-001", students, student, "monthly_standard",
-            "\(standardLabel) \(standard) 元低于\(level)研究生每人每月 \(minimum) 元的最低标准（导师在设站单位承担项目、补助另行协商的，\(projectLabel)应为“是”）。"
-              + RuleContext.findingNote
-          ))
-      }
-    }
-    return issues
+  /// SUB-001: 月生活补助标准 below the minimum of the student's level, unless the mentor's project
+  /// lets the two sides agree on it.
+  private static func belowMinimum(_ c: RuleContext, _ students: Table, _ student: Record)
+    -> Issue?
+  {
+    guard let level = student.text("level"), let standard = student.money("monthly_standard"),
+      let minimumYuan = c.policy.minimumMonthlySubsidy[level],
+      !student.isInvalid("supervisor_project"), student.bool("supervisor_project") != true
+    else { return nil }
+    let minimum = Money(yuan: minimumYuan)
+    guard standard < minimum else { return nil }
+    return c.issue(
+      "SUB-001", students, student, "monthly_standard",
+      .belowMinimum(
+        standard: standard, level: level, minimum: minimum,
+        standardLabel: c.label("students", "monthly_standard"),
+        projectLabel: c.label("students", "supervisor_project")))
+  }
+}
+
+extension Message {
+  fileprivate static func belowMinimum(
+    standard: Money, level: String, minimum: Money, standardLabel: String, projectLabel: String
+  ) -> Message {
+    "\(standardLabel) \(standard) 元低于\(level)研究生每人每月 \(minimum) 元的最低标准（导师在设站单位承担项目、补助另行协商的，\(projectLabel)应为“是”）。\(RuleContext.findingNote)"
   }
 }
