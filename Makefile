@@ -8,7 +8,7 @@ DEPS := libzip:libzip-dev xlsxwriter:libxlsxwriter-dev sqlite3:libsqlite3-dev li
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/pipeline
 
-.PHONY: all deps test-deps build release run test e2e e2e-deps bench load fuzz clean
+.PHONY: all deps test-deps build release run lint test e2e e2e-deps bench load fuzz clean
 
 all: build
 
@@ -50,7 +50,11 @@ test-deps: deps
 	  echo "make test-deps: $(TEST_PIP) into $(TEST_VENV)"; \
 	  python3 -m venv $(TEST_VENV) && $(TEST_VENV)/bin/pip install -q $(TEST_PIP); }
 
-test: test-deps
+# The code is held to the repo's .swift-format (the toolchain's swift-format), before any test.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+test: lint test-deps
 	$(SWIFT) test
 	$(MAKE) e2e
 

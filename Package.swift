@@ -35,7 +35,7 @@ let package = Package(
         .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
       ]),
     .target(name: "Normalization", dependencies: ["Model", "XLSXReading"]),
-    .target(name: "Validation", dependencies: ["Model"]),
+    .target(name: "Validation", dependencies: ["Basics", "Model"]),
     .target(name: "Store", dependencies: ["Model", "CSQLite"]),
     // 期满验收: the stations' records in the store → a grade per station, with its reasons.
     .target(name: "Assessment", dependencies: ["Model", "Store"]),

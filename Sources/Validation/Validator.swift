@@ -1,4 +1,4 @@
-import Foundation
+import Basics
 import Model
 
 /// Runs every rule of SPEC §5 (but the batch rules) over a normalized submission.
@@ -29,30 +29,6 @@ public struct Validator: Sendable {
   /// in family order, so the result does not depend on scheduling.
   public func validate(_ submission: Submission) -> [Issue] {
     let context = RuleContext(submission: submission, policy: policy, template: template)
-    let results = Results(count: Self.rules.count)
-    DispatchQueue.concurrentPerform(iterations: Self.rules.count) { i in
-      results.set(i, Self.rules[i](context))
-    }
-    return results.all.flatMap { $0 }
-  }
-}
-
-/// One slot per rule family, filled from several threads.
-private final class Results: @unchecked Sendable {
-  private let lock = NSLock()
-  private var slots: [[Issue]]
-
-  init(count: Int) { slots = Array(repeating: [], count: count) }
-
-  func set(_ i: Int, _ issues: [Issue]) {
-    lock.lock()
-    slots[i] = issues
-    lock.unlock()
-  }
-
-  var all: [[Issue]] {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots
+    return inParallel(Self.rules.count) { i in Self.rules[i](context) }.flatMap { $0 }
   }
 }
