@@ -133,9 +133,15 @@ public struct Checker: Sendable {
     } catch let error as XLSXError {
       return (entry(name, sha256: sha, issues: [fileIssue(error)], sheets: []), nil)
     } catch {
+      // Not the reader's refusal (which is an XLSXError): our own failure, never blamed on the
+      // file. It cannot be judged, so it is unreadable, and the message says whose fault it is.
+      let failure = Issue(
+        "FILE-001", sheet: nil, cell: nil,
+        message:
+          "审核程序未能完成本文件的审核（程序内部错误：\(error)），这不是文件本身的问题。请把本文件发给研究生院数据办公室处理。"
+      )
       return (
-        entry(
-          name, sha256: sha, issues: [fileIssue(XLSXError(.malformedXML, "\(error)"))], sheets: []),
+        entry(name, sha256: sha, issues: [failure], sheets: []),
         nil
       )
     }

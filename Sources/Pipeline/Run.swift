@@ -53,10 +53,24 @@ public struct BatchRun: Sendable {
   public func run(progress: Progress = { _, _, _ in }) throws -> Result {
     let files = try inboxFiles()
     let checker = Checker(configuration: configuration)
+    var facts = try checkAll(files, with: checker, progress: progress)
+    // The batch rules, across the files.
+    let entries = checker.applyingBatchRules(to: facts.map(\.entry), members: facts.map(\.member))
+    for i in facts.indices { facts[i].entry = entries[i] }
+    let written = try writeOutputs(&facts, files: files)
+    let newlyStored = try store(facts, files: files)
+    return Result(
+      entries: facts.map(\.entry), annotated: written.compactMap { $0 }.sorted(),
+      newlyStored: newlyStored)
+  }
 
-    // 1. Check every file, the files on all cores (the batch's parallelism: ``inParallel``).
+  /// Step 1: every file checked, the files on all cores (the batch's parallelism: ``inParallel``);
+  /// the first file that could not be read from the disk stops the run.
+  private func checkAll(
+    _ files: [String], with checker: Checker, progress: Progress
+  ) throws -> [FileFacts] {
     let done = Mutex(0)
-    var checked = inParallel(files.count) { i in
+    let facts = inParallel(files.count) { i in
       let fact = examine(files[i], with: checker)
       let count = done.withLock {
         $0 += 1
@@ -65,94 +79,95 @@ public struct BatchRun: Sendable {
       progress(count, files.count, fact.entry)
       return fact
     }
-    if let failure = checked.first(where: { $0.ioError != nil })?.ioError { throw failure }
+    if let failure = facts.first(where: { $0.ioError != nil })?.ioError { throw failure }
+    return facts
+  }
 
-    // 2. The batch rules.
-    var entries = checker.applyingBatchRules(
-      to: checked.map(\.entry), members: checked.map(\.member))
-    for i in checked.indices { checked[i].entry = entries[i] }
-
-    // 3. Outputs.
+  /// Step 3: the annotated copies (the files on all cores again; a file whose copy could not be
+  /// made is `unreadable` instead, its entry updated), report.json and summary.xlsx. Returns each
+  /// file's copy, relative to `out` (nil: none is due).
+  private func writeOutputs(_ facts: inout [FileFacts], files: [String]) throws -> [String?] {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     removeLeftoverTemporaries()
-    // The annotated copies, the files on all cores again.
-    let snapshot = checked
+    let snapshot = facts
     let copies = inParallel(snapshot.count) { i in
       Swift.Result { try annotate(snapshot[i], path: files[i]) }
     }
-    // Only the disk fails here: a file whose copy could not be written is `unreadable` instead.
+    // Only the disk fails here.
     let written = try copies.map { try $0.get() }.map(\.0)
     for (i, copy) in copies.enumerated() {
-      if case .success((_, let entry?)) = copy {
-        checked[i].entry = entry
-        entries[i] = entry
-      }
+      if case .success((_, let entry?)) = copy { facts[i].entry = entry }
     }
-    let all = checked
-    let annotated = written.compactMap { $0 }
-    try removeStaleAnnotations(keeping: Set(annotated))
+    try removeStaleAnnotations(keeping: Set(written.compactMap { $0 }))
     try AtomicFile.write(
-      Reports.json(entries), to: (out as NSString).appendingPathComponent("report.json"))
+      Reports.json(facts.map(\.entry)), to: (out as NSString).appendingPathComponent("report.json"))
     try SummaryWorkbook.write(
-      rows: zip(all, written).map { summaryRow($0.0, annotated: $0.1) },
+      rows: zip(facts, written).map { summaryRow($0.0, annotated: $0.1) },
       to: (out as NSString).appendingPathComponent("summary.xlsx"))
+    return written
+  }
 
-    // 4. The store: accepted submissions, judged after the batch rules (an X-001 rejects), and
-    //    superseded ones with no error, as the earlier versions they are; oldest first.
+  /// Step 4: into the store, oldest first — accepted submissions, judged after the batch rules
+  /// (an X-001 rejects), and superseded ones with no error as the earlier versions they are; then
+  /// every verdict (any status) on a submission with a valid station and year (`pipeline
+  /// assess` needs the late and the rejected ones too). Idempotent by SHA-256. Returns how many
+  /// submissions the store took that it did not have.
+  private func store(_ all: [FileFacts], files: [String]) throws -> Int {
     let oldestFirst = all.indices
       .sorted { (all[$0].modified, all[$0].entry.file) < (all[$1].modified, all[$1].entry.file) }
-    // A station and year that two colleges' files claim (X-003 as an error) is held whole: none
-    // of its files is stored, nor its verdicts, until the office withdraws the wrong one.
-    let held = Set(
-      all.filter { $0.entry.issues.contains { $0.rule == "X-003" && $0.severity == .error } }
-        .compactMap { fact in fact.stationID.map { "\($0)\u{0}\(fact.entry.academicYear ?? "")" } })
-    func isHeld(_ i: Int) -> Bool {
-      guard let station = all[i].stationID else { return false }
-      return held.contains("\(station)\u{0}\(all[i].entry.academicYear ?? "")")
-    }
+    let held = Self.held(all)
     let storable = oldestFirst.filter { i in
       let e = all[i].entry
-      return !isHeld(i) && all[i].ownVerdictAccepted
+      return !held.contains(i) && all[i].ownVerdictAccepted
         && (e.status == .accepted
           || (e.status == .superseded && !e.issues.contains { $0.severity == .error }))
     }
-    // 5. Every verdict (any status) on a submission with a valid station and year, oldest first:
-    //    `pipeline assess` needs the late and the rejected ones too. Idempotent by SHA-256.
     let judged = oldestFirst.filter { i in
-      !isHeld(i) && all[i].stationID != nil && all[i].academicYear != nil
+      !held.contains(i) && all[i].stationID != nil && all[i].academicYear != nil
         && !all[i].entry.sha256.isEmpty
     }
+    guard !storable.isEmpty || !judged.isEmpty else { return 0 }
+    try FileManager.default.createDirectory(
+      atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    let store = try Store(path: storePath)
+    defer { try? store.close() }
+    let normalizer = Normalizer(template: configuration.template)
     var newlyStored = 0
-    if !storable.isEmpty || !judged.isEmpty {
-      try FileManager.default.createDirectory(
-        atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true
-      )
-      let store = try Store(path: storePath)
-      defer { try? store.close() }
-      let normalizer = Normalizer(template: configuration.template)
-      for i in storable {
-        // Normalized again here rather than held since step 1: memory stays bounded.
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: files[i])))
-        let (submission, _) = try normalizer.normalize(
-          Workbook(bytes: bytes, limits: configuration.reader))
-        let outcome = try store.record(
-          submission, file: all[i].entry.file, sha256: all[i].entry.sha256,
-          receivedAt: all[i].modified, status: .accepted)
-        if outcome != .unchanged { newlyStored += 1 }
-      }
-      for i in judged {
-        let fact = all[i]
-        var rules: [String: Int] = [:]
-        for issue in fact.entry.issues { rules[issue.rule, default: 0] += 1 }
-        try store.recordVerdict(
-          sha256: fact.entry.sha256, station: fact.stationID!, year: fact.academicYear!,
-          file: fact.entry.file, submittedOn: fact.submittedOn, receivedAt: fact.modified,
-          status: fact.entry.status, rules: rules,
-          findings: fact.entry.issues.filter { $0.severity == .finding })
-      }
-      try store.close()
+    for i in storable {
+      // Normalized again here rather than held since step 1: memory stays bounded.
+      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: files[i])))
+      let (submission, _) = try normalizer.normalize(
+        Workbook(bytes: bytes, limits: configuration.reader))
+      let outcome = try store.record(
+        submission, file: all[i].entry.file, sha256: all[i].entry.sha256,
+        receivedAt: all[i].modified, status: .accepted)
+      if outcome != .unchanged { newlyStored += 1 }
     }
-    return Result(entries: entries, annotated: annotated.sorted(), newlyStored: newlyStored)
+    for i in judged { try recordVerdict(all[i], in: store) }
+    try store.close()
+    return newlyStored
+  }
+
+  /// The files of a station and year that two colleges' files claim (X-003 as an error): held
+  /// whole — none of them is stored, nor their verdicts, until the office withdraws the wrong one.
+  private static func held(_ all: [FileFacts]) -> Set<Int> {
+    func key(_ fact: FileFacts) -> String? {
+      fact.stationID.map { "\($0)\u{0}\(fact.entry.academicYear ?? "")" }
+    }
+    let claimed = Set(
+      all.filter { $0.entry.issues.contains { $0.rule == "X-003" && $0.severity == .error } }
+        .compactMap(key))
+    return Set(all.indices.filter { key(all[$0]).map(claimed.contains) ?? false })
+  }
+
+  private func recordVerdict(_ fact: FileFacts, in store: Store) throws {
+    var rules: [String: Int] = [:]
+    for issue in fact.entry.issues { rules[issue.rule, default: 0] += 1 }
+    try store.recordVerdict(
+      sha256: fact.entry.sha256, station: fact.stationID!, year: fact.academicYear!,
+      file: fact.entry.file, submittedOn: fact.submittedOn, receivedAt: fact.modified,
+      status: fact.entry.status, rules: rules,
+      findings: fact.entry.issues.filter { $0.severity == .finding })
   }
 
   // MARK: - Steps

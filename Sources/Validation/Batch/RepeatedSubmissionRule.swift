@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Model
 
@@ -93,10 +94,12 @@ enum RepeatedSubmissionRule {
     return i > j
   }
 
-  /// `2024-07-05 14:03:09` in the local time zone.
+  /// `2024-07-05 14:03:09`, Beijing time (the product's one time-zone policy: ``BeijingTime``),
+  /// whatever zone the server's clock is set to.
   static func timestamp(_ date: Date) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = BeijingTime.timeZone
     formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
     return formatter.string(from: date)
   }
