@@ -10,7 +10,7 @@
 import Foundation
 import Pipeline
 import XLSXReading
-import XLSXTestSupport
+import ZipBuilding
 
 /// Small limits, so each input is fast and a "too big" input is refused rather than timing out.
 let fuzzLimits: ReaderLimits = {
@@ -88,6 +88,7 @@ func package(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 let officeRelationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+let spreadsheetMLNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 /// One input (a zip, or XML parts packaged by ``package(_:)``): the reader alone (every sheet, every row), then the whole check. Neither may trap;
 /// an `XLSXError` (or any thrown error) is a correct answer to bad input.
