@@ -76,5 +76,7 @@ public struct Policy: Codable, Equatable, Sendable {
   }
 
   /// The rank of a grade: 0 is the highest; nil for a grade not in ``titleGrades``.
-  public func rank(ofGrade grade: String) -> Int? { titleGrades.firstIndex(of: grade) }
+  public func rank(ofTitleGrade titleGrade: String) -> Int? {
+    titleGrades.firstIndex(of: titleGrade)
+  }
 }

@@ -113,7 +113,7 @@ import XLSXTestSupport
     var config = Configuration()
     config.policy.mentorMinimumGrade = grade
     #expect(found(wb, configuration: config) == [])
-    let rank = try #require(config.policy.rank(ofGrade: grade))
+    let rank = try #require(config.policy.rank(ofTitleGrade: grade))
     guard rank > 0 else { return }
     config.policy.mentorMinimumGrade = config.policy.titleGrades[rank - 1]
     #expect(found(wb, configuration: config) == ["MEN-001@站长及专家!C4"])

@@ -48,13 +48,13 @@ enum MentorRules {
     -> Issue?
   {
     let minimum = c.policy.mentorMinimumGrade
-    guard let grade = person.text("title"), let rank = c.policy.rank(ofGrade: grade),
-      let minimumRank = c.policy.rank(ofGrade: minimum), rank > minimumRank
+    guard let grade = person.text("title"), let rank = c.policy.rank(ofTitleGrade: grade),
+      let minimumRank = c.policy.rank(ofTitleGrade: minimum), rank > minimumRank
     else { return nil }
     return c.issue(
       "MEN-001", people, person, "title",
       .titleBelowMinimum(
-        name: person.text("name"), title: person["title"]?.text ?? grade, grade: grade,
+        name: person.text("name"), title: person["title"]?.text ?? grade, titleGrade: grade,
         minimum: minimum))
   }
 
@@ -94,12 +94,12 @@ extension Message {
       "设站单位导师「\(mentor)」未在\(sheet)中登记。请在\(sheet)中补充此人（\(rolesLabel)填“兼职导师”，并填写职称和工作单位），或核对姓名是否与\(sheet)中一致。"
   }
 
-  /// `title` as written, `grade` as normalized: both shown when they differ.
+  /// `title` as written, `titleGrade` as normalized: both shown when they differ.
   fileprivate static func titleBelowMinimum(
-    name: String?, title: String, grade: String, minimum: String
+    name: String?, title: String, titleGrade: String, minimum: String
   ) -> Message {
     let name = name.map { "「\($0)」" } ?? ""
-    let shown = title == grade ? "「\(grade)」" : "「\(title)」（\(grade)）"
+    let shown = title == titleGrade ? "「\(titleGrade)」" : "「\(title)」（\(titleGrade)）"
     return "兼职导师\(name)的职称\(shown)低于兼职导师的最低职称要求（\(minimum)）。\(RuleContext.findingNote)"
   }
 
