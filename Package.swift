@@ -67,7 +67,9 @@ let package = Package(
     .target(name: "ZipBuilding"),
 
     // MARK: - Tests
-    .target(name: "XLSXTestSupport", dependencies: ["ZipBuilding"], path: "Tests/Support"),
+    .target(
+      name: "XLSXTestSupport", dependencies: ["ZipBuilding", "XLSXReading", "Model"],
+      path: "Tests/Support"),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(

@@ -63,12 +63,12 @@ import XLSXWriting
 
     let workbook = try Workbook(path: path)
     #expect(workbook.sheets.map(\.name) == ["验收结果", "TJMU-2022-001"])
-    let results = try Self.rows(workbook, 0)
+    let results = try displayRows(workbook, 0)
     #expect(
       results.last?.prefix(10) == [
         "TJMU-2022-001", "", "2022-09-01 至 2026-08-31", "不合格", "否（预评）", "8", "0", "1", "是", "否",
       ])
-    let evidence = try Self.rows(workbook, 1)
+    let evidence = try displayRows(workbook, 1)
     #expect(evidence.contains(["等级", "不合格（预评）"]))
     for row in [
       ["2022-2023", "按时", "2023-07-01"], ["2023-2024", "逾期", "2024-07-11"], ["2024-2025", "未报送"],
@@ -77,19 +77,5 @@ import XLSXWriting
     ] {
       #expect(evidence.contains(row), "\(row) in \(evidence)")
     }
-  }
-
-  /// A sheet's rows as display texts, each padded to its last cell (empty cells as "").
-  static func rows(_ workbook: Workbook, _ sheet: Int) throws -> [[String]] {
-    var rows: [[String]] = []
-    try workbook.forEachRow(inSheet: sheet) { row in
-      var texts: [String] = []
-      for cell in row.cells {
-        while texts.count < cell.reference.column - 1 { texts.append("") }
-        texts.append(displayText(cell.value, date1904: workbook.date1904))
-      }
-      rows.append(texts)
-    }
-    return rows
   }
 }

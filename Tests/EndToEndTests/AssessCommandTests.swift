@@ -114,20 +114,6 @@ import XLSXTestSupport
     return try #require(list.first)
   }
 
-  /// A sheet's rows as display texts, each padded to its last cell (empty cells as "").
-  static func rows(_ workbook: Workbook, _ sheet: Int) throws -> [[String]] {
-    var rows: [[String]] = []
-    try workbook.forEachRow(inSheet: sheet) { row in
-      var texts: [String] = []
-      for cell in row.cells {
-        while texts.count < cell.reference.column - 1 { texts.append("") }
-        texts.append(displayText(cell.value, date1904: workbook.date1904))
-      }
-      rows.append(texts)
-    }
-    return rows
-  }
-
   static func statuses(_ a: [String: Any]) -> [String] {
     (a["years"] as? [[String: Any]] ?? []).map { "\($0["academic_year"]!):\($0["status"]!)" }
   }
@@ -253,14 +239,14 @@ import XLSXTestSupport
     // evidence sheet listing each 学号 with its days and whether it counts.
     let workbook = try Workbook(path: setup.out.appendingPathComponent("assess.xlsx").path)
     #expect(workbook.sheets.map(\.name) == ["验收结果", "TJMU-B-001"])
-    let results = try Self.rows(workbook, 0)
+    let results = try displayRows(workbook, 0)
     #expect(results.first?.prefix(6) == ["工作站编号", "工作站名称", "验收期", "等级", "是否最终", "进站半年以上研究生人数"])
     #expect(results.count == 2)
     #expect(results.last?[0] == "TJMU-B-001")
     #expect(results.last?[3] == b["grade"] as? String)
     #expect(results.last?[5] == "2")
     #expect(results.last?[12] == "TJMU-B-001")
-    let evidence = try Self.rows(workbook, 1)
+    let evidence = try displayRows(workbook, 1)
     let students = Dictionary(
       evidence.filter { $0.first?.hasPrefix("5601") == true }.map { ($0[0], $0) },
       uniquingKeysWith: { a, _ in a })
