@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -78,16 +80,8 @@ public enum AtomicFile {
   /// mid-write left behind — only those whose writing process is gone: one still writing keeps
   /// its own.
   public static func removeAbandonedTemporaries(in directory: String) {
-    guard let dir = opendir(directory) else { return }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
-      names.append(name)
-    }
-    for name in names {
+    let manager = FileManager.default
+    for name in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {
       guard let marker = name.range(of: ".tmp-") else { continue }
       let pid = name[marker.upperBound...].prefix { $0.isNumber }
       if let pid = Int32(pid), pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }

@@ -200,9 +200,7 @@ enum CommentsPatch {
         xml.raw(prefix)
         xml.raw("t xml:space=\"preserve\">")
         // Read from the part: its `_xHHHH_` are as written, only XML's specials are escaped.
-        var escaped: [UInt8] = []
-        appendXMLText(text, to: &escaped, spreadsheetEscapes: false)
-        xml.raw(escaped)
+        xml.text(text, spreadsheetEscapes: false)
         xml.raw("</")
         xml.raw(prefix)
         xml.raw("t></")
@@ -273,12 +271,6 @@ enum CommentsPatch {
   }
 
   /// Our text as a run of its own, opening with the marker.
-  private static func run(_ note: String, prefix: String, separated: Bool) -> String {
-    var xml = XMLBytes()
-    run(note, prefix: prefix, separated: separated, into: &xml)
-    return String(decoding: xml.bytes, as: UTF8.self)
-  }
-
   private static func run(
     _ note: String, prefix: String, separated: Bool, into xml: inout XMLBytes
   ) {

@@ -160,10 +160,10 @@ extension PackagePatcher {
     var contentTypes: [(part: String, type: String)] = []
     var needsVMLDefault = false
 
+    /// A part's new content as the archive will take it: small bytes, deflated when it is
+    /// written, or a large part being deflated ahead on the plan's background queue.
     enum Content {
       case bytes([UInt8])
-      case file(String)
-      /// A large part, being deflated ahead on the plan's background queue.
       case deflating(DeflateJob)
     }
 
@@ -173,13 +173,11 @@ extension PackagePatcher {
     /// Parts this large and larger are deflated ahead, at zlib's fastest level.
     static let deflateAheadBytes = 1 << 20
 
-    /// `content`, its deflation started when it is large (a streamed sheet always is).
-    mutating func ahead(_ content: Content) -> Content {
-      let part: ZipWriter.PartContent
-      switch content {
-      case .bytes(let bytes) where bytes.count >= Self.deflateAheadBytes: part = .bytes(bytes)
-      case .file(let file): part = .file(file)
-      default: return content
+    /// `part` as the archive will take it, its deflation started when it is large (a streamed
+    /// sheet's file always is).
+    mutating func ahead(_ part: ZipWriter.PartContent) -> Content {
+      if case .bytes(let bytes) = part, bytes.count < Self.deflateAheadBytes {
+        return .bytes(bytes)
       }
       let scratch = AtomicFile.temporaryPath(for: path, suffix: "-part")
       temporaries.append(scratch)
@@ -199,11 +197,11 @@ extension PackagePatcher {
 
     func read(_ part: String) throws -> [UInt8]? { try package.read(part) }
 
-    mutating func replace(_ part: String, _ content: Content) {
+    mutating func replace(_ part: String, _ content: ZipWriter.PartContent) {
       replaced[part.lowercased()] = ahead(content)
     }
 
-    mutating func add(_ part: String, _ content: Content) {
+    mutating func add(_ part: String, _ content: ZipWriter.PartContent) {
       added.append((part, ahead(content)))
     }
 
@@ -471,7 +469,7 @@ extension PackagePatcher {
     /// `override` is false: its extension's default applies), and returns the relationship to it
     /// from `source`.
     private mutating func addPart(
-      _ name: String, _ content: Content, kind: String, override: Bool = true,
+      _ name: String, _ content: ZipWriter.PartContent, kind: String, override: Bool = true,
       from source: String, id: String
     ) -> Relationship {
       add(name, content)
@@ -499,8 +497,6 @@ extension PackagePatcher {
           switch replaced[key] {
           case .bytes(let bytes)?:
             try writer.add(entry.name, bytes: bytes, modified: entry.modified)
-          case .file(let file)?:
-            try writer.add(entry.name, contentsOf: file, modified: entry.modified)
           case .deflating(let job)?:
             try job.copy(into: writer, as: entry.name, modified: entry.modified)
           case nil: try writer.copy(entry, from: package)
@@ -509,7 +505,6 @@ extension PackagePatcher {
         for (name, content) in added {
           switch content {
           case .bytes(let bytes): try writer.add(name, bytes: bytes, modified: newest)
-          case .file(let file): try writer.add(name, contentsOf: file, modified: newest)
           case .deflating(let job): try job.copy(into: writer, as: name, modified: newest)
           }
         }
@@ -528,22 +523,20 @@ extension PackagePatcher {
 /// somewhat larger part.
 final class DeflateJob: Sendable {
   private let result = Mutex<Result<ZipWriter.Deflated, WriteError>?>(nil)
-  private let done = DispatchSemaphore(value: 0)
+  private let done = DispatchGroup()
 
   init(_ content: ZipWriter.PartContent, scratch: String, on queue: DispatchQueue) {
-    queue.async { [self] in
+    queue.async(group: done) { [self] in
       let outcome = Result { () throws(WriteError) in
         try ZipWriter.deflated(content, level: 1, scratch: scratch)
       }
       result.withLock { $0 = outcome }
-      done.signal()
     }
   }
 
   /// Waits for the deflation, then copies its entry into `writer`.
   func copy(into writer: ZipWriter, as name: String, modified: Int) throws {
     done.wait()
-    done.signal()  // a second wait (never made today) returns at once
     let part = try result.withLock { $0! }.get()
     try writer.copy(part, as: name, modified: modified)
   }

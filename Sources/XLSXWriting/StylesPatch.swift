@@ -25,7 +25,8 @@ final class StylesPatch {
   /// The sections the part has (local names).
   private var sections: Set<String> = []
   /// What an incomplete part lacks, added before our own entries (Excel's defaults: a font,
-  /// the two reserved fills, an empty border, a cell style and a cell format), by section.
+  /// the two reserved fills, an empty border, a cell style, a cell format and the Normal
+  /// style's name), by section.
   private var padding: [String: (count: Int, xml: String)] = [:]
   private var borderCount = 0
   private var cellStyleXfCount = 0
@@ -125,6 +126,9 @@ final class StylesPatch {
         1, "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>"
       )
       cellStyleXfCount = 1
+    }
+    if !sections.contains("cellStyles") {
+      padding["cellStyles"] = (1, "<cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/>")
     }
     if xfs.isEmpty {
       let xf = "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
@@ -256,8 +260,6 @@ final class StylesPatch {
     newXfs += xf(font: link, extra: " applyFont=\"1\"")
     newXfs += xf(
       extra: " applyAlignment=\"1\"", body: "<alignment vertical=\"top\" wrapText=\"1\"/>")
-    // Each section's additions: what is made here (its elements prefixed as the part's are), and
-    // the copies of the part's own xfs (already so).
     var copies = ""
     for key in order {
       let fill =
@@ -283,6 +285,7 @@ final class StylesPatch {
       "borders": addition("borders", count: borderCount, ""),
       "cellStyleXfs": addition("cellStyleXfs", count: cellStyleXfCount, ""),
       "cellXfs": addition("cellXfs", count: xfs.count + 7 + order.count, newXfs, copies: copies),
+      "cellStyles": addition("cellStyles", count: 1, ""),
     ].filter { !$0.value.1.isEmpty }
     let p = prefix.isEmpty ? "" : prefix + ":"
     /// A section the part lacks, whole.
@@ -372,16 +375,9 @@ final class StylesPatch {
     "<font><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/>"
     + "<scheme val=\"minor\"/></font>"
 
-  /// For a package that has no styles part: Excel's defaults (what its cells show with).
+  /// For a package that has no styles part: an empty one, completed as any incomplete part is
+  /// (``padIncompletePart()``: Excel's defaults, what its cells show with).
   private static let minimal =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-    + "<styleSheet xmlns=\"\(PackagePatcher.mainNamespace)\">"
-    + "<fonts count=\"1\">\(defaultFont)</fonts>"
-    + "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill>"
-    + "<fill><patternFill patternType=\"gray125\"/></fill></fills>"
-    + "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
-    + "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
-    + "<cellXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/></cellXfs>"
-    + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
-    + "</styleSheet>"
+    + "<styleSheet xmlns=\"\(PackagePatcher.mainNamespace)\"></styleSheet>"
 }

@@ -112,11 +112,7 @@ struct XMLBytes {
 
   /// A cell reference (`AB12`).
   mutating func cell(column: Int, row: Int) {
-    func letters(_ c: Int) {
-      if c > 26 { letters((c - 1) / 26) }
-      bytes.append(UInt8(ascii: "A") + UInt8((c - 1) % 26))
-    }
-    letters(column)
+    raw(CellReference.columnName(column))
     number(row)
   }
 
@@ -124,6 +120,8 @@ struct XMLBytes {
     cell(column: reference.column, row: reference.row)
   }
 
-  /// Text, escaped for an element or an attribute (``xmlText(_:)``).
-  mutating func text(_ s: String) { appendXMLText(s, to: &bytes) }
+  /// Text, escaped for an element or an attribute (``appendXMLText(_:to:spreadsheetEscapes:)``).
+  mutating func text(_ s: String, spreadsheetEscapes: Bool = true) {
+    appendXMLText(s, to: &bytes, spreadsheetEscapes: spreadsheetEscapes)
+  }
 }
