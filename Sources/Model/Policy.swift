@@ -25,13 +25,21 @@ public struct Policy: Codable, Equatable, Sendable {
   /// A payment is on time when made no later than the last day of the month this many months
   /// after the month it is for (1: by the end of the following month).
   public var paymentDueMonthsAfter: Int
+  /// Years a 设站单位 may not apply again after its station failed 期满验收 (不合格, 重新评估未通过)
+  /// or did not apply for it in time (四(二) "三年内不得重新申报").
+  public var reapplicationBanYears: Int
+  /// Years of the same ban after a revocation (四(一) names none: 0).
+  public var revocationBanYears: Int
+  /// Days after a window ends with no recorded decision before the station is 未申请验收 (SPEC §9).
+  public var acceptanceGraceDays: Int
 
   public init(
     validityYears: Int, minimumMonthlySubsidy: [String: Int], academicYearStartMonth: Int,
     reportDeadlineMonth: Int, reportDeadlineDay: Int, revocationConsecutiveYears: Int,
     countedStudentMonths: Int, excellentHeadcount: Int, qualifiedHeadcount: Int,
     excellentNationalOutcomes: Int, excellentProvincialOutcomes: Int, titleGrades: [String],
-    mentorMinimumGrade: String, paymentDueMonthsAfter: Int
+    mentorMinimumGrade: String, paymentDueMonthsAfter: Int, reapplicationBanYears: Int = 3,
+    revocationBanYears: Int = 0, acceptanceGraceDays: Int = 90
   ) {
     self.validityYears = validityYears
     self.minimumMonthlySubsidy = minimumMonthlySubsidy
@@ -47,6 +55,9 @@ public struct Policy: Codable, Equatable, Sendable {
     self.titleGrades = titleGrades
     self.mentorMinimumGrade = mentorMinimumGrade
     self.paymentDueMonthsAfter = paymentDueMonthsAfter
+    self.reapplicationBanYears = reapplicationBanYears
+    self.revocationBanYears = revocationBanYears
+    self.acceptanceGraceDays = acceptanceGraceDays
   }
 
   /// The last day of a term recognized on `recognizedOn` (二(一)): a term of ``validityYears``

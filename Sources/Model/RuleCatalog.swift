@@ -48,6 +48,11 @@ public enum RuleCatalog {
     Entry(id: "X-001", severity: .error, title: "同一学号在两个工作站在站期间重叠"),
     Entry(id: "X-002", severity: .warning, title: "同一学号姓名不一致"),
     Entry(id: "X-003", severity: .warning, title: "同一工作站同一学年重复报送"),
+    Entry(id: "STA-001", severity: .error, title: "工作站不在名录中"),
+    Entry(id: "STA-002", severity: .error, title: "工作站在本学年开始前已终止"),
+    Entry(id: "STA-003", severity: .error, title: "认定日期与名录不一致"),
+    Entry(id: "STA-004", severity: .warning, title: "工作站信息与名录不一致"),
+    Entry(id: "STA-005", severity: .error, title: "设站单位在不得重新申报期内"),
   ]
 
   private static let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })

@@ -140,5 +140,6 @@ extension Policy {
     excellentNationalOutcomes: 1, excellentProvincialOutcomes: 2,
     titleGrades: ["正高级", "副高级", "中级", "初级", "无"],
     mentorMinimumGrade: "副高级",
-    paymentDueMonthsAfter: 1)
+    paymentDueMonthsAfter: 1,
+    reapplicationBanYears: 3, revocationBanYears: 0, acceptanceGraceDays: 90)
 }

@@ -10,6 +10,17 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     days = SpreadsheetDate.daysFromCivil(year, month, day)
   }
 
+  /// `YYYY-MM-DD` (one or two digits for the month and the day); nil for any other text or a day
+  /// that does not exist.
+  public init?(iso text: String) {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count),
+      (1...2).contains(parts[2].count), let y = Int(parts[0]), let m = Int(parts[1]),
+      let d = Int(parts[2])
+    else { return nil }
+    self.init(year: y, month: m, day: d)
+  }
+
   public var parts: (year: Int, month: Int, day: Int) { SpreadsheetDate.civil(fromDays: days) }
   public var month: Month {
     let p = parts

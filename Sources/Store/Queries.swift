@@ -330,12 +330,7 @@ extension Store {
     return status
   }
 
-  static func day(_ text: String?) -> Day? {
-    guard let parts = text?.split(separator: "-"), parts.count == 3,
-      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-    else { return nil }
-    return Day(year: y, month: m, day: d)
-  }
+  static func day(_ text: String?) -> Day? { text.flatMap(Day.init(iso:)) }
 
   /// `YYYY-MM` → Month.
   static func month(_ text: String?) -> Month? {
@@ -381,12 +376,15 @@ public struct StoredVerdict: Equatable, Sendable {
   public var rules: [String: Int]
   /// Its findings (SPEC §5 `finding`), in report order (schema version 3; none before).
   public var findings: [Issue]
+  /// The day (in Beijing) its receipt gave it, when it came through `pipeline serve`.
+  public var receiptDay: Day?
 
   public init(
     sha256: String, stationID: String, academicYear: AcademicYear, file: String,
     submittedOn: Day?, receivedAt: String, status: SubmissionStatus, rules: [String: Int],
-    findings: [Issue] = []
+    findings: [Issue] = [], receiptDay: Day? = nil
   ) {
+    self.receiptDay = receiptDay
     self.sha256 = sha256
     self.stationID = stationID
     self.academicYear = academicYear
@@ -417,7 +415,7 @@ extension Store {
     try database.query(
       """
       SELECT sha256, station_id, start_year, file, submitted_on, received_at, status, rules,
-        findings
+        findings, receipt_at
       FROM verdicts WHERE station_id = ?1
       ORDER BY start_year, received_at, file
       """, [.text(station)]
@@ -433,7 +431,8 @@ extension Store {
         academicYear: AcademicYear(startYear: r.int(2) ?? 0), file: r.text(3) ?? "",
         submittedOn: Self.day(r.text(4)), receivedAt: r.text(5) ?? "",
         status: try status(r.text(6)),
-        rules: rules, findings: Self.findings(r.text(8)))
+        rules: rules, findings: Self.findings(r.text(8)),
+        receiptDay: r.text(9).flatMap(Self.beijingDay))
     }
   }
 }

@@ -1,7 +1,7 @@
 /// The store of accepted submissions (SQLite): filled by `pipeline run`, read by `pipeline assess`.
 public enum StoreSchema {
   /// The schema version this build writes (`PRAGMA user_version`).
-  public static let version = 3
+  public static let version = 4
   /// `PRAGMA application_id` of a pipeline store ("WSAR", workstation annual report): tells a
   /// store from some other program's SQLite file.
   package static let applicationID: Int64 = 0x5753_4152
@@ -172,5 +172,47 @@ public enum StoreSchema {
     CREATE INDEX outcome_students_student ON outcome_students(student_id);
 
     ALTER TABLE verdicts ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
+    """
+
+  /// Version 4: stations over their terms (SPEC §9).
+  ///
+  /// The register: every import that changed it is kept (`register_imports`), with all its rows;
+  /// the current register is the latest import's rows, and a station only in earlier ones is kept
+  /// as 未列入名录. Decisions are never updated nor deleted: a later one supersedes; `source`
+  /// says who recorded it (the office, the tool by itself, or a register row's 状态). A verdict
+  /// gets the time its receipt gave it when it came through `pipeline serve` (`receipt_at`, ISO
+  /// 8601 UTC; NULL for a file dropped into the inbox by hand), which must be on or before the
+  /// deadline too for the year to be on time.
+  package static let v4 = """
+    CREATE TABLE register_imports (
+      id          INTEGER PRIMARY KEY,
+      file        TEXT NOT NULL,
+      sha256      TEXT NOT NULL,
+      imported_at TEXT NOT NULL
+    );
+    CREATE TABLE register_rows (
+      import_id     INTEGER NOT NULL REFERENCES register_imports(id),
+      station_id    TEXT    NOT NULL,
+      row           INTEGER NOT NULL,
+      station_name  TEXT    NOT NULL,
+      host_unit     TEXT    NOT NULL,
+      college       TEXT    NOT NULL,
+      recognized_on TEXT    NOT NULL,
+      state         TEXT,
+      state_on      TEXT,
+      note          TEXT,
+      PRIMARY KEY (import_id, station_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE decisions (
+      id          INTEGER PRIMARY KEY,
+      station_id  TEXT NOT NULL,
+      decision    TEXT NOT NULL,
+      decided_on  TEXT NOT NULL,
+      note        TEXT,
+      source      TEXT NOT NULL CHECK (source IN ('office', 'automatic', 'register')),
+      recorded_at TEXT NOT NULL,
+      UNIQUE (station_id, decision, decided_on, source)
+    );
+    ALTER TABLE verdicts ADD COLUMN receipt_at TEXT;
     """
 }

@@ -83,6 +83,7 @@ public final class Store {
       // Each later version's step, in this transaction.
       if version < 2 { try database.execute(StoreSchema.v2) }
       if version < 3 { try database.execute(StoreSchema.v3) }
+      if version < 4 { try database.execute(StoreSchema.v4) }
       try database.execute("PRAGMA user_version = \(StoreSchema.version)")
     }
   }
@@ -202,7 +203,8 @@ public final class Store {
   @discardableResult
   public func recordVerdict(
     sha256: String, station: String, year: AcademicYear, file: String, submittedOn: Day?,
-    receivedAt: Date, status: SubmissionStatus, rules: [String: Int], findings: [Issue] = []
+    receivedAt: Date, status: SubmissionStatus, rules: [String: Int], findings: [Issue] = [],
+    receiptAt: Date? = nil
   ) throws(StoreError) -> Bool {
     let object =
       "{"
@@ -213,14 +215,14 @@ public final class Store {
     let written = try database.run(
       """
       INSERT OR IGNORE INTO verdicts (sha256, station_id, academic_year, start_year, file,
-        submitted_on, received_at, status, rules, findings)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        submitted_on, received_at, status, rules, findings, receipt_at)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
       """,
       [
         .text(sha256.lowercased()), .text(station), .text(year.description),
         .integer(Int64(year.startYear)), .text(file), SQLValue(submittedOn?.description),
         .text(Self.iso8601(receivedAt)), .text(status.rawValue), .text(object),
-        .text(Self.json(findings: findings)),
+        .text(Self.json(findings: findings)), SQLValue(receiptAt.map(Self.iso8601)),
       ])
     return written > 0
   }

@@ -6,11 +6,16 @@ public struct RuleContext: Sendable {
   public let submission: Submission
   public let policy: Policy
   public let template: Template
+  /// The stations' register, when the store holds one (STA-001…STA-004 run only then).
+  public let register: StationRegister?
 
-  public init(submission: Submission, policy: Policy, template: Template) {
+  public init(
+    submission: Submission, policy: Policy, template: Template, register: StationRegister? = nil
+  ) {
     self.submission = submission
     self.policy = policy
     self.template = template
+    self.register = register
   }
 
   public var station: Form? { submission.station }

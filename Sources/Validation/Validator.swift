@@ -15,20 +15,24 @@ public struct Validator: Sendable {
     OutcomeRules.check,
     MentorRules.check,
     HeadRules.check,
+    RegisterRules.check,
   ]
 
   public let policy: Policy
   public let template: Template
+  public let register: StationRegister?
 
-  public init(policy: Policy, template: Template) {
+  public init(policy: Policy, template: Template, register: StationRegister? = nil) {
     self.policy = policy
     self.template = template
+    self.register = register
   }
 
   /// Runs the rule families concurrently (they only read the submission); the issues come back
   /// in family order, so the result does not depend on scheduling.
   public func validate(_ submission: Submission) -> [Issue] {
-    let context = RuleContext(submission: submission, policy: policy, template: template)
+    let context = RuleContext(
+      submission: submission, policy: policy, template: template, register: register)
     return inParallel(Self.rules.count) { i in Self.rules[i](context) }.flatMap { $0 }
   }
 }

@@ -34,13 +34,14 @@ public enum AssessmentWorkbook {
     }
   }
 
-  /// A year status's fill: green, yellow, red, grey.
+  /// A year status's fill: green, yellow, red, grey, light orange (pending).
   static func fill(_ status: YearStatus) -> UInt32 {
     switch status {
     case .onTime: 0xC6EFCE
     case .late: 0xFFEB9C
     case .missing: 0xFFC7CE
     case .notDue: 0xD9D9D9
+    case .pending: 0xFCE4D6
     }
   }
   private static let headerFill: UInt32 = 0xD9E1F2
