@@ -46,6 +46,7 @@ let package = Package(
       name: "Pipeline",
       dependencies: [
         "Basics", "Model", "XLSXReading", "Normalization", "Validation", "XLSXWriting", "Store",
+        "Assessment",
       ]),
     // The HTTP server (libmicrohttpd) that `pipeline serve` will answer through.
     .target(name: "HTTPServer", dependencies: ["Basics", "CMicroHTTPD"]),

@@ -96,6 +96,8 @@ public struct Assessment: Sendable, Equatable {
 
   public var stationID: String
   public var stationName: String?
+  /// The register's term this grades (nil without a register).
+  public var term: Int? = nil
   public var from: Day
   public var to: Day
   public var years: [Year]
@@ -146,7 +148,7 @@ public struct Assessment: Sendable, Equatable {
   }
 
   public static func == (a: Assessment, b: Assessment) -> Bool {
-    a.stationID == b.stationID && a.from == b.from && a.to == b.to && a.years == b.years
+    a.stationID == b.stationID && a.term == b.term && a.from == b.from && a.to == b.to && a.years == b.years
       && a.revoked == b.revoked && a.countedStudents == b.countedStudents
       && a.outcomes.map { "\($0.level)\($0.count)" } == b.outcomes.map { "\($0.level)\($0.count)" }
       && a.subsidyCompliant == b.subsidyCompliant && a.grade == b.grade && a.final == b.final

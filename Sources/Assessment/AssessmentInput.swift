@@ -11,6 +11,11 @@ public struct AssessmentInput: Sendable {
   public var verdicts: [StoredVerdict]
   public var students: [StoredStudent]
   public var outcomes: [StoredOutcome]
+  /// The term this input grades (1 for the first the register knows; nil without a register).
+  public var term: Int?
+  /// The register's day of good standing (``StationHistory/goodStandingOn``): a year due by then
+  /// that the store never judged counts as on time.
+  public var goodStandingOn: Day?
 
   public init(
     stationID: String, stationName: String? = nil, recognizedOn: Day?,
@@ -40,6 +45,40 @@ public struct AssessmentInput: Sendable {
         students: try store.students(station: s.stationID),
         outcomes: try store.outcomes(station: s.stationID))
     }
+  }
+
+  /// Every station to assess on `asOf`: with a register, each registered station once per term
+  /// begun by then (the register's terms and those its decisions opened, SPEC §9), each on its
+  /// own window, with the register's name; stations with reports but not in the register, as
+  /// without one. By station ID, then term.
+  public static func load(
+    from store: Store, station: String? = nil, policy p: Policy, asOf: Day
+  ) throws -> [AssessmentInput] {
+    var plain = Dictionary(
+      try load(from: store, station: station).map { ($0.stationID, $0) },
+      uniquingKeysWith: { a, _ in a })
+    var inputs: [AssessmentInput] = []
+    for h in try StationHistory.load(from: store)
+    where station == nil || h.entry.stationID == station {
+      let standing = Lifecycle.standing(h, policy: p, asOf: asOf)
+      let id = h.entry.stationID
+      var base: AssessmentInput
+      if let known = plain.removeValue(forKey: id) {
+        base = known
+      } else {
+        base = AssessmentInput(
+          stationID: id, recognizedOn: nil, accepted: [:], verdicts: try store.verdicts(station: id))
+      }
+      base.stationName = h.entry.name
+      base.goodStandingOn = h.goodStandingOn
+      for term in standing.terms where term.from <= asOf {
+        var input = base
+        input.recognizedOn = term.from
+        input.term = term.number
+        inputs.append(input)
+      }
+    }
+    return (inputs + plain.values).sorted { ($0.stationID, $0.term ?? 0) < ($1.stationID, $1.term ?? 0) }
   }
 
   /// The verdicts recorded for `year`, oldest first.

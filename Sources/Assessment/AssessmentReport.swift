@@ -3,7 +3,8 @@ import Model
 /// `pipeline assess`'s outputs: JSON per SPEC §6, text for people. (The workbook, `assess.xlsx`,
 /// is XLSXWriting's `AssessmentWorkbook`.)
 public enum AssessmentReport {
-  /// A JSON list, one object per station, keys in the SPEC's order.
+  /// A JSON list, one object per station (per term, with a register), keys in the SPEC's order,
+  /// with `term` after `window` (the register's term number; null without a register).
   public static func json(_ assessments: [Assessment]) -> String {
     var w = JSONWriter()
     w.raw("[")
@@ -24,7 +25,9 @@ public enum AssessmentReport {
     w.string(a.from.description)
     w.raw(", \"to\": ")
     w.string(a.to.description)
-    w.raw("}, \"years\": [")
+    w.raw("}, \"term\": ")
+    w.raw(a.term.map(String.init) ?? "null")
+    w.raw(", \"years\": [")
     for (j, y) in a.years.enumerated() {
       w.raw(j == 0 ? "{\"academic_year\": " : ", {\"academic_year\": ")
       w.string(y.academicYear.description)
@@ -64,7 +67,9 @@ public enum AssessmentReport {
     guard !assessments.isEmpty else { return "数据库中没有工作站。\n" }
     var out = ""
     for a in assessments {
-      out += "\(a.stationID)\(a.stationName.map { " \($0)" } ?? "")：\(a.grade.label)"
+      out += "\(a.stationID)\(a.stationName.map { " \($0)" } ?? "")"
+      out += a.term.map { "（第 \($0) 个认定有效期）" } ?? ""
+      out += "：\(a.grade.label)"
       out += (a.final ? "" : "（预评，验收期未结束）") + "\n"
       out += "  验收期：\(a.from) 至 \(a.to)\n"
       out +=

@@ -52,8 +52,8 @@ extension Assessor {
     }
     notes.reasons.append(
       e.final
-        ? "验收不合格：不再作为研究生工作站，且三年内不得重新申报（四(二)）。"
-        : "预评为不合格：验收期结束时如仍为不合格，将不再作为研究生工作站，且三年内不得重新申报（四(二)）。")
+        ? "验收不合格：不再作为市级研究生工作站，且\(p.reapplicationBanWording)不得重新申报（四(二)）。"
+        : "预评为不合格：验收期结束时如仍为不合格，将不再作为市级研究生工作站，且\(p.reapplicationBanWording)不得重新申报（四(二)）。")
     return notes
   }
 

@@ -10,9 +10,15 @@ extension Assessor {
     var notes = Notes()
     let years = window.years.map { year in
       let verdicts = input.verdicts(of: year)
-      let (status, reason) = yearStatus(
-        year, accepted: input.accepted[year], verdicts: verdicts,
-        deadline: p.reportDeadline(for: year), asOf: asOf)
+      let deadline = p.reportDeadline(for: year)
+      var (status, reason) = yearStatus(
+        year, accepted: input.accepted[year], verdicts: verdicts, deadline: deadline, asOf: asOf)
+      if status == .missing, verdicts.isEmpty, let good = input.goodStandingOn, deadline <= good {
+        // Before the store: the register says the station was in good standing then.
+        (status, reason) = (.onTime, nil)
+        notes.review.append(
+          "\(year) 学年的数据不在数据库中，依名录（\(good) 在建）视为按时报送；该学年的研究生、成果与补助未计入，请人工核实。")
+      }
       if let reason { notes.reasons.append(reason) }
       let firstSubmitted =
         (verdicts.compactMap(\.submittedOn) + [input.accepted[year] ?? nil].compactMap { $0 }).min()
@@ -27,11 +33,14 @@ extension Assessor {
     _ year: AcademicYear, accepted: Day??, verdicts: [StoredVerdict], deadline: Day, asOf: Day
   ) -> (YearStatus, String?) {
     if let acceptedFirst = accepted {
-      // On time when an accepted report has its 报送日期 by the deadline (SPEC §9): a rejected
-      // report does not count until it is corrected, and the correction's own date decides.
-      let dates =
-        verdicts.filter(\.acceptedOnItsOwn).compactMap(\.submittedOn)
-        + [acceptedFirst].compactMap { $0 }
+      // On time when an accepted report has its 报送日期 — and, when it came through the server,
+      // its receipt's day — by the deadline (SPEC §9): a rejected report does not count until it
+      // is corrected, and the correction's own date decides. A store from before verdicts were
+      // kept has only the first version's 报送日期.
+      let counted = verdicts.filter(\.acceptedOnItsOwn).compactMap { v in
+        v.submittedOn.map { max($0, v.receiptDay ?? $0) }
+      }
+      let dates = counted.isEmpty ? [acceptedFirst].compactMap { $0 } : counted
       guard let earliest = dates.min(), earliest > deadline else { return (.onTime, nil) }
       return (.late, "\(year) 学年逾期报送（应于 \(deadline) 前，通过审核的报送日期 \(earliest)）。")
     }

@@ -30,12 +30,14 @@ public enum Assessor {
       notes.reasons.append(
         "验收期（\(window.from) 至 \(window.to)）截至 \(asOf) 尚未结束，等级为依现有数据的预评。")
     }
-    return Assessment(
+    var assessment = Assessment(
       stationID: input.stationID, stationName: input.stationName, from: window.from,
       to: window.to, years: years.years, revoked: !revokedAt.isEmpty, countedStudents: counted,
       outcomes: outcomes.levels, subsidyCompliant: subsidies.compliant, grade: grade.grade,
       final: window.final, reasons: notes.reasons, manualReview: notes.review,
       students: students, outcomeList: outcomes.list)
+    assessment.term = input.term
+    return assessment
   }
 
   /// What a clause says, in order: reasons for the grade (the JSON's `reasons`) and items for a

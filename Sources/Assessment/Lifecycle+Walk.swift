@@ -64,9 +64,7 @@ extension Lifecycle {
       if let s = starts.first { candidates.append(.start(s)) }
       switch phase {
       case .inTerm:
-        if let r = Lifecycle.revocation(
-          of: term, reports: history.reports, policy: policy, asOf: asOf)
-        {
+        if let r = Lifecycle.revocation(of: term, history: history, policy: policy, asOf: asOf) {
           candidates.append(.revocation(r.day, r.years))
         }
         candidates.append(.notApplied(term.to.adding(days: policy.acceptanceGraceDays)))
@@ -139,7 +137,7 @@ extension Lifecycle.Walk {
   /// The standing the walk arrived at.
   func standing() -> Standing {
     let e = history.entry
-    let years = Lifecycle.years(of: term, reports: history.reports, policy: policy, asOf: asOf)
+    let years = Lifecycle.years(of: term, history: history, policy: policy, asOf: asOf)
     var warnings: [String] = []
     var state: StationState
     var ended: Standing.Ended?
@@ -153,25 +151,27 @@ extension Lifecycle.Walk {
       warnings.append("期满验收合格，须经重新评估通过后方可进入下一轮认定有效期（四(二)）。")
     case .continuing:
       state = .active
-    case .inTerm where asOf > term.to:
-      state = .awaitingAcceptance
-      let last = term.to.adding(days: policy.acceptanceGraceDays - 1)
-      warnings.append(
-        "认定有效期已于 \(term.to) 届满，须申请期满验收；至 \(last) 仍无验收结果的，视为未及时申请期满验收，\(policy.reapplicationBanYears) 年内不得重新申报（四(二)）。"
-      )
     case .inTerm:
-      state = .active
+      state = asOf > term.to ? .awaitingAcceptance : .active
       let due = years.filter { $0.status != .pending && $0.status != .notDue }
-      if let latest = due.last, latest.status.notOnTime,
+      var warned: AcademicYear?
+      if state == .awaitingAcceptance {
+        let last = term.to.adding(days: policy.acceptanceGraceDays - 1)
+        warnings.append(
+          "认定有效期已于 \(term.to) 届满，须申请期满验收；至 \(last) 仍无验收结果的，视为未及时申请期满验收，\(policy.reapplicationBanWording)不得重新申报（四(二)）。"
+        )
+      } else if let latest = due.last, latest.status.notOnTime,
         let next = years.first(where: { $0.status == .pending || $0.status == .notDue })
       {
         state = .warned
+        warned = latest.academicYear
         warnings.append(
           "\(latest.academicYear) 学年\(latest.status == .late ? "逾期报送" : "未按时报送")；\(next.academicYear) 学年数据如未在 \(next.deadline) 前按时报送，工作站将因连续两年未按时上报被撤销（四(一)）。"
         )
       }
-      for year in due.dropLast() where year.status.notOnTime {
-        warnings.append("\(year.academicYear) 学年\(year.status.label)，期满验收不符合合格标准1“每年按时上报基本数据”（四(二)合格1）。")
+      for year in due where year.status.notOnTime && year.academicYear != warned {
+        warnings.append(
+          "\(year.academicYear) 学年\(year.status.label)，期满验收不符合合格标准1“每年按时上报基本数据”（四(二)合格1）。")
       }
     }
     if !history.listed {

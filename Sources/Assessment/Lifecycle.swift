@@ -28,25 +28,19 @@ public enum Lifecycle {
   }
 
   /// The days a term's years are due, with each year's status as of a day.
-  static func years(
-    of term: Term, reports: [StationHistory.Report], policy p: Policy, asOf: Day
-  ) -> [Standing.Year] {
-    let startMonth = p.academicYearStartMonth
-    let (y, m, _) = term.from.parts
-    let first = m >= startMonth ? y : y - 1
+  static func years(of term: Term, history h: StationHistory, policy p: Policy, asOf: Day)
+    -> [Standing.Year]
+  {
     var pendingGiven = false
-    return (0..<p.validityYears).map { i in
-      let year = AcademicYear(startYear: first + i)
+    return termYears(term, policy: p).map { year in
       let deadline = p.reportDeadline(for: year)
-      let seen = reports.filter {
+      let submitted = h.reports.filter {
         $0.academicYear == year && ($0.countsFrom.map { $0 <= asOf } ?? false)
-      }
-      let days = seen.compactMap(\.countsFrom)
-      let submitted = seen.compactMap(\.submittedOn).min()
-      if let earliest = days.min() {
+      }.compactMap(\.submittedOn).min()
+      if let counted = h.reported(year, by: asOf, deadline: deadline) {
         return Standing.Year(
-          academicYear: year, status: earliest <= deadline ? .onTime : .late,
-          deadline: deadline, submittedOn: submitted)
+          academicYear: year, status: counted <= deadline ? .onTime : .late, deadline: deadline,
+          submittedOn: submitted)
       }
       if deadline < asOf {
         return Standing.Year(academicYear: year, status: .missing, deadline: deadline)
@@ -61,25 +55,30 @@ public enum Lifecycle {
     }
   }
 
+  /// A term's academic years: `validityYears` of them from the one that contains its start.
+  static func termYears(_ term: Term, policy p: Policy) -> [AcademicYear] {
+    let (y, m, _) = term.from.parts
+    let first = m >= p.academicYearStartMonth ? y : y - 1
+    return (0..<p.validityYears).map { AcademicYear(startYear: first + $0) }
+  }
+
   /// The day a term's station is revoked by itself: the deadline of the second (the policy's
   /// `revocationConsecutiveYears`th) consecutive year with no accepted report on time by then,
   /// with those years; nil when none is due by `asOf`.
-  static func revocation(
-    of term: Term, reports: [StationHistory.Report], policy p: Policy, asOf: Day
-  ) -> (day: Day, years: [AcademicYear])? {
+  static func revocation(of term: Term, history h: StationHistory, policy p: Policy, asOf: Day)
+    -> (day: Day, years: [AcademicYear])?
+  {
     var run: [AcademicYear] = []
-    for year in years(of: term, reports: reports, policy: p, asOf: asOf) {
-      guard year.deadline <= asOf else { return nil }
+    for year in termYears(term, policy: p) {
+      let deadline = p.reportDeadline(for: year)
+      guard deadline <= asOf else { return nil }
       // On its deadline, a year is missed unless a report counted by then.
-      let onTime = reports.contains {
-        $0.academicYear == year.academicYear && ($0.countsFrom.map { $0 <= year.deadline } ?? false)
-      }
-      if onTime {
+      if h.reported(year, by: deadline, deadline: deadline) != nil {
         run = []
         continue
       }
-      run.append(year.academicYear)
-      if run.count >= p.revocationConsecutiveYears { return (year.deadline, run) }
+      run.append(year)
+      if run.count >= p.revocationConsecutiveYears { return (deadline, run) }
     }
     return nil
   }

@@ -106,15 +106,36 @@ public struct StationHistory: Sendable {
   /// Its recorded decisions, oldest first.
   public var decisions: [StationDecision]
   public var reports: [Report]
+  /// The years the store has any verdict for (accepted or not).
+  public var judged: Set<AcademicYear>
 
   public init(
     entry: RegisterEntry, listed: Bool = true, recognitions: [Day]? = nil,
-    decisions: [StationDecision] = [], reports: [Report] = []
+    decisions: [StationDecision] = [], reports: [Report] = [], judged: Set<AcademicYear>? = nil
   ) {
     self.entry = entry
     self.listed = listed
     self.recognitions = recognitions ?? [entry.recognizedOn]
     self.decisions = decisions
     self.reports = reports
+    self.judged = judged ?? Set(reports.map(\.academicYear))
+  }
+
+  /// The register's word for the years before the tool: a row whose 状态 is 在建 with a 状态日期
+  /// says the station was in good standing on that day, so a year due by then that the store has
+  /// no verdict for at all counts as reported on time (the store started after it). A year the
+  /// store judged is decided by its verdicts alone.
+  public var goodStandingOn: Day? { entry.state == "在建" ? entry.stateOn : nil }
+
+  /// The day `year`'s report counts from, when one counts by `day`: the earliest accepted report
+  /// counting from on or before it, or — for a year the store never judged, due by the register's
+  /// day of good standing — that year's deadline.
+  public func reported(_ year: AcademicYear, by day: Day, deadline: Day) -> Day? {
+    let days = reports.filter { $0.academicYear == year }.compactMap(\.countsFrom).filter { $0 <= day }
+    if let earliest = days.min() { return earliest }
+    if !judged.contains(year), let good = goodStandingOn, deadline <= good, deadline <= day {
+      return deadline
+    }
+    return nil
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Store
 
@@ -11,7 +12,8 @@ extension StationHistory {
       try store.stations().map { ($0.stationID, $0) }, uniquingKeysWith: { a, _ in a })
     return try store.registeredStations().map { r in
       let id = r.entry.stationID
-      var reports = try store.verdicts(station: id).filter(\.acceptedOnItsOwn).map {
+      let verdicts = try store.verdicts(station: id)
+      var reports = verdicts.filter(\.acceptedOnItsOwn).map {
         Report(academicYear: $0.academicYear, submittedOn: $0.submittedOn, receiptDay: $0.receiptDay)
       }
       for year in summaries[id]?.years ?? [] where !reports.contains(where: { $0.academicYear == year.academicYear }) {
@@ -19,7 +21,8 @@ extension StationHistory {
       }
       return StationHistory(
         entry: r.entry, listed: r.listed, recognitions: r.recognitions,
-        decisions: decisions[id] ?? [], reports: reports)
+        decisions: decisions[id] ?? [], reports: reports,
+        judged: Set(verdicts.map(\.academicYear) + reports.map(\.academicYear)))
     }
   }
 }
@@ -49,5 +52,31 @@ extension Lifecycle {
         hostUnit: s.hostUnit, stationID: s.stationID, decision: ended.decision, from: ended.date,
         until: until)
     }
+  }
+}
+
+extension Lifecycle {
+  /// `pipeline assess --record --confirm` (a person confirms; the tool never decides alone):
+  /// records each final grade 优秀/合格/不合格 as the office's 期满验收 decision on `asOf`, for a
+  /// station whose standing that day is 期满待验收 in the term the assessment grades. Returns what
+  /// it recorded (a rerun records nothing again).
+  public static func recordGrades(
+    _ assessments: [Assessment], in store: Store, policy p: Policy, asOf: Day, now: Date = Date()
+  ) throws -> [StationDecision] {
+    let standings = Dictionary(
+      try standings(from: store, policy: p, asOf: asOf).map { ($0.stationID, $0) },
+      uniquingKeysWith: { a, _ in a })
+    var recorded: [StationDecision] = []
+    for a in assessments where a.final {
+      guard let s = standings[a.stationID], s.state == .awaitingAcceptance,
+        a.term == s.term.number, let decision = Decision(rawValue: a.grade.rawValue),
+        decision != .revoked
+      else { continue }
+      let d = StationDecision(
+        stationID: a.stationID, decision: decision, date: asOf,
+        note: "期满验收（pipeline assess --record --confirm）")
+      if try store.recordDecision(d, at: now) { recorded.append(d) }
+    }
+    return recorded
   }
 }

@@ -90,4 +90,11 @@ public struct Policy: Codable, Equatable, Sendable {
   public func rank(ofTitleGrade titleGrade: String) -> Int? {
     titleGrades.firstIndex(of: titleGrade)
   }
+
+  /// The ban's length as the policy words it: `三年内` (`12 年内` past ten).
+  public var reapplicationBanWording: String {
+    let digits = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+    return reapplicationBanYears >= 1 && reapplicationBanYears <= 10
+      ? digits[reapplicationBanYears] + "年内" : " \(reapplicationBanYears) 年内"
+  }
 }

@@ -14,6 +14,9 @@ public struct CheckEntry: Sendable {
   /// 牵头培养单位 as normalized (SPEC §4), when the workbook gives one; not in the JSON report.
   public var college: String? = nil
   public var status: SubmissionStatus
+  /// The station's state after the run (SPEC §9), when a register lists it; `pipeline run` sets
+  /// it, `check` does not.
+  public var stationState: StationState? = nil
   /// In report order: file-level first, then by sheet in workbook order, row, column.
   public var issues: [Issue]
   /// The sheets in workbook order, for grouping the issues.
@@ -24,8 +27,13 @@ public struct CheckEntry: Sendable {
 /// that cannot be read from disk at all is an I/O error for the caller.
 public struct Checker: Sendable {
   public let configuration: Configuration
+  /// The stations' register (SPEC §9) when the store holds one: STA-001…STA-004 run only then.
+  public let register: StationRegister?
 
-  public init(configuration: Configuration) { self.configuration = configuration }
+  public init(configuration: Configuration, register: StationRegister? = nil) {
+    self.configuration = configuration
+    self.register = register
+  }
 
   /// Checks the workbook at `path`, named in the report as `name`.
   public func check(path: String, name: String? = nil) throws(XLSXError) -> CheckEntry {
@@ -122,7 +130,8 @@ public struct Checker: Sendable {
       let workbook = try Workbook(bytes: bytes, limits: configuration.reader)
       let normalizer = Normalizer(template: configuration.template)
       let (submission, found) = try normalizer.normalize(workbook)
-      let validator = Validator(policy: configuration.policy, template: configuration.template)
+      let validator = Validator(
+        policy: configuration.policy, template: configuration.template, register: register)
       var entry = entry(
         name, sha256: sha, issues: found + validator.validate(submission),
         sheets: submission.sheetOrder)

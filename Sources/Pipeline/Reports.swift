@@ -2,8 +2,10 @@ import Model
 
 /// The printed forms of check results: JSON for tools, text for people.
 public enum Reports {
-  /// `[{file, sha256, station_id, academic_year, status, issues: [{rule, severity, sheet, cell,
-  /// message, value}]}]`, keys in that order.
+  /// `[{file, sha256, station_id, academic_year, status, station_state, issues: [{rule,
+  /// severity, sheet, cell, message, value}]}]`, keys in that order; `station_state` is the
+  /// station's state after the run (SPEC §9, `在建`, `预警`…), null without a register or for a
+  /// station it does not list.
   public static func json(_ entries: [CheckEntry]) -> String {
     var out = JSONWriter()
     out.raw("[")
@@ -19,6 +21,8 @@ public enum Reports {
       optional(e.academicYear, &out)
       out.raw(", \"status\": ")
       out.string(e.status.rawValue)
+      out.raw(", \"station_state\": ")
+      optional(e.stationState?.rawValue, &out)
       out.raw(", \"issues\": [")
       for (j, issue) in e.issues.enumerated() {
         out.raw(j == 0 ? "\n    {" : ",\n    {")

@@ -1,3 +1,4 @@
+import Assessment
 import Basics
 import Foundation
 import Model
@@ -27,12 +28,18 @@ public struct BatchRun: Sendable {
   public let inbox: String
   public let out: String
   public let storePath: String
+  /// The day the run judges at (today in Beijing unless given): the stations' register and
+  /// states on that day, and what the tool records by itself up to it.
+  public let asOf: Day
 
-  public init(configuration: Configuration, inbox: String? = nil, out: String? = nil) {
+  public init(
+    configuration: Configuration, inbox: String? = nil, out: String? = nil, asOf: Day? = nil
+  ) {
     self.configuration = configuration
     self.inbox = inbox ?? configuration.resolve(configuration.run.inbox)
     self.out = out ?? configuration.resolve(configuration.run.out)
     storePath = configuration.resolve(configuration.run.store)
+    self.asOf = asOf ?? Stations.today()
   }
 
   /// One file done: its position, the total, and its entry.
@@ -45,6 +52,18 @@ public struct BatchRun: Sendable {
     public var annotated: [String]
     /// How many submissions the store took that it did not have (new ones and new versions).
     public var newlyStored: Int
+    /// The registered stations whose state this run changed (SPEC §9), by station ID.
+    public var stateChanges: [StateChange] = []
+  }
+
+  /// A station whose state changed in the run: before and after, and why in a sentence.
+  public struct StateChange: Sendable, Equatable {
+    public var stationID: String
+    public var name: String
+    public var college: String
+    public var before: StationState?
+    public var after: StationState
+    public var why: String?
   }
 
   /// Folder name for submissions whose college cannot be read.
@@ -52,16 +71,36 @@ public struct BatchRun: Sendable {
 
   public func run(progress: Progress = { _, _, _ in }) throws -> Result {
     let files = try inboxFiles()
-    let checker = Checker(configuration: configuration)
+    let stations = Stations(configuration: configuration)
+    let before = try stations.standings(asOf: asOf)
+    let checker = Checker(
+      configuration: configuration,
+      register: before.isEmpty ? nil : Lifecycle.register(before))
     var facts = try checkAll(files, with: checker, progress: progress)
     // The batch rules, across the files.
     let entries = checker.applyingBatchRules(to: facts.map(\.entry), members: facts.map(\.member))
     for i in facts.indices { facts[i].entry = entries[i] }
-    let written = try writeOutputs(&facts, files: files)
+    let written = try writeCopies(&facts, files: files)
     let newlyStored = try store(facts, files: files)
+    _ = try stations.recordAutomatic(asOf: asOf)
+    let after = try stations.standings(asOf: asOf)
+    let states = Dictionary(after.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
+    for i in facts.indices { facts[i].entry.stationState = facts[i].stationID.flatMap { states[$0] } }
+    try writeReports(facts, written: written)
     return Result(
       entries: facts.map(\.entry), annotated: written.compactMap { $0 }.sorted(),
-      newlyStored: newlyStored)
+      newlyStored: newlyStored, stateChanges: Self.changes(from: before, to: after))
+  }
+
+  /// The stations whose state differs after the run, by station ID; a station new to the
+  /// register since the last run has no state before.
+  static func changes(from before: [Standing], to after: [Standing]) -> [StateChange] {
+    let old = Dictionary(before.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
+    return after.filter { old[$0.stationID] != $0.state }.map { s in
+      StateChange(
+        stationID: s.stationID, name: s.name, college: s.college, before: old[s.stationID],
+        after: s.state, why: s.warnings.first)
+    }
   }
 
   /// Step 1: every file checked, the files on all cores (the batch's parallelism: ``inParallel``);
@@ -84,9 +123,9 @@ public struct BatchRun: Sendable {
   }
 
   /// Step 3: the annotated copies (the files on all cores again; a file whose copy could not be
-  /// made is `unreadable` instead, its entry updated), report.json and summary.xlsx. Returns each
-  /// file's copy, relative to `out` (nil: none is due).
-  private func writeOutputs(_ facts: inout [FileFacts], files: [String]) throws -> [String?] {
+  /// made is `unreadable` instead, its entry updated). Returns each file's copy, relative to
+  /// `out` (nil: none is due).
+  private func writeCopies(_ facts: inout [FileFacts], files: [String]) throws -> [String?] {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     removeLeftoverTemporaries()
     let snapshot = facts
@@ -99,12 +138,17 @@ public struct BatchRun: Sendable {
       if case .success((_, let entry?)) = copy { facts[i].entry = entry }
     }
     try removeStaleAnnotations(keeping: Set(written.compactMap { $0 }))
+    return written
+  }
+
+  /// Step 5, once the store and the stations' states are up to date: report.json and
+  /// summary.xlsx.
+  private func writeReports(_ facts: [FileFacts], written: [String?]) throws {
     try AtomicFile.write(
       Reports.json(facts.map(\.entry)), to: (out as NSString).appendingPathComponent("report.json"))
     try SummaryWorkbook.write(
       rows: zip(facts, written).map { summaryRow($0.0, annotated: $0.1) },
       to: (out as NSString).appendingPathComponent("summary.xlsx"))
-    return written
   }
 
   /// Step 4: into the store, oldest first — accepted submissions, judged after the batch rules
@@ -132,6 +176,7 @@ public struct BatchRun: Sendable {
     let store = try Store(path: storePath)
     defer { try? store.close() }
     let normalizer = Normalizer(template: configuration.template)
+    let receipts = ReceiptTimes.load(root: configuration.resolve(configuration.serve.receipts))
     var newlyStored = 0
     for i in storable {
       // Normalized again here rather than held since step 1: memory stays bounded.
@@ -143,7 +188,9 @@ public struct BatchRun: Sendable {
         receivedAt: all[i].modified, status: .accepted)
       if outcome != .unchanged { newlyStored += 1 }
     }
-    for i in judged { try recordVerdict(all[i], in: store) }
+    for i in judged {
+      try recordVerdict(all[i], receiptAt: receipts[all[i].entry.sha256.lowercased()], in: store)
+    }
     try store.close()
     return newlyStored
   }
@@ -160,14 +207,14 @@ public struct BatchRun: Sendable {
     return Set(all.indices.filter { key(all[$0]).map(claimed.contains) ?? false })
   }
 
-  private func recordVerdict(_ fact: FileFacts, in store: Store) throws {
+  private func recordVerdict(_ fact: FileFacts, receiptAt: Date?, in store: Store) throws {
     var rules: [String: Int] = [:]
     for issue in fact.entry.issues { rules[issue.rule, default: 0] += 1 }
     try store.recordVerdict(
       sha256: fact.entry.sha256, station: fact.stationID!, year: fact.academicYear!,
       file: fact.entry.file, submittedOn: fact.submittedOn, receivedAt: fact.modified,
       status: fact.entry.status, rules: rules,
-      findings: fact.entry.issues.filter { $0.severity == .finding })
+      findings: fact.entry.issues.filter { $0.severity == .finding }, receiptAt: receiptAt)
   }
 
   // MARK: - Steps

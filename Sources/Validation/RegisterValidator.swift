@@ -18,6 +18,9 @@ public struct RegisterValidator: Sendable {
 
   public func validate(_ register: Submission) -> [Issue] {
     guard let table = register.tables[Template.registerSheetKey] else { return [] }
+    guard !table.records.isEmpty else {
+      return [Issue("STR-002", sheet: table.sheet, cell: nil, .emptyRegister)]
+    }
     var issues: [Issue] = []
     var firstRow: [String: Int] = [:]
     for record in table.records {
@@ -67,6 +70,8 @@ extension Message {
   fileprivate static func repeatedStation(_ id: String, _ first: Int) -> Message {
     "工作站编号 \(id) 与第 \(first) 行重复，名录中每个工作站只应有一行。请删除重复的行，或改正编号。"
   }
+
+  fileprivate static let emptyRegister: Message = "工作站名录中没有任何工作站。请在表头下每行填写一个工作站。"
 
   fileprivate static func stateWithoutDate(_ state: String) -> Message {
     "状态为“\(state)”时须填写状态日期（作出该结论的日期）。请补填。"

@@ -36,20 +36,28 @@ public enum AnnotatedWorkbook {
   ///   - note: a line added to the verdict (why the copy was rebuilt rather than patched).
   public static func write(
     source: Workbook, issues: [Issue], frozenRows: [String: Int] = [:], note: String? = nil,
-    to path: String
+    subject: Subject = .submission, to path: String
   ) throws {
+    let summary = summary(issues, subject: subject) + (note ?? "")
     do {
       // Row by row, each row flushed before the next: memory stays flat however large the sheets.
       try write(
-        source: source, issues: issues, frozenRows: frozenRows, note: note, to: path,
+        source: source, issues: issues, frozenRows: frozenRows, summary: summary, to: path,
         constantMemory: true)
     } catch is RowsOutOfOrder {
       // A sheet whose rows are not in ascending order (Excel never writes one, but a reader
       // accepts it) cannot be streamed into constant-memory mode: write it held in memory.
       try write(
-        source: source, issues: issues, frozenRows: frozenRows, note: note, to: path,
+        source: source, issues: issues, frozenRows: frozenRows, summary: summary, to: path,
         constantMemory: false)
     }
+  }
+
+  /// What the annotated workbook is: a station's annual report, or the office's register
+  /// (工作站名录) — the verdict line is worded for it.
+  public enum Subject: Sendable {
+    case submission
+    case register
   }
 
   /// Writes the annotated copy of the package `bytes` to `path` (SPEC §6): the submitter's own
@@ -61,11 +69,13 @@ public enum AnnotatedWorkbook {
   ///   own panes).
   public static func write(
     bytes: [UInt8], issues: [Issue], frozenRows: [String: Int] = [:],
-    limits: ReaderLimits = ReaderLimits(), to path: String
+    limits: ReaderLimits = ReaderLimits(), subject: Subject = .submission, to path: String
   ) throws {
     let reason: String
     do {
-      try PackagePatcher.write(bytes: bytes, issues: issues, limits: limits, to: path)
+      try PackagePatcher.write(
+        bytes: bytes, issues: issues, summary: summary(issues, subject: subject), limits: limits,
+        to: path)
       return
     } catch let error as PackagePatcher.CannotPatch {
       reason = error.description == "Strict OOXML" ? "原文件为 Strict Open XML 格式" : "原文件的结构无法原样标注"
@@ -78,7 +88,7 @@ public enum AnnotatedWorkbook {
       "（\(reason)，本文件是重新生成的副本：只保留了各单元格的值，原有格式、公式、批注、下拉列表等未保留；请在原文件上改正。）"
     try write(
       source: Workbook(bytes: bytes, limits: limits), issues: issues, frozenRows: frozenRows,
-      note: note, to: path)
+      note: note, subject: subject, to: path)
   }
 
   /// Writes a small workbook for a file that could not be read: just the `审核结果` sheet, saying
@@ -100,8 +110,8 @@ public enum AnnotatedWorkbook {
   private struct RowsOutOfOrder: Error {}
 
   private static func write(
-    source: Workbook, issues: [Issue], frozenRows: [String: Int], note: String?, to path: String,
-    constantMemory: Bool
+    source: Workbook, issues: [Issue], frozenRows: [String: Int], summary: String,
+    to path: String, constantMemory: Bool
   ) throws {
     // Chartsheets, macro sheets and dialog sheets hold no cells the rules read, and libxlsxwriter
     // cannot copy them: they are left out. A `审核结果` sheet in the source is an earlier
@@ -127,7 +137,7 @@ public enum AnnotatedWorkbook {
     }
     let writer = try SpreadsheetWriter(path: path, constantMemory: constantMemory)
     try writeResults(
-      writer, issues: issues, summary: summary(issues) + (note ?? ""), linkable: linkable)
+      writer, issues: issues, summary: summary, linkable: linkable)
     for (index, name) in zip(copied, names) {
       let info = source.sheets[index]
       let sheet = try writer.addSheet(name)
@@ -139,7 +149,7 @@ public enum AnnotatedWorkbook {
     try writer.close()
   }
 
-  static func summary(_ issues: [Issue]) -> String {
+  static func summary(_ issues: [Issue], subject: Subject = .submission) -> String {
     let counts = IssueCounts(issues)
     let status: SubmissionStatus =
       issues.contains { $0.rule == "FILE-001" || $0.rule == "FILE-002" }
@@ -149,8 +159,14 @@ public enum AnnotatedWorkbook {
         : counts.errors > 0 ? .rejected : .accepted
     let verdict = status.label + (status == .superseded ? "（同一工作站同一学年有较新的报送）" : "")
     var text = "审核结论：\(verdict)。\(counts.text(unit: "项"))，共 \(issues.count) 项。"
+    if subject == .register {
+      return text
+        + (counts.errors > 0
+          ? "名录有错误，整份名录未导入（数据库未作任何更改）。请按批注改正标红的单元格后重新导入。"
+          : counts.warnings > 0 ? "标黄的单元格为提醒，不影响导入。" : "")
+    }
     if counts.errors > 0 {
-      text += "请按批注改正各数据表中标红的单元格后重新报送（本表和批注不影响审核，可保留）。"
+      text += "请按批注改正各数据表中标红的单元格后重新报送（本表和批注不影响审核，可保留）。" + rejectedNote
     } else if counts.findings > 0 {
       text += "标橙的单元格为政策问题：报送已通过，将记入期满验收。"
     } else if counts.warnings > 0 {
@@ -158,6 +174,10 @@ public enum AnnotatedWorkbook {
     }
     return text
   }
+
+  /// The one sentence a rejected report's copy and receipt carry (SPEC §9): it does not count as
+  /// reported until corrected.
+  public static let rejectedNote = "改正并通过审核之前，本次报送不计为已按时报送（是否按时，以通过审核的报送为准）。"
 
   /// One line per severity under the verdict: what its colour means and what to do.
   static let legend: [(Severity, String)] = [

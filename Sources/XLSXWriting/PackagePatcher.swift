@@ -30,13 +30,14 @@ enum PackagePatcher {
 
   /// Writes the patched copy of the package `bytes` to `path` (atomically).
   static func write(
-    bytes: [UInt8], issues: [Issue], limits: ReaderLimits, to path: String
+    bytes: [UInt8], issues: [Issue], summary: String? = nil, limits: ReaderLimits,
+    to path: String
   ) throws {
     let package = try ZipPackage(bytes: bytes, limits: limits)
     var plan = try Plan(package: package, path: path)
     plan.bytes = bytes
     defer { plan.removeTemporaries() }
-    try plan.patch(issues: issues)
+    try plan.patch(issues: issues, summary: summary ?? AnnotatedWorkbook.summary(issues))
     try plan.write(to: path)
   }
 
@@ -214,7 +215,7 @@ extension PackagePatcher {
       return name
     }
 
-    mutating func patch(issues: [Issue]) throws {
+    mutating func patch(issues: [Issue], summary: String) throws {
       // The workbook part and its sheets.
       let root = try relationships(read("_rels/.rels"))
       guard let main = root.first(where: { $0.kind == "officeDocument" && !$0.external }) else {
@@ -286,7 +287,6 @@ extension PackagePatcher {
       let resultsPart = newPart(
         workbookDirectory(workbookPartName) + "worksheets/sheet", "xml")
       let resultsID = freshID(&relIDs)
-      let summary = AnnotatedWorkbook.summary(issues)
       let resultsXML = ResultsSheetXML.xml(
         issues: issues, summary: summary, linkable: linkable, record: record.entries,
         styles: styles.results)

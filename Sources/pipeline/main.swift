@@ -71,6 +71,12 @@ struct UsageError: Error {
   var message: String
 }
 
+/// A value the office gave that cannot be used (a date that does not exist, an unknown
+/// decision): printed alone, in Chinese, exit status 2.
+struct InputError: Error {
+  var message: String
+}
+
 /// The arguments after the subcommand: flags with values, switches, and positionals.
 struct Arguments {
   var positionals: [String] = []
@@ -121,6 +127,25 @@ func writeStdout(_ bytes: [UInt8]) {
 
 func printOut(_ s: String) { writeStdout(Array((s + "\n").utf8)) }
 
+/// The day an option gives (`YYYY-MM-DD`); without it, today in Beijing — the policy's own days,
+/// whatever the server's clock zone.
+func day(_ a: Arguments, _ option: String) throws -> Day {
+  guard let text = a.options[option] else { return Stations.today() }
+  guard let day = Day(iso: text) else {
+    throw InputError(message: "\(option) 须为日期 YYYY-MM-DD（如 2025-07-10），而不是「\(text)」")
+  }
+  return day
+}
+
+/// `--format text|json`, text by default.
+func format(_ a: Arguments) throws -> String {
+  let format = a.options["--format"] ?? "text"
+  guard format == "text" || format == "json" else {
+    throw UsageError(message: "--format must be text or json")
+  }
+  return format
+}
+
 func printError(_ s: String, newline: Bool = true) {
   FileHandle.standardError.write(Data((newline ? s + "\n" : s).utf8))
 }
@@ -154,10 +179,11 @@ func runDump(_ args: ArraySlice<String>) throws -> Int32 {
 }
 
 func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
-  let a = try Arguments(args, options: ["--config", "--inbox", "--out"], switches: [])
+  let a = try Arguments(args, options: ["--config", "--inbox", "--out", "--as-of"], switches: [])
   guard a.positionals.isEmpty else {
     throw UsageError(message: "run takes no FILE (it reads the inbox)")
   }
+  let asOf = try day(a, "--as-of")
   // out/ holds students' names and IDs (annotated copies, the store): the office's user's alone.
   umask(0o077)
   let config = try Configuration.load(explicitPath: a.options["--config"])
@@ -166,7 +192,8 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
     p.map { $0.hasPrefix("/") ? $0 : (cwd as NSString).appendingPathComponent($0) }
   }
   let batch = BatchRun(
-    configuration: config, inbox: absolute(a.options["--inbox"]), out: absolute(a.options["--out"]))
+    configuration: config, inbox: absolute(a.options["--inbox"]), out: absolute(a.options["--out"]),
+    asOf: asOf)
   let live = isatty(2) == 1
   let started = Date()
   let result = try batch.run { done, total, entry in
@@ -197,17 +224,22 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
     "共 \(result.entries.count) 个文件：\(summary)；批注文件 \(result.annotated.count) 个；新入库 \(inserted) 份"
       + String(format: "；用时 %.1f 秒。", seconds))
   printError("输出：\(batch.out)（report.json、summary.xlsx、各学院批注文件）；数据库：\(batch.storePath)")
+  // The registered stations whose state this run changed (revoked, 预警, ended…).
+  for c in result.stateChanges {
+    let before = c.before.map { "\($0.label) → " } ?? ""
+    printError("工作站 \(c.stationID) \(c.name)（\(c.college)）：\(before)\(c.after.label)\(c.why.map { "。\($0)" } ?? "")")
+  }
   return 0
 }
 
 func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
-  let a = try Arguments(args, options: ["--format", "--config"], switches: [])
+  let a = try Arguments(args, options: ["--format", "--config", "--as-of"], switches: [])
   guard !a.positionals.isEmpty else { throw UsageError(message: "check takes one or more FILEs") }
-  let format = a.options["--format"] ?? "text"
-  guard format == "text" || format == "json" else {
-    throw UsageError(message: "--format must be text or json")
-  }
-  let checker = Checker(configuration: try Configuration.load(explicitPath: a.options["--config"]))
+  let format = try format(a)
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  // With a register in the store, STA-001…STA-004 apply (the store is only read).
+  let checker = Checker(
+    configuration: config, register: try Stations(configuration: config).register(asOf: try day(a, "--as-of")))
   // One file is a batch of one: the batch rules find nothing in it.
   let entries = try checker.checkBatch(paths: a.positionals)
   writeStdout(Array((format == "json" ? Reports.json(entries) : Reports.text(entries)).utf8))
@@ -229,33 +261,30 @@ func runTemplate(_ args: ArraySlice<String>) throws -> Int32 {
 
 func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
   let a = try Arguments(
-    args, options: ["--config", "--station", "--as-of", "--out", "--format"], switches: [])
+    args, options: ["--config", "--station", "--as-of", "--out", "--format"],
+    switches: ["--record", "--confirm"])
   guard a.positionals.isEmpty else { throw UsageError(message: "assess takes no FILE") }
-  let format = a.options["--format"] ?? "text"
-  guard format == "text" || format == "json" else {
-    throw UsageError(message: "--format must be text or json")
-  }
-  let asOf: Day
-  if let text = a.options["--as-of"] {
-    let parts = text.split(separator: "-").map { Int($0) }
-    guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2],
-      let day = Day(year: y, month: m, day: d)
-    else { throw UsageError(message: "--as-of must be a date YYYY-MM-DD") }
-    asOf = day
-  } else {
-    // Today in Beijing, the policy's own days (whatever the server's clock zone).
-    let (y, m, d) = BeijingTime.day()
-    asOf = Day(year: y, month: m, day: d)!
+  let format = try format(a)
+  let asOf = try day(a, "--as-of")
+  if a.switches.contains("--record") && !a.switches.contains("--confirm") {
+    throw UsageError(
+      message: "assess --record 把算出的等级记为期满验收结论，须由人确认：核对后加 --confirm 再运行（工具不代为决定）")
   }
   let config = try Configuration.load(explicitPath: a.options["--config"])
   let storePath = config.resolve(config.run.store)
   var assessments: [Assessment] = []
+  var recorded: [StationDecision] = []
   // No store yet: nothing to assess (and no empty store created as a side effect).
   if FileManager.default.fileExists(atPath: storePath) {
     let store = try Store(path: storePath)
     defer { try? store.close() }
-    assessments = try AssessmentInput.load(from: store, station: a.options["--station"])
-      .map { Assessor.assess($0, policy: config.policy, asOf: asOf) }
+    let inputs = try AssessmentInput.load(
+      from: store, station: a.options["--station"], policy: config.policy, asOf: asOf)
+    assessments = inputs.map { Assessor.assess($0, policy: config.policy, asOf: asOf) }
+    if a.switches.contains("--record") {
+      recorded = try Lifecycle.recordGrades(
+        assessments, in: store, policy: config.policy, asOf: asOf)
+    }
   }
   if let station = a.options["--station"], assessments.isEmpty {
     printError("pipeline: 数据库中没有工作站 \(station) 的已通过报送")
@@ -268,7 +297,89 @@ func runAssess(_ args: ArraySlice<String>) throws -> Int32 {
       assessments, to: (out as NSString).appendingPathComponent("assess.xlsx"))
   }
   writeStdout(Array((format == "json" ? json : AssessmentReport.text(assessments)).utf8))
+  if a.switches.contains("--record") {
+    for d in recorded { printError("已记录期满验收结论：\(d.stationID) \(d.date) \(d.decision.label)") }
+    printError("共记录 \(recorded.count) 条（只记录验收期已结束、尚无结论的等级）。")
+  }
   return 0
+}
+
+func runStatus(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(args, options: ["--config", "--as-of", "--out", "--format"], switches: [])
+  guard a.positionals.isEmpty else { throw UsageError(message: "status takes no FILE") }
+  let format = try format(a)
+  let asOf = try day(a, "--as-of")
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  let standings = try Stations(configuration: config).standings(asOf: asOf)
+  let json = StandingReport.json(standings)
+  if let out = a.options["--out"] {
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    try AtomicFile.write(json, to: (out as NSString).appendingPathComponent("status.json"))
+    try StatusWorkbook.write(
+      standings, asOf: asOf, to: (out as NSString).appendingPathComponent("status.xlsx"))
+  }
+  writeStdout(Array((format == "json" ? json : StandingReport.text(standings, asOf: asOf)).utf8))
+  return 0
+}
+
+func runStations(_ args: ArraySlice<String>) throws -> Int32 {
+  let a = try Arguments(
+    args, options: ["--config", "--as-of", "--out", "--date", "--note", "--format"], switches: [])
+  let config = try Configuration.load(explicitPath: a.options["--config"])
+  let stations = Stations(configuration: config)
+  switch a.positionals.first {
+  case "import":
+    guard a.positionals.count == 2 else { throw UsageError(message: "stations import takes one FILE") }
+    let result = try stations.importRegister(path: a.positionals[1], asOf: try day(a, "--as-of"))
+    if try format(a) == "json" {
+      writeStdout(Array(Reports.json([result.entry]).utf8))
+    } else if !result.entry.issues.isEmpty {
+      writeStdout(Array(Reports.text([result.entry]).utf8))
+    }
+    if let copy = result.annotated { printError("批注文件：\(copy)") }
+    switch result.outcome {
+    case nil:
+      printError("名录有错误，未导入：数据库未作任何更改。")
+      return 1
+    case .unchanged?:
+      printError("名录与数据库中的一致，未作更改。")
+    case .imported(let added, let changed, let unlisted, let decisions)?:
+      printError(
+        "名录已导入：新增 \(added.count) 个工作站，变更 \(changed.count) 个，不再列入 \(unlisted.count) 个（保留，标为未列入名录），记录状态 \(decisions) 条。")
+      for (title, ids) in [("新增", added), ("变更", changed), ("未列入名录", unlisted)] where !ids.isEmpty {
+        printError("  \(title)：\(ids.joined(separator: "、"))")
+      }
+    }
+    return 0
+  case "template":
+    guard a.positionals.count == 1 else { throw UsageError(message: "stations template takes no FILE; use --out F") }
+    let path = a.options["--out"] ?? TemplateWriter.registerFileName
+    try TemplateWriter.writeRegister(template: config.template, policy: config.policy, to: path)
+    printOut("已生成工作站名录模板：\(path)")
+    return 0
+  case "decide":
+    guard a.positionals.count == 3 else {
+      throw UsageError(message: "stations decide takes ID DECISION --date YYYY-MM-DD [--note TEXT]")
+    }
+    guard let decision = Decision(rawValue: a.positionals[2]), Decision.officeDecisions.contains(decision) else {
+      let allowed = Decision.officeDecisions.map(\.label).joined(separator: "、")
+      throw InputError(message: "结论「\(a.positionals[2])」不是可记录的结论：只能是 \(allowed) 之一")
+    }
+    guard a.options["--date"] != nil else {
+      throw InputError(message: "stations decide 须给出 --date YYYY-MM-DD（结论的日期）")
+    }
+    let date = try day(a, "--date")
+    let (standing, recorded) = try stations.decide(
+      station: a.positionals[1], decision: decision, date: date, note: a.options["--note"],
+      asOf: max(date, try day(a, "--as-of")))
+    printOut(
+      (recorded ? "已记录" : "此前已记录，未重复记录") + "：\(standing.stationID) \(date) \(decision.label)。"
+        + "现为第 \(standing.term.number) 个认定有效期（\(standing.term.from) 至 \(standing.term.to)），状态：\(standing.state.label)。"
+        + (standing.warnings.first ?? ""))
+    return 0
+  default:
+    throw UsageError(message: "stations takes: import FILE | template [--out F] | decide ID DECISION --date D")
+  }
 }
 
 func runServe(_ args: ArraySlice<String>) throws -> Int32 {
@@ -335,6 +446,8 @@ func main() -> Int32 {
     case "template": return try runTemplate(args.dropFirst())
     case "config": return try runConfig(args.dropFirst())
     case "assess": return try runAssess(args.dropFirst())
+    case "status": return try runStatus(args.dropFirst())
+    case "stations": return try runStations(args.dropFirst())
     case "serve": return try runServe(args.dropFirst())
     case "token": return try runToken(args.dropFirst())
     case "--version":
@@ -347,6 +460,9 @@ func main() -> Int32 {
     }
   } catch let error as UsageError {
     printError("pipeline: \(error.message)\n\n\(usage)")
+    return 2
+  } catch let error as InputError {
+    printError("pipeline: \(error.message)")
     return 2
   } catch let error as XLSXError {
     printError("pipeline: \(error.message)（\(error.detail)）")

@@ -43,7 +43,9 @@ import XLSXTestSupport
     let list = try #require(
       try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
     #expect(list.count == 4)
-    let entryKeys: Set = ["file", "sha256", "station_id", "academic_year", "status", "issues"]
+    let entryKeys: Set = [
+      "file", "sha256", "station_id", "academic_year", "status", "station_state", "issues",
+    ]
     let issueKeys: Set = ["rule", "severity", "sheet", "cell", "message", "value"]
     for entry in list {
       #expect(Set(entry.keys) == entryKeys)

@@ -26,8 +26,11 @@ import Testing
     #expect(SubmissionStatus.allCases.map(\.label) == ["通过", "未通过", "无法读取", "已被取代"])
     #expect(Severity.allCases.map(\.label) == ["错误", "政策问题", "警告"])
     #expect(Grade.allCases.map(\.label) == ["优秀", "合格", "不合格", "撤销"])
-    #expect(YearStatus.allCases.map(\.label) == ["按时", "逾期", "未报送", "未到期"])
-    #expect(YearStatus.allCases.map(\.rawValue) == ["on_time", "late", "missing", "not_due"])
+    #expect(YearStatus.allCases.map(\.label) == ["按时", "逾期", "未报送", "未到期", "待报送"])
+    #expect(
+      YearStatus.allCases.map(\.rawValue) == ["on_time", "late", "missing", "not_due", "pending"])
+    #expect(
+      StationState.allCases.map(\.label) == ["在建", "预警", "撤销", "期满待验收", "待重新评估", "已结束", "未列入名录"])
     #expect(
       SubmissionStatus.allCases.map(\.rawValue) == [
         "accepted", "rejected", "unreadable", "superseded",

@@ -72,7 +72,9 @@ import Testing
     // Back to what a version-1 build wrote.
     do {
       let db = try Database(path: path)
-      try db.execute("DROP TABLE verdicts")
+      for table in ["verdicts", "register_rows", "register_imports", "decisions"] {
+        try db.execute("DROP TABLE \(table)")
+      }
       try db.execute("PRAGMA user_version = 1")
       try db.close()
     }
