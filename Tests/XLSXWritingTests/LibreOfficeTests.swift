@@ -8,10 +8,10 @@ import XLSXTestSupport
 @testable import XLSXWriting
 
 /// A real spreadsheet program opens every output without repair: LibreOffice (headless) opens
-/// the annotated workbook, the summary and the blank template and saves each again as .xlsx, and
-/// what it saved holds the same sheets, in the same order, with the same values in the same cells
-/// as what we wrote (read both with our reader: numbers within 1e-9 relative, dates compared as
-/// serials, text exactly).
+/// the annotated workbook, the summary, `status.xlsx` and the blank templates and saves each
+/// again as .xlsx, and what it saved holds the same sheets, in the same order, with the same
+/// values in the same cells as what we wrote (read both with our reader: numbers within 1e-9
+/// relative, dates compared as serials, text exactly).
 ///
 /// LibreOffice must be installed: `make test` installs it (`make test-deps`,
 /// libreoffice-calc-nogui). Without `soffice` on PATH these tests fail; they never skip.
@@ -55,6 +55,15 @@ import XLSXTestSupport
     defer { dir.remove() }
     let path = dir.url.appendingPathComponent("summary.xlsx").path
     try SummaryWorkbook.write(rows: SummaryWorkbookTests.rows, to: path)
+    try expectSameAfterLibreOffice(path, in: dir)
+  }
+
+  @Test func theStatusOpens() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.url.appendingPathComponent("status.xlsx").path
+    try StatusWorkbook.write(
+      StatusWorkbookTests.standings, asOf: StatusWorkbookTests.asOf, to: path)
     try expectSameAfterLibreOffice(path, in: dir)
   }
 

@@ -176,10 +176,7 @@ import XLSXTestSupport
     // 汇总: the totals and the table's header stay in view; 规则统计: its header.
     #expect(try written.part("xl/worksheets/sheet1.xml").contains("<pane ySplit=\"4\""))
     #expect(try written.part("xl/worksheets/sheet2.xml").contains("<pane ySplit=\"1\""))
-    let widths = Dictionary(
-      try written.workbook.columnWidths(inSheet: 0).flatMap { w in
-        (w.first...w.last).map { ($0, w.width) }
-      }, uniquingKeysWith: { a, _ in a })
+    let widths = try widthsByColumn(written.workbook, sheet: 0)
     // 文件: the longest name, 23 characters wide; 工作站名称: 18 CJK characters; 批注文件: the paths.
     #expect((widths[1] ?? 0) >= 25 && (widths[1] ?? 0) < 30)
     #expect((widths[4] ?? 0) >= 38)
