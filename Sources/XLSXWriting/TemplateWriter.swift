@@ -34,17 +34,38 @@ import XLSXReading
 ///   bytes, so about 80 Chinese characters; a longer list (the standard title list is one) is
 ///   taken from the 职称 column of the table on `填报说明` instead, which has no limit. Another
 ///   choice field too long to list inline gets an input message naming its values instead.
+///
+/// The blank register (`pipeline stations template`, SPEC §9) is made the same way from
+/// ``Template/register()``: its own `填报说明` (what the register is, its columns, the import
+/// rules), then the table sheet `工作站名录` laid out, formatted and validated as above.
 public enum TemplateWriter {
   /// The instructions sheet; the template's ``Template/ignoredSheets`` lists it, so the checker
   /// skips it in a submission.
   public static let instructionsSheet = "填报说明"
   /// What `pipeline template` writes without `--out`.
   public static let defaultFileName = "工作站年度数据模板.xlsx"
+  /// What `pipeline stations template` writes without `--out`.
+  public static let registerFileName = "工作站名录模板.xlsx"
 
   /// Writes the blank template to `path` (atomically: the file appears complete or not at all).
   public static func write(template: Template, policy: Policy, to path: String) throws(WriteError) {
+    try write(template, Instructions(template: template, policy: policy), policy: policy, to: path)
+  }
+
+  /// Writes the blank register (工作站名录) of the submission template `template` to `path`
+  /// (atomically): `template.register()`'s one sheet, after a 填报说明 of its own.
+  public static func writeRegister(template: Template, policy: Policy, to path: String)
+    throws(WriteError)
+  {
+    let register = template.register()
+    try write(register, Instructions(register: register, policy: policy), policy: policy, to: path)
+  }
+
+  /// 填报说明 with `content`, then every sheet of `template`.
+  private static func write(
+    _ template: Template, _ content: Instructions, policy: Policy, to path: String
+  ) throws(WriteError) {
     let writer = try SpreadsheetWriter(path: path)
-    let content = Instructions(template: template, policy: policy)
     let titleRange = try writeInstructions(content, to: try writer.addSheet(instructionsSheet))
     for spec in template.sheets {
       let sheet = try writer.addSheet(spec.name)
@@ -349,16 +370,7 @@ struct Instructions {
     item("本页（\(TemplateWriter.instructionsSheet)）审核时不读取，可保留。")
 
     b.append(.heading("六、各工作表填写项"))
-    var rows: [[String]] = []
-    for sheet in template.sheets {
-      for (i, field) in sheet.fields.enumerated() {
-        rows.append([
-          i == 0 ? sheet.name : "", field.header, Self.requirement(field),
-          Self.hint(field, sheet: sheet, template: template, policy: policy),
-        ])
-      }
-    }
-    b.append(.table(header: ["工作表", "项目", "必填", "填写要求"], rows: rows, titles: false))
+    b.append(Self.fieldTable(template, policy: policy))
 
     if let titles = Self.titleChoices(template, policy: policy) {
       b.append(.heading("七、职称对照表（\(h(titles.sheet, titles.field.key))可填写下列职称或等级）"))
@@ -370,6 +382,75 @@ struct Instructions {
       b.append(.table(header: ["职称", "等级"], rows: rows, titles: true))
     }
     blocks = b
+  }
+
+  /// The register's (SPEC §9): what it is, how to fill its columns, what an import does with it.
+  init(register template: Template, policy p: Policy) {
+    let sheet = template.sheets.first
+    let name = "「" + (sheet?.name ?? Template.registerSheetName) + "」"
+    func h(_ field: String) -> String { "「" + (sheet?.field(field)?.header ?? field) + "」" }
+    let example = AcademicYear(startYear: 2023).firstDay(startMonth: p.academicYearStartMonth)
+
+    var b: [Block] = [.title("产教融合研究生工作站名录 填报说明")]
+    var n = 0
+    func item(_ text: String) {
+      n += 1
+      b.append(.line("\(n). \(text)"))
+    }
+
+    b.append(.heading("一、名录是什么"))
+    item(
+      "本工作簿为工作站名录：\(name)中每个工作站填一行，\(h("station_id"))不得重复。名录导入后，用于核对各工作站的年度数据（编号、名称、设站单位、牵头培养单位、认定日期），并计算各工作站的认定有效期（\(p.validityYears)年）、报送情况和状态。"
+    )
+    item("每次导入请提供完整的名录（包括已撤销、已结束的工作站）。")
+
+    b.append(.heading("二、各列"))
+    item("\(h("recognized_on"))为工作站本期认定有效期的起始日（有效期\(p.validityYears)年，自该日起算）。")
+    let states = Template.registerStates
+    item(
+      "\(h("state"))可不填（即为\(states[0])）；可填 \(states.joined(separator: "、"))，用于登记使用本工具之前已有的情况。\(h("state"))不是“\(states[0])”时须填\(h("state_on"))（撤销、验收结论或期满的日期）。"
+    )
+
+    b.append(.heading("三、导入规则"))
+    // The decisions that open a ban, grouped by its length (the policy may give 撤销 one too).
+    let banned = Dictionary(grouping: Decision.allCases.filter { $0.banYears(p) > 0 }) {
+      $0.banYears(p)
+    }
+    for (years, decisions) in banned.sorted(by: { $0.key < $1.key }) {
+      let words = decisions.map { "“\($0.label)”" }.joined(separator: "、")
+      item(
+        "结论为\(words)的工作站，其\(h("host_unit"))自结论之日起\(years)年内不得重新申报：名录中新增的工作站，其\(h("host_unit"))在\(h("recognized_on"))时仍在禁止期内的，报错（规则 STA-005），整份名录不予导入。"
+      )
+    }
+    item(
+      "以前导入过、以后的名录中缺少的工作站不会被删除，其记录保留，在工作站状态中标为“\(StationState.unlisted.label)”。"
+    )
+    item(
+      "导入是整体的：名录中有任何错误时不导入任何内容，并在名录旁生成带批注的副本（原文件名.annotated.xlsx）标出问题所在；改正后重新导入。"
+    )
+
+    b.append(.heading("四、填写格式"))
+    item("日期按 \(example) 的形式填写（也可输入 Excel 日期）；\(h("station_id"))按文本填写（该列已设为文本格式），保留开头的 0。")
+    item("红色表头为必填项，黑色为选填项。不要修改工作表名称和表头文字。有下拉列表的单元格请从列表中选择。")
+    item("本页（\(TemplateWriter.instructionsSheet)）导入时不读取，可保留。")
+
+    b.append(.heading("五、各列填写项"))
+    b.append(Self.fieldTable(template, policy: p))
+    blocks = b
+  }
+
+  /// The table of every field: sheet, item, required, how to fill it.
+  static func fieldTable(_ template: Template, policy: Policy) -> Block {
+    var rows: [[String]] = []
+    for sheet in template.sheets {
+      for (i, field) in sheet.fields.enumerated() {
+        rows.append([
+          i == 0 ? sheet.name : "", field.header, Self.requirement(field),
+          Self.hint(field, sheet: sheet, template: template, policy: policy),
+        ])
+      }
+    }
+    return .table(header: ["工作表", "项目", "必填", "填写要求"], rows: rows, titles: false)
   }
 
   static func requirement(_ field: FieldSpec) -> String { field.required ? "必填" : "选填" }
@@ -454,6 +535,11 @@ struct Instructions {
     case ("people", "employer"): return "兼职导师应为设站单位"
     case ("payments", "month"): return "每名研究生在站的每个月一行"
     case ("payments", "paid_on"): return "实发金额大于 0 时必填；最迟于\(dueWording(p.paymentDueMonthsAfter))发放"
+    case (Template.registerSheetKey, "recognized_on"): return "本期认定有效期的起始日"
+    case (Template.registerSheetKey, "state"): return "不填即为\(Template.registerStates[0])"
+    case (Template.registerSheetKey, "state_on"):
+      return
+        "\(template.sheet(sheet)?.field("state")?.header ?? "状态")不是“\(Template.registerStates[0])”时必填"
     default: return nil
     }
   }

@@ -75,6 +75,14 @@ import XLSXTestSupport
     try expectSameAfterLibreOffice(path, in: dir)
   }
 
+  @Test func theRegisterTemplateOpens() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.url.appendingPathComponent(TemplateWriter.registerFileName).path
+    try TemplateWriter.writeRegister(template: .standard, policy: .standard, to: path)
+    try expectSameAfterLibreOffice(path, in: dir)
+  }
+
   // MARK: - The comparison itself
 
   /// What the tests above rely on: a file LibreOffice cannot open is caught (it prints an error at
