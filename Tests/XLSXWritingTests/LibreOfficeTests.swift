@@ -51,36 +51,28 @@ import XLSXTestSupport
   }
 
   @Test func theSummaryOpens() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
-    let path = dir.url.appendingPathComponent("summary.xlsx").path
-    try SummaryWorkbook.write(rows: SummaryWorkbookTests.rows, to: path)
-    try expectSameAfterLibreOffice(path, in: dir)
+    try expectOpens("summary.xlsx") {
+      try SummaryWorkbook.write(rows: SummaryWorkbookTests.rows, to: $0)
+    }
   }
 
   @Test func theStatusOpens() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
-    let path = dir.url.appendingPathComponent("status.xlsx").path
-    try StatusWorkbook.write(
-      StatusWorkbookTests.standings, asOf: StatusWorkbookTests.asOf, to: path)
-    try expectSameAfterLibreOffice(path, in: dir)
+    try expectOpens("status.xlsx") {
+      try StatusWorkbook.write(
+        StatusWorkbookTests.standings, asOf: StatusWorkbookTests.asOf, to: $0)
+    }
   }
 
   @Test func theTemplateOpens() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
-    let path = dir.url.appendingPathComponent(TemplateWriter.defaultFileName).path
-    try TemplateWriter.write(template: .standard, policy: .standard, to: path)
-    try expectSameAfterLibreOffice(path, in: dir)
+    try expectOpens(TemplateWriter.defaultFileName) {
+      try TemplateWriter.write(template: .standard, policy: .standard, to: $0)
+    }
   }
 
   @Test func theRegisterTemplateOpens() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
-    let path = dir.url.appendingPathComponent(TemplateWriter.registerFileName).path
-    try TemplateWriter.writeRegister(template: .standard, policy: .standard, to: path)
-    try expectSameAfterLibreOffice(path, in: dir)
+    try expectOpens(TemplateWriter.registerFileName) {
+      try TemplateWriter.writeRegister(template: .standard, policy: .standard, to: $0)
+    }
   }
 
   // MARK: - The comparison itself
@@ -164,6 +156,19 @@ let sofficeMissing =
 
 /// The longest one conversion may take before LibreOffice is killed.
 private let conversionTimeLimit: Double = 120
+
+/// Writes an output to a file named `name` in a fresh folder (`write` takes its path), then
+/// compares it after LibreOffice as ``expectSameAfterLibreOffice(_:in:sourceLocation:)`` does.
+private func expectOpens(
+  _ name: String, sourceLocation: SourceLocation = #_sourceLocation,
+  write: (String) throws -> Void
+) throws {
+  let dir = try TemporaryDirectory()
+  defer { dir.remove() }
+  let path = dir.url.appendingPathComponent(name).path
+  try write(path)
+  try expectSameAfterLibreOffice(path, in: dir, sourceLocation: sourceLocation)
+}
 
 /// Has LibreOffice open `path` and save it again as .xlsx, then compares what it saved with the
 /// original, cell for cell.

@@ -17,9 +17,9 @@ import XLSXTestSupport
   func write(
     _ template: Template = .standard, _ policy: Policy = .standard, in dir: TemporaryDirectory
   ) throws -> TemplateWriterTests.Written {
-    let path = dir.url.appendingPathComponent(TemplateWriter.registerFileName).path
-    try TemplateWriter.writeRegister(template: template, policy: policy, to: path)
-    return try TemplateWriterTests.read(path)
+    try TemplateWriterTests.written(TemplateWriter.registerFileName, in: dir) {
+      try TemplateWriter.writeRegister(template: template, policy: policy, to: $0)
+    }
   }
 
   @Test func theInstructionsComeFirstThenTheRegisterWithItsHeaders() throws {

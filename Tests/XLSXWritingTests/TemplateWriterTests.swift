@@ -56,8 +56,12 @@ import XLSXTestSupport
     }
   }
 
-  /// A written template at `path`, read back.
-  static func read(_ path: String) throws -> Written {
+  /// What `write` writes (it takes the path) to a file named `name` in `dir`, read back.
+  static func written(
+    _ name: String, in dir: TemporaryDirectory, by write: (String) throws -> Void
+  ) throws -> Written {
+    let path = dir.url.appendingPathComponent(name).path
+    try write(path)
     let workbook = try Workbook(path: path)
     return Written(path: path, workbook: workbook, cells: try cellsBySheet(workbook))
   }
@@ -65,9 +69,9 @@ import XLSXTestSupport
   func write(
     _ template: Template = .standard, _ policy: Policy = .standard, in dir: TemporaryDirectory
   ) throws -> Written {
-    let path = dir.url.appendingPathComponent("template.xlsx").path
-    try TemplateWriter.write(template: template, policy: policy, to: path)
-    return try Self.read(path)
+    try Self.written("template.xlsx", in: dir) {
+      try TemplateWriter.write(template: template, policy: policy, to: $0)
+    }
   }
 
   // MARK: - Sheets and headers
