@@ -91,7 +91,8 @@ let package = Package(
     .testTarget(
       name: "XLSXWritingTests",
       dependencies: [
-        "Basics", "XLSXWriting", "XLSXReading", "Model", "Pipeline", "XLSXTestSupport",
+        "Basics", "XLSXWriting", "XLSXReading", "Model", "Pipeline", "Assessment", "Normalization",
+        "Validation", "XLSXTestSupport",
       ]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model", "XLSXTestSupport"]),
     .testTarget(name: "CLibrariesTests", dependencies: ["CXlsxWriter", "CSQLite"]),

@@ -230,6 +230,13 @@ public final class SheetWriter {
       "worksheet_set_column", "\(name) columns \(first + 1)…\(last + 1)")
   }
 
+  /// Sets column `column` as wide as the widest of `texts` (``displayWidth(_:)``, so a CJK
+  /// character counts two) and a margin, at least 8 characters and at most `cap`.
+  func fitColumn(_ column: Int, to texts: [String], cap: Double = 60) throws(WriteError) {
+    let widest = texts.map(displayWidth).max() ?? 0
+    try setColumns(column, column, width: min(max(Double(widest) + 2, 8), cap))
+  }
+
   /// Freezes the rows above `row` and the columns left of `column`.
   public func freeze(row: Int, column: Int = 0) {
     worksheet_freeze_panes(sheet, lxw_row_t(row), lxw_col_t(column))

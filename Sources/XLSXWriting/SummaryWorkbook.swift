@@ -8,8 +8,10 @@ import Model
 /// - `汇总` first: the number of files per status at the top (row 1 the statuses, row 2 the
 ///   counts, 合计 first), then from row 4 a table, its header frozen with the totals above it:
 ///   文件 | 牵头培养单位 | 工作站编号 | 工作站名称 | 学年 | 状态 | 错误数 | 政策问题数 | 警告数 |
-///   批注文件.
-///   The status is its Chinese label (通过 / 未通过 / 无法读取 / 已被取代) on a fill of its own; 批注文件
+///   工作站状态 | 批注文件.
+///   The status is its Chinese label (通过 / 未通过 / 无法读取 / 已被取代) on a fill of its own;
+///   工作站状态 is the station's standing in the register (SPEC §9) on the fill `status.xlsx` gives
+///   it, empty when there is no register or the station is not in it; 批注文件
 ///   is a relative link to the annotated copy (a path such as `基础医学院/x.annotated.xlsx`,
 ///   relative to the summary's folder), so it opens from wherever the output folder is copied.
 ///   Rows come in the order given.
@@ -33,6 +35,9 @@ public enum SummaryWorkbook {
     public var counts: IssueCounts
     /// Rule ID → how many issues of that rule the submission has.
     public var ruleCounts: [String: Int]
+    /// Where the station stands in the register (SPEC §9); nil when no register exists or the
+    /// station is not in it.
+    public var stationState: StationState?
     /// The annotated copy's path relative to the summary (`基础医学院/x.annotated.xlsx`), with
     /// `/` between folders; nil when there is none.
     public var annotated: String?
@@ -40,7 +45,8 @@ public enum SummaryWorkbook {
     public init(
       file: String, college: String, stationID: String? = nil, stationName: String? = nil,
       academicYear: String? = nil, status: SubmissionStatus, counts: IssueCounts,
-      ruleCounts: [String: Int] = [:], annotated: String? = nil
+      ruleCounts: [String: Int] = [:], stationState: StationState? = nil,
+      annotated: String? = nil
     ) {
       self.file = file
       self.college = college
@@ -50,6 +56,7 @@ public enum SummaryWorkbook {
       self.status = status
       self.counts = counts
       self.ruleCounts = ruleCounts
+      self.stationState = stationState
       self.annotated = annotated
     }
   }
@@ -69,10 +76,11 @@ public enum SummaryWorkbook {
 
   static let summaryHeader =
     ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态"] + Severity.allCases.map { "\($0.label)数" }
-    + ["批注文件"]
+    + ["工作站状态", "批注文件"]
   static let rulesHeader = ["规则", "说明", "级别", "涉及报送数", "问题数"]
-  /// The 0-based column of 批注文件.
-  static let annotatedColumn = 9
+  /// The 0-based columns of 工作站状态 and 批注文件.
+  static let stationStateColumn = 9
+  static let annotatedColumn = 10
   /// The 0-based row of the table's header on `汇总` (rows above: the totals and a blank row).
   static let headerRow = 3
 
@@ -118,6 +126,11 @@ public enum SummaryWorkbook {
       for (i, severity) in Severity.allCases.enumerated() {
         try sheet.write(number: Double(entry.counts[severity]), row: row, column: 6 + i)
       }
+      if let state = entry.stationState {
+        try sheet.write(
+          text: state.label, row: row, column: stationStateColumn,
+          format: CellFormat(fill: state.fill))
+      }
       if let annotated = entry.annotated, !annotated.isEmpty {
         do {
           try sheet.write(
@@ -137,15 +150,13 @@ public enum SummaryWorkbook {
     let columns: [[String?]] = [
       rows.map(\.file), rows.map(\.college), rows.map(\.stationID), rows.map(\.stationName),
       rows.map(\.academicYear), rows.map(\.status.label), [], [], [],
-      rows.map(\.annotated),
+      rows.map(\.stationState?.label), rows.map(\.annotated),
     ]
     // The totals' labels sit in the first columns too.
     let topLabels = ["合计"] + SubmissionStatus.allCases.map(\.label)
     for (column, values) in columns.enumerated() {
       let top = column < topLabels.count ? topLabels[column] : ""
-      let widest =
-        ([summaryHeader[column], top] + values.compactMap { $0 }).map(displayWidth).max() ?? 0
-      try sheet.setColumns(column, column, width: min(max(Double(widest) + 2, 8), 60))
+      try sheet.fitColumn(column, to: [summaryHeader[column], top] + values.compactMap { $0 })
     }
     sheet.freeze(row: headerRow + 1)
   }

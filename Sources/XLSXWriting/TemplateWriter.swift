@@ -34,17 +34,38 @@ import XLSXReading
 ///   bytes, so about 80 Chinese characters; a longer list (the standard title list is one) is
 ///   taken from the 职称 column of the table on `填报说明` instead, which has no limit. Another
 ///   choice field too long to list inline gets an input message naming its values instead.
+///
+/// The blank register (`pipeline stations template`, SPEC §9) is made the same way from
+/// ``Template/register()``: its own `填报说明` (what the register is, its columns, the import
+/// rules), then the table sheet `工作站名录` laid out, formatted and validated as above.
 public enum TemplateWriter {
   /// The instructions sheet; the template's ``Template/ignoredSheets`` lists it, so the checker
   /// skips it in a submission.
   public static let instructionsSheet = "填报说明"
   /// What `pipeline template` writes without `--out`.
   public static let defaultFileName = "工作站年度数据模板.xlsx"
+  /// What `pipeline stations template` writes without `--out`.
+  public static let registerFileName = "工作站名录模板.xlsx"
 
   /// Writes the blank template to `path` (atomically: the file appears complete or not at all).
   public static func write(template: Template, policy: Policy, to path: String) throws(WriteError) {
+    try write(template, Instructions(template: template, policy: policy), policy: policy, to: path)
+  }
+
+  /// Writes the blank register (工作站名录) of the submission template `template` to `path`
+  /// (atomically): `template.register()`'s one sheet, after a 填报说明 of its own.
+  public static func writeRegister(template: Template, policy: Policy, to path: String)
+    throws(WriteError)
+  {
+    let register = template.register()
+    try write(register, Instructions(register: register, policy: policy), policy: policy, to: path)
+  }
+
+  /// 填报说明 with `content`, then every sheet of `template`.
+  private static func write(
+    _ template: Template, _ content: Instructions, policy: Policy, to path: String
+  ) throws(WriteError) {
     let writer = try SpreadsheetWriter(path: path)
-    let content = Instructions(template: template, policy: policy)
     let titleRange = try writeInstructions(content, to: try writer.addSheet(instructionsSheet))
     for spec in template.sheets {
       let sheet = try writer.addSheet(spec.name)
@@ -277,6 +298,23 @@ struct Instructions {
 
   let blocks: [Block]
 
+  /// The blocks of a page being written: its title, then headings and items numbered across them.
+  private struct Page {
+    private(set) var blocks: [Block]
+    private var items = 0
+
+    init(title: String) { blocks = [.title(title)] }
+
+    mutating func heading(_ text: String) { blocks.append(.heading(text)) }
+
+    mutating func item(_ text: String) {
+      items += 1
+      blocks.append(.line("\(items). \(text)"))
+    }
+
+    mutating func append(_ block: Block) { blocks.append(block) }
+  }
+
   init(template: Template, policy: Policy) {
     let p = policy
     let example = AcademicYear(startYear: 2023)
@@ -290,37 +328,32 @@ struct Instructions {
     }
     func s(_ sheet: String) -> String { "「" + (template.sheet(sheet)?.name ?? sheet) + "」" }
 
-    var b: [Block] = [.title("产教融合研究生工作站年度基本数据 填报说明")]
-    var n = 0
-    func item(_ text: String) {
-      n += 1
-      b.append(.line("\(n). \(text)"))
-    }
+    var b = Page(title: "产教融合研究生工作站年度基本数据 填报说明")
 
-    b.append(.heading("一、报送要求"))
-    item("每个工作站每个学年填报一份本工作簿。学年为每年\(span)（如 \(example) 学年为 \(first) 至 \(last)）。")
-    item(
+    b.heading("一、报送要求")
+    b.item("每个工作站每个学年填报一份本工作簿。学年为每年\(span)（如 \(example) 学年为 \(first) 至 \(last)）。")
+    b.item(
       "学年结束后，于\(d.month)月\(d.day)日前（含当日）报送；逾期即为未按时报送，连续\(p.revocationConsecutiveYears)个学年未按时报送的工作站将予以撤销。"
     )
-    item(
+    b.item(
       "年报数据是期满验收的依据：认定有效期\(p.validityYears)年；有效期内在站累计满\(p.countedStudentMonths)个月的研究生，优秀须达\(p.excellentHeadcount)人以上，合格须不少于\(p.qualifiedHeadcount)人；优秀还须有至少\(p.excellentNationalOutcomes)项国家级成果或\(p.excellentProvincialOutcomes)项以上省部级成果（或成果产生重要的经济社会效益）。"
     )
 
-    b.append(.heading("二、生活补助"))
+    b.heading("二、生活补助")
     let minimums = Self.orderedLevels(p.minimumMonthlySubsidy, template: template)
       .map { "\($0.level)每人每月 \($0.amount) 元" }.joined(separator: "，")
-    item(
+    b.item(
       "\(h("students", "monthly_standard"))不低于：\(minimums)。\(h("students", "supervisor_project"))填“是”的，补助由导师与设站单位协商，不受此最低标准限制，但仍须按所填标准足额、按时发放。"
     )
-    item(
+    b.item(
       "\(s("payments"))中每名研究生在站的每个月填一行；每月补助最迟于\(Self.dueWording(p.paymentDueMonthsAfter))发放，\(h("payments", "paid"))不低于\(h("payments", "due"))，\(h("payments", "due"))不低于本人的月生活补助标准。"
     )
-    item(
+    b.item(
       "\(s("station"))中\(h("station", "subsidy_total"))应等于\(s("payments"))中\(h("payments", "paid"))的合计；\(h("station", "reported_headcount"))为本学年内在站的研究生人数。"
     )
 
-    b.append(.heading("三、站长及专家"))
-    item(
+    b.heading("三、站长及专家")
+    b.item(
       "\(s("people"))中设站单位站长、培养单位站长各一人，姓名与\(s("station"))一致；每名学生的\(h("students", "host_mentor"))须在\(s("people"))中列为兼职导师。"
     )
     let grades = p.titleGrades.joined(separator: " > ")
@@ -328,27 +361,93 @@ struct Instructions {
       $0.aliases.first
     }
     let examples = titleExamples.isEmpty ? nil : titleExamples.prefix(2).joined(separator: "、")
-    item(
+    b.item(
       "兼职导师须为设站单位人员，职称等级不低于\(p.mentorMinimumGrade)（\(grades)）。\(h("people", "title"))可填写具体职称\(examples.map { "（如 \($0)）" } ?? "")或等级，对照表见本页末尾。"
     )
-    item("\(h("students", "safety_training"))须为“是”（进站研究生须接受安全教育）；条件允许时为进站研究生购买意外伤害保险。")
+    b.item("\(h("students", "safety_training"))须为“是”（进站研究生须接受安全教育）；条件允许时为进站研究生购买意外伤害保险。")
 
-    b.append(.heading("四、填写格式"))
-    item(
+    b.heading("四、填写格式")
+    b.item(
       "日期按 \(first) 的形式填写（也可输入 Excel 日期）；月份按 \(first.month) 的形式填写（该列已设为文本格式）；报送学年按 \(example) 的形式填写。"
     )
-    item("学号、工作站编号等编号按文本填写（相关列已设为文本格式），保留开头的 0，不要变成科学计数法。")
-    item("金额以元为单位，只填数字，可保留两位小数。多个学号或多个角色之间用顿号（、）分隔。有下拉列表的单元格请从列表中选择。")
+    b.item("学号、工作站编号等编号按文本填写（相关列已设为文本格式），保留开头的 0，不要变成科学计数法。")
+    b.item("金额以元为单位，只填数字，可保留两位小数。多个学号或多个角色之间用顿号（、）分隔。有下拉列表的单元格请从列表中选择。")
 
-    b.append(.heading("五、表格要求"))
+    b.heading("五、表格要求")
     let sheets = template.sheets.map { "「\($0.name)」" }.joined()
-    item("不要修改工作表名称和表头文字，不要删除工作表：\(sheets)都须保留，没有数据时保留表头即可。")
+    b.item("不要修改工作表名称和表头文字，不要删除工作表：\(sheets)都须保留，没有数据时保留表头即可。")
     let ignored = template.ignoredColumns.map { "「\($0)」" }.joined(separator: "、")
     let totals = template.totalsMarkers.first.map { "；表末的合计行（首格写“\($0)”）不作为数据" } ?? ""
-    item("红色表头（项目名）为必填项，黑色为选填项。\(ignored.isEmpty ? "" : "\(ignored)列可加可不加，不审核")\(totals)。")
-    item("本页（\(TemplateWriter.instructionsSheet)）审核时不读取，可保留。")
+    b.item("红色表头（项目名）为必填项，黑色为选填项。\(ignored.isEmpty ? "" : "\(ignored)列可加可不加，不审核")\(totals)。")
+    b.item("本页（\(TemplateWriter.instructionsSheet)）审核时不读取，可保留。")
 
-    b.append(.heading("六、各工作表填写项"))
+    b.heading("六、各工作表填写项")
+    b.append(Self.fieldTable(template, policy: policy))
+
+    if let titles = Self.titleChoices(template, policy: policy) {
+      b.heading("七、职称对照表（\(h(titles.sheet, titles.field.key))可填写下列职称或等级）")
+      var rows: [[String]] = []
+      for choice in titles.values {
+        rows.append([choice.value, choice.value])
+        for alias in choice.aliases { rows.append([alias, choice.value]) }
+      }
+      b.append(.table(header: ["职称", "等级"], rows: rows, titles: true))
+    }
+    blocks = b.blocks
+  }
+
+  /// The register's (SPEC §9): what it is, how to fill its columns, what an import does with it.
+  init(register template: Template, policy p: Policy) {
+    let sheet = template.sheets.first
+    let name = "「" + (sheet?.name ?? Template.registerSheetName) + "」"
+    func h(_ field: String) -> String { "「" + (sheet?.field(field)?.header ?? field) + "」" }
+    let example = AcademicYear(startYear: 2023).firstDay(startMonth: p.academicYearStartMonth)
+
+    var b = Page(title: "产教融合研究生工作站名录 填报说明")
+
+    b.heading("一、名录是什么")
+    b.item(
+      "本工作簿为工作站名录：\(name)中每个工作站填一行，\(h("station_id"))不得重复。名录导入后，用于核对各工作站的年度数据（编号、名称、设站单位、牵头培养单位、认定日期），并计算各工作站的认定有效期（\(p.validityYears)年）、报送情况和状态。"
+    )
+    b.item("每次导入请提供完整的名录（包括已撤销、已结束的工作站）。")
+
+    b.heading("二、各列")
+    b.item("\(h("recognized_on"))为工作站本期认定有效期的起始日（有效期\(p.validityYears)年，自该日起算）。")
+    let states = Template.registerStates
+    b.item(
+      "\(h("state"))可不填（即为\(states[0])）；可填 \(states.joined(separator: "、"))，用于登记使用本工具之前已有的情况。\(h("state"))不是“\(states[0])”时须填\(h("state_on"))（撤销、验收结论或期满的日期）。"
+    )
+
+    b.heading("三、导入规则")
+    // The decisions that open a ban, grouped by its length (the policy may give 撤销 one too).
+    let banned = Dictionary(grouping: Decision.allCases.filter { $0.banYears(p) > 0 }) {
+      $0.banYears(p)
+    }
+    for (years, decisions) in banned.sorted(by: { $0.key < $1.key }) {
+      let words = decisions.map { "“\($0.label)”" }.joined(separator: "、")
+      b.item(
+        "结论为\(words)的工作站，其\(h("host_unit"))自结论之日起\(years)年内不得重新申报：名录中新增的工作站，其\(h("host_unit"))在\(h("recognized_on"))时仍在禁止期内的，报错（规则 STA-005），整份名录不予导入。"
+      )
+    }
+    b.item(
+      "以前导入过、以后的名录中缺少的工作站不会被删除，其记录保留，在工作站状态中标为“\(StationState.unlisted.label)”。"
+    )
+    b.item(
+      "导入是整体的：名录中有任何错误时不导入任何内容，并在名录旁生成带批注的副本（原文件名.annotated.xlsx）标出问题所在；改正后重新导入。"
+    )
+
+    b.heading("四、填写格式")
+    b.item("日期按 \(example) 的形式填写（也可输入 Excel 日期）；\(h("station_id"))按文本填写（该列已设为文本格式），保留开头的 0。")
+    b.item("红色表头为必填项，黑色为选填项。不要修改工作表名称和表头文字。有下拉列表的单元格请从列表中选择。")
+    b.item("本页（\(TemplateWriter.instructionsSheet)）导入时不读取，可保留。")
+
+    b.heading("五、各列填写项")
+    b.append(Self.fieldTable(template, policy: p))
+    blocks = b.blocks
+  }
+
+  /// The table of every field: sheet, item, required, how to fill it.
+  static func fieldTable(_ template: Template, policy: Policy) -> Block {
     var rows: [[String]] = []
     for sheet in template.sheets {
       for (i, field) in sheet.fields.enumerated() {
@@ -358,18 +457,7 @@ struct Instructions {
         ])
       }
     }
-    b.append(.table(header: ["工作表", "项目", "必填", "填写要求"], rows: rows, titles: false))
-
-    if let titles = Self.titleChoices(template, policy: policy) {
-      b.append(.heading("七、职称对照表（\(h(titles.sheet, titles.field.key))可填写下列职称或等级）"))
-      var rows: [[String]] = []
-      for choice in titles.values {
-        rows.append([choice.value, choice.value])
-        for alias in choice.aliases { rows.append([alias, choice.value]) }
-      }
-      b.append(.table(header: ["职称", "等级"], rows: rows, titles: true))
-    }
-    blocks = b
+    return .table(header: ["工作表", "项目", "必填", "填写要求"], rows: rows, titles: false)
   }
 
   static func requirement(_ field: FieldSpec) -> String { field.required ? "必填" : "选填" }
@@ -454,6 +542,11 @@ struct Instructions {
     case ("people", "employer"): return "兼职导师应为设站单位"
     case ("payments", "month"): return "每名研究生在站的每个月一行"
     case ("payments", "paid_on"): return "实发金额大于 0 时必填；最迟于\(dueWording(p.paymentDueMonthsAfter))发放"
+    case (Template.registerSheetKey, "recognized_on"): return "本期认定有效期的起始日"
+    case (Template.registerSheetKey, "state"): return "不填即为\(Template.registerStates[0])"
+    case (Template.registerSheetKey, "state_on"):
+      return
+        "\(template.sheet(sheet)?.field("state")?.header ?? "状态")不是“\(Template.registerStates[0])”时必填"
     default: return nil
     }
   }

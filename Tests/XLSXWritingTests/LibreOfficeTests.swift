@@ -8,10 +8,10 @@ import XLSXTestSupport
 @testable import XLSXWriting
 
 /// A real spreadsheet program opens every output without repair: LibreOffice (headless) opens
-/// the annotated workbook, the summary and the blank template and saves each again as .xlsx, and
-/// what it saved holds the same sheets, in the same order, with the same values in the same cells
-/// as what we wrote (read both with our reader: numbers within 1e-9 relative, dates compared as
-/// serials, text exactly).
+/// the annotated workbook, the summary, `status.xlsx` and the blank templates and saves each
+/// again as .xlsx, and what it saved holds the same sheets, in the same order, with the same
+/// values in the same cells as what we wrote (read both with our reader: numbers within 1e-9
+/// relative, dates compared as serials, text exactly).
 ///
 /// LibreOffice must be installed: `make test` installs it (`make test-deps`,
 /// libreoffice-calc-nogui). Without `soffice` on PATH these tests fail; they never skip.
@@ -51,19 +51,28 @@ import XLSXTestSupport
   }
 
   @Test func theSummaryOpens() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
-    let path = dir.url.appendingPathComponent("summary.xlsx").path
-    try SummaryWorkbook.write(rows: SummaryWorkbookTests.rows, to: path)
-    try expectSameAfterLibreOffice(path, in: dir)
+    try expectOpens("summary.xlsx") {
+      try SummaryWorkbook.write(rows: SummaryWorkbookTests.rows, to: $0)
+    }
+  }
+
+  @Test func theStatusOpens() throws {
+    try expectOpens("status.xlsx") {
+      try StatusWorkbook.write(
+        StatusWorkbookTests.standings, asOf: StatusWorkbookTests.asOf, to: $0)
+    }
   }
 
   @Test func theTemplateOpens() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
-    let path = dir.url.appendingPathComponent(TemplateWriter.defaultFileName).path
-    try TemplateWriter.write(template: .standard, policy: .standard, to: path)
-    try expectSameAfterLibreOffice(path, in: dir)
+    try expectOpens(TemplateWriter.defaultFileName) {
+      try TemplateWriter.write(template: .standard, policy: .standard, to: $0)
+    }
+  }
+
+  @Test func theRegisterTemplateOpens() throws {
+    try expectOpens(TemplateWriter.registerFileName) {
+      try TemplateWriter.writeRegister(template: .standard, policy: .standard, to: $0)
+    }
   }
 
   // MARK: - The comparison itself
@@ -147,6 +156,19 @@ let sofficeMissing =
 
 /// The longest one conversion may take before LibreOffice is killed.
 private let conversionTimeLimit: Double = 120
+
+/// Writes an output to a file named `name` in a fresh folder (`write` takes its path), then
+/// compares it after LibreOffice as ``expectSameAfterLibreOffice(_:in:sourceLocation:)`` does.
+private func expectOpens(
+  _ name: String, sourceLocation: SourceLocation = #_sourceLocation,
+  write: (String) throws -> Void
+) throws {
+  let dir = try TemporaryDirectory()
+  defer { dir.remove() }
+  let path = dir.url.appendingPathComponent(name).path
+  try write(path)
+  try expectSameAfterLibreOffice(path, in: dir, sourceLocation: sourceLocation)
+}
 
 /// Has LibreOffice open `path` and save it again as .xlsx, then compares what it saved with the
 /// original, cell for cell.

@@ -3,6 +3,7 @@ import Model
 import Testing
 
 @testable import XLSXReading
+@testable import XLSXWriting
 
 // What the writer tests look at in a written package beyond its cells, read with our own zip
 // reader (no unzip binary: a fresh machine need not have one).
@@ -56,4 +57,13 @@ func fillsByCell(part: String, styles: String) throws -> [String: String] {
     }
   }
   return result
+}
+
+/// A sheet's column widths by 1-based column, in the characters the writer asked for (the
+/// stored width without libxlsxwriter's padding).
+func widthsByColumn(_ workbook: Workbook, sheet: Int) throws -> [Int: Double] {
+  Dictionary(
+    try workbook.columnWidths(inSheet: sheet).flatMap { w in
+      (w.first...w.last).map { ($0, AnnotatedWorkbook.characterWidth(w.width)) }
+    }, uniquingKeysWith: { a, _ in a })
 }

@@ -16,13 +16,13 @@ import XLSXTestSupport
       file: "基础医学院-2023-2024.xlsx", college: "基础医学院", stationID: "GZZ2023001",
       stationName: "天津某某生物科技有限公司研究生工作站", academicYear: "2023-2024", status: .accepted,
       counts: .init(findings: 1, warnings: 2),
-      ruleCounts: ["INS-001": 1, "RPT-001": 1, "SUB-004": 1],
+      ruleCounts: ["INS-001": 1, "RPT-001": 1, "SUB-004": 1], stationState: .active,
       annotated: "基础医学院/基础医学院-2023-2024.annotated.xlsx"),
     .init(
       file: "公卫 #2 100%.xlsx", college: "公共卫生学院", stationID: "GZZ2023002", stationName: "某某医院工作站",
       academicYear: "2023-2024", status: .rejected,
       counts: .init(errors: 2, findings: 3, warnings: 1),
-      ruleCounts: ["CELL-001": 2, "SUB-003": 3, "INS-001": 1],
+      ruleCounts: ["CELL-001": 2, "SUB-003": 3, "INS-001": 1], stationState: .warned,
       annotated: "公共卫生学院/公卫 #2 100%.annotated.xlsx"),
     .init(
       file: "坏文件.xlsx", college: "未识别", status: .unreadable, counts: .init(errors: 1),
@@ -30,8 +30,9 @@ import XLSXTestSupport
     .init(
       file: "旧版.xlsx", college: "基础医学院", stationID: "GZZ2023001", stationName: "天津某某生物科技有限公司研究生工作站",
       academicYear: "2023-2024", status: .superseded, counts: .init(errors: 1, warnings: 1),
-      ruleCounts: ["CELL-001": 1, "X-003": 1], annotated: "基础医学院/旧版.annotated.xlsx"),
-    // Accepted with no issue: no annotated copy, no link.
+      ruleCounts: ["CELL-001": 1, "X-003": 1], stationState: .revoked,
+      annotated: "基础医学院/旧版.annotated.xlsx"),
+    // Accepted with no issue: no annotated copy, no link; not in the register: no 工作站状态.
     .init(
       file: "干净.xlsx", college: "药学院", stationID: "GZZ2023009", stationName: "药企工作站",
       academicYear: "2023-2024", status: .accepted, counts: .init()),
@@ -40,7 +41,9 @@ import XLSXTestSupport
   @Test func theSummarySheetHasTheTotalsThenOneRowPerSubmission() throws {
     let written = try Written(Self.rows)
     #expect(written.workbook.sheets.map(\.name) == ["汇总", "规则统计"])
-    let header = ["文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "政策问题数", "警告数", "批注文件"]
+    let header = [
+      "文件", "牵头培养单位", "工作站编号", "工作站名称", "学年", "状态", "错误数", "政策问题数", "警告数", "工作站状态", "批注文件",
+    ]
     var expected: [String: CellValue] = [
       "A1": .text("合计"), "B1": .text("通过"), "C1": .text("未通过"), "D1": .text("无法读取"),
       "E1": .text("已被取代"),
@@ -51,27 +54,26 @@ import XLSXTestSupport
       [
         .text("基础医学院-2023-2024.xlsx"), .text("基础医学院"), .text("GZZ2023001"),
         .text("天津某某生物科技有限公司研究生工作站"), .text("2023-2024"), .text("通过"), .number(0), .number(1),
-        .number(2), .text("基础医学院/基础医学院-2023-2024.annotated.xlsx"),
+        .number(2), .text("在建"), .text("基础医学院/基础医学院-2023-2024.annotated.xlsx"),
       ],
       [
         .text("公卫 #2 100%.xlsx"), .text("公共卫生学院"), .text("GZZ2023002"), .text("某某医院工作站"),
-        .text("2023-2024"), .text("未通过"), .number(2), .number(3), .number(1),
+        .text("2023-2024"), .text("未通过"), .number(2), .number(3), .number(1), .text("预警"),
         .text("公共卫生学院/公卫 #2 100%.annotated.xlsx"),
       ],
       // Unknown station, name and year: empty cells.
       [
         .text("坏文件.xlsx"), .text("未识别"), nil, nil, nil, .text("无法读取"), .number(1), .number(0),
-        .number(0),
-        .text("未识别/坏文件.annotated.xlsx"),
+        .number(0), nil, .text("未识别/坏文件.annotated.xlsx"),
       ],
       [
         .text("旧版.xlsx"), .text("基础医学院"), .text("GZZ2023001"), .text("天津某某生物科技有限公司研究生工作站"),
-        .text("2023-2024"), .text("已被取代"), .number(1), .number(0), .number(1),
+        .text("2023-2024"), .text("已被取代"), .number(1), .number(0), .number(1), .text("撤销"),
         .text("基础医学院/旧版.annotated.xlsx"),
       ],
       [
         .text("干净.xlsx"), .text("药学院"), .text("GZZ2023009"), .text("药企工作站"), .text("2023-2024"),
-        .text("通过"), .number(0), .number(0), .number(0), nil,
+        .text("通过"), .number(0), .number(0), .number(0), nil, nil,
       ],
     ]
     for (r, line) in lines.enumerated() {
@@ -130,7 +132,7 @@ import XLSXTestSupport
     let refs = sheet.components(separatedBy: "<hyperlink ref=\"").dropFirst().map {
       String($0.prefix { $0 != "\"" })
     }
-    #expect(refs == ["J5", "J6", "J7", "J8"])
+    #expect(refs == ["K5", "K6", "K7", "K8"])
     #expect(!sheet.contains("location="))  // no `#` taken as a place in the target
     let targets = rels.components(separatedBy: "Target=\"").dropFirst().map {
       String($0.prefix { $0 != "\"" })
@@ -160,6 +162,9 @@ import XLSXTestSupport
     #expect(fills["B1"] == "FFC6EFCE" && fills["C1"] == "FFFFC7CE")
     #expect(fills["D1"] == "FFF8CBAD" && fills["E1"] == "FFD9D9D9")
     #expect(fills["A5"] == nil && fills["G6"] == nil)
+    // 工作站状态: the fills status.xlsx gives the states; none where the register has no row.
+    #expect(fills["J5"] == "FFC6EFCE" && fills["J6"] == "FFFFEB9C" && fills["J8"] == "FFFFC7CE")
+    #expect(fills["J7"] == nil && fills["J9"] == nil)
     let rules = try fillsByCell(
       part: written.part("xl/worksheets/sheet2.xml"), styles: written.part("xl/styles.xml"))
     #expect(rules["C2"] == "FFFFC7CE" && rules["C4"] == "FFFFEB9C")  // CELL-001, INS-001
@@ -171,17 +176,15 @@ import XLSXTestSupport
     // 汇总: the totals and the table's header stay in view; 规则统计: its header.
     #expect(try written.part("xl/worksheets/sheet1.xml").contains("<pane ySplit=\"4\""))
     #expect(try written.part("xl/worksheets/sheet2.xml").contains("<pane ySplit=\"1\""))
-    let widths = Dictionary(
-      try written.workbook.columnWidths(inSheet: 0).flatMap { w in
-        (w.first...w.last).map { ($0, w.width) }
-      }, uniquingKeysWith: { a, _ in a })
+    let widths = try widthsByColumn(written.workbook, sheet: 0)
     // 文件: the longest name, 23 characters wide; 工作站名称: 18 CJK characters; 批注文件: the paths.
     #expect((widths[1] ?? 0) >= 25 && (widths[1] ?? 0) < 30)
     #expect((widths[4] ?? 0) >= 38)
-    #expect((widths[10] ?? 0) >= 45)
+    #expect((widths[10] ?? 0) >= 12 && (widths[10] ?? 0) < 14)  // 工作站状态: its header
+    #expect((widths[11] ?? 0) >= 45)
     #expect((widths[7] ?? 0) >= 8 && (widths[7] ?? 0) < 12)  // 错误数: its header
     #expect((widths[8] ?? 0) >= 12 && (widths[8] ?? 0) < 14)  // 政策问题数: its header
-    #expect(widths.count == 10)
+    #expect(widths.count == 11)
     #expect(displayWidth("ab中文") == 6)
   }
 

@@ -34,16 +34,44 @@ import XLSXTestSupport
 
     /// The worksheet part of sheet `index` (0-based; libxlsxwriter numbers them in order).
     func sheetXML(_ index: Int) throws -> String { try part("xl/worksheets/sheet\(index + 1).xml") }
+
+    /// The template as a person gets it to fill in: sheets named as its, every text cell (填报说明
+    /// included) where it stands.
+    func filledIn() -> SubmissionWorkbook {
+      // Empty sheets named as the template's (`Sheet.init` is internal to the support module).
+      let valid = SubmissionWorkbook.valid()
+      var filled = valid
+      filled.sheets = workbook.sheets.map { info in
+        var sheet = valid.sheets[0]
+        (sheet.name, sheet.rows) = (info.name, [])
+        return sheet
+      }
+      for (i, info) in workbook.sheets.enumerated() {
+        for (ref, value) in cells[i] {
+          guard case .text(let s) = value else { continue }
+          filled.set(info.name, ref, .text(s))
+        }
+      }
+      return filled
+    }
+  }
+
+  /// What `write` writes (it takes the path) to a file named `name` in `dir`, read back.
+  static func written(
+    _ name: String, in dir: TemporaryDirectory, by write: (String) throws -> Void
+  ) throws -> Written {
+    let path = dir.url.appendingPathComponent(name).path
+    try write(path)
+    let workbook = try Workbook(path: path)
+    return Written(path: path, workbook: workbook, cells: try cellsBySheet(workbook))
   }
 
   func write(
     _ template: Template = .standard, _ policy: Policy = .standard, in dir: TemporaryDirectory
   ) throws -> Written {
-    let path = dir.url.appendingPathComponent("template.xlsx").path
-    try TemplateWriter.write(template: template, policy: policy, to: path)
-    let workbook = try Workbook(path: path)
-    let cells = try cellsBySheet(workbook)
-    return Written(path: path, workbook: workbook, cells: cells)
+    try Self.written("template.xlsx", in: dir) {
+      try TemplateWriter.write(template: template, policy: policy, to: $0)
+    }
   }
 
   // MARK: - Sheets and headers
@@ -103,20 +131,7 @@ import XLSXTestSupport
     defer { dir.remove() }
     let t = try write(in: dir)
     let valid = SubmissionWorkbook.valid()
-    // Empty sheets named as the template's (`Sheet.init` is internal to the support module).
-    var filled = valid
-    filled.sheets = t.workbook.sheets.map { info in
-      var sheet = valid.sheets[0]
-      (sheet.name, sheet.rows) = (info.name, [])
-      return sheet
-    }
-    // The template as written: every text cell, 填报说明 included.
-    for (i, info) in t.workbook.sheets.enumerated() {
-      for (ref, value) in t.cells[i] {
-        guard case .text(let s) = value else { continue }
-        filled.set(info.name, ref, .text(s))
-      }
-    }
+    var filled = t.filledIn()
     for spec in Template.standard.sheets {
       let source = valid.sheets.first { $0.name == spec.name }!
       let templateCells = t.cells[t.workbook.sheets.firstIndex { $0.name == spec.name }!]
@@ -336,7 +351,7 @@ import XLSXTestSupport
 // MARK: - Reading the parts back
 
 /// The data validations of a sheet part, by `sqref`.
-private func dataValidations(_ xml: String) -> [String: (
+func dataValidations(_ xml: String) -> [String: (
   formula: String?, strict: Bool, prompt: String
 )] {
   var found: [String: (formula: String?, strict: Bool, prompt: String)] = [:]
@@ -354,26 +369,26 @@ private func dataValidations(_ xml: String) -> [String: (
   return found
 }
 
-private func attribute(_ name: String, in attributes: String) -> String? {
+func attribute(_ name: String, in attributes: String) -> String? {
   let pattern = try! Regex<(Substring, Substring)>(" ?\\b\(name)=\"([^\"]*)\"")
   return (" " + attributes).firstMatch(of: pattern).map { String($0.1) }
 }
 
-private func unescape(_ s: String) -> String {
+func unescape(_ s: String) -> String {
   s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
     .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
     .replacingOccurrences(of: "&amp;", with: "&")
 }
 
 /// The style index of each written cell, by A1 reference.
-private func cellStyles(_ xml: String) -> [String: Int] {
+func cellStyles(_ xml: String) -> [String: Int] {
   var styles: [String: Int] = [:]
   for m in xml.matches(of: /<c r="([A-Z]+[0-9]+)" s="([0-9]+)"/) { styles[String(m.1)] = Int(m.2) }
   return styles
 }
 
 /// The style index of each formatted column (1-based), from `<cols>`.
-private func columnStyles(_ xml: String) -> [Int: Int] {
+func columnStyles(_ xml: String) -> [Int: Int] {
   var styles: [Int: Int] = [:]
   for m in xml.matches(of: /<col min="([0-9]+)" max="([0-9]+)"[^>]*? style="([0-9]+)"/) {
     for c in Int(m.1)!...Int(m.2)! { styles[c] = Int(m.3) }
@@ -382,7 +397,7 @@ private func columnStyles(_ xml: String) -> [Int: Int] {
 }
 
 /// What the tests need of `xl/styles.xml`: each cell format's number format and font colour.
-private struct Styles {
+struct Styles {
   var formats: [Int: String] = [:]
   var xfs: [(numFmt: Int, font: Int)] = []
   var redFonts: Set<Int> = []
