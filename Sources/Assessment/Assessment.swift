@@ -148,7 +148,8 @@ public struct Assessment: Sendable, Equatable {
   }
 
   public static func == (a: Assessment, b: Assessment) -> Bool {
-    a.stationID == b.stationID && a.term == b.term && a.from == b.from && a.to == b.to && a.years == b.years
+    a.stationID == b.stationID && a.term == b.term && a.from == b.from && a.to == b.to
+      && a.years == b.years
       && a.revoked == b.revoked && a.countedStudents == b.countedStudents
       && a.outcomes.map { "\($0.level)\($0.count)" } == b.outcomes.map { "\($0.level)\($0.count)" }
       && a.subsidyCompliant == b.subsidyCompliant && a.grade == b.grade && a.final == b.final

@@ -67,7 +67,8 @@ public struct AssessmentInput: Sendable {
         base = known
       } else {
         base = AssessmentInput(
-          stationID: id, recognizedOn: nil, accepted: [:], verdicts: try store.verdicts(station: id))
+          stationID: id, recognizedOn: nil, accepted: [:], verdicts: try store.verdicts(station: id)
+        )
       }
       base.stationName = h.entry.name
       base.goodStandingOn = h.goodStandingOn
@@ -78,7 +79,9 @@ public struct AssessmentInput: Sendable {
         inputs.append(input)
       }
     }
-    return (inputs + plain.values).sorted { ($0.stationID, $0.term ?? 0) < ($1.stationID, $1.term ?? 0) }
+    return (inputs + plain.values).sorted {
+      ($0.stationID, $0.term ?? 0) < ($1.stationID, $1.term ?? 0)
+    }
   }
 
   /// The verdicts recorded for `year`, oldest first.

@@ -74,8 +74,10 @@ extension Lifecycle {
         break
       }
       // Stable: on a day, the earlier candidate (recorded, start, automatic) wins.
-      return candidates.enumerated().min { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }?
-        .element
+      return candidates.enumerated().min {
+        ($0.element.day, $0.offset) < ($1.element.day, $1.offset)
+      }?
+      .element
     }
 
     mutating func apply(_ event: Event) {
@@ -113,7 +115,8 @@ extension Lifecycle {
         if day > term.to { begin(term.to.adding(days: 1)) } else { phase = .continuing }
       case .qualified: phase = .awaitingReassessment
       case .reassessmentPassed: begin(day)
-      case .unqualified, .reassessmentFailed, .revoked, .notApplied, .expired: end(decision, on: day)
+      case .unqualified, .reassessmentFailed, .revoked, .notApplied, .expired:
+        end(decision, on: day)
       }
     }
 
@@ -179,7 +182,8 @@ extension Lifecycle.Walk {
       state = .unlisted
     }
     return Standing(
-      entry: e, term: term, terms: terms, state: state, years: years, warnings: warnings, ended: ended,
+      entry: e, term: term, terms: terms, state: state, years: years, warnings: warnings,
+      ended: ended,
       automatic: automatic)
   }
 

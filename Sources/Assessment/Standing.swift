@@ -131,7 +131,9 @@ public struct StationHistory: Sendable {
   /// counting from on or before it, or — for a year the store never judged, due by the register's
   /// day of good standing — that year's deadline.
   public func reported(_ year: AcademicYear, by day: Day, deadline: Day) -> Day? {
-    let days = reports.filter { $0.academicYear == year }.compactMap(\.countsFrom).filter { $0 <= day }
+    let days = reports.filter { $0.academicYear == year }.compactMap(\.countsFrom).filter {
+      $0 <= day
+    }
     if let earliest = days.min() { return earliest }
     if !judged.contains(year), let good = goodStandingOn, deadline <= good, deadline <= day {
       return deadline

@@ -14,10 +14,15 @@ extension StationHistory {
       let id = r.entry.stationID
       let verdicts = try store.verdicts(station: id)
       var reports = verdicts.filter(\.acceptedOnItsOwn).map {
-        Report(academicYear: $0.academicYear, submittedOn: $0.submittedOn, receiptDay: $0.receiptDay)
+        Report(
+          academicYear: $0.academicYear, submittedOn: $0.submittedOn, receiptDay: $0.receiptDay)
       }
-      for year in summaries[id]?.years ?? [] where !reports.contains(where: { $0.academicYear == year.academicYear }) {
-        reports.append(Report(academicYear: year.academicYear, submittedOn: year.firstSubmittedOn ?? year.submittedOn))
+      for year in summaries[id]?.years ?? []
+      where !reports.contains(where: { $0.academicYear == year.academicYear }) {
+        reports.append(
+          Report(
+            academicYear: year.academicYear, submittedOn: year.firstSubmittedOn ?? year.submittedOn)
+        )
       }
       return StationHistory(
         entry: r.entry, listed: r.listed, recognitions: r.recognitions,

@@ -20,7 +20,8 @@ enum ReceiptTimes {
   static func load(root: String) -> [String: Date] {
     let manager = FileManager.default
     var times: [String: Date] = [:]
-    for college in (try? manager.contentsOfDirectory(atPath: root)) ?? [] where !college.hasPrefix(".") {
+    for college in (try? manager.contentsOfDirectory(atPath: root)) ?? []
+    where !college.hasPrefix(".") {
       let folder = (root as NSString).appendingPathComponent(college)
       for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? []
       where name.hasSuffix(".json") {

@@ -85,7 +85,9 @@ public struct BatchRun: Sendable {
     _ = try stations.recordAutomatic(asOf: asOf)
     let after = try stations.standings(asOf: asOf)
     let states = Dictionary(after.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
-    for i in facts.indices { facts[i].entry.stationState = facts[i].stationID.flatMap { states[$0] } }
+    for i in facts.indices {
+      facts[i].entry.stationState = facts[i].stationID.flatMap { states[$0] }
+    }
     try writeReports(facts, written: written)
     return Result(
       entries: facts.map(\.entry), annotated: written.compactMap { $0 }.sorted(),
@@ -339,6 +341,7 @@ public struct BatchRun: Sendable {
     return SummaryWorkbook.Row(
       file: e.file, college: fact.college ?? Self.unknownCollege, stationID: e.stationID,
       stationName: fact.stationName, academicYear: e.academicYear, status: e.status,
-      counts: IssueCounts(e.issues), ruleCounts: counts, annotated: annotated)
+      counts: IssueCounts(e.issues), ruleCounts: counts, stationState: e.stationState,
+      annotated: annotated)
   }
 }

@@ -43,7 +43,8 @@ extension Store {
     try database.transaction { () throws(StoreError) -> RegisterImportOutcome in
       let before = try registeredStations()
       let current = Dictionary(
-        before.filter(\.listed).map { ($0.entry.stationID, $0.entry) }, uniquingKeysWith: { a, _ in a })
+        before.filter(\.listed).map { ($0.entry.stationID, $0.entry) },
+        uniquingKeysWith: { a, _ in a })
       let known = Set(before.map(\.entry.stationID))
       let same =
         entries.count == current.count && entries.allSatisfy { current[$0.stationID] == $0 }
@@ -147,7 +148,8 @@ extension Store {
       """
     ).compactMap { r in
       guard let decision = r.text(1).flatMap(Decision.init(rawValue:)),
-        let day = Self.day(r.text(2)), let source = r.text(4).flatMap(DecisionSource.init(rawValue:))
+        let day = Self.day(r.text(2)),
+        let source = r.text(4).flatMap(DecisionSource.init(rawValue:))
       else { return nil }
       return StationDecision(
         stationID: r.text(0) ?? "", decision: decision, date: day, note: r.text(3), source: source)

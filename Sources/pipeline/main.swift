@@ -227,7 +227,9 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
   // The registered stations whose state this run changed (revoked, 预警, ended…).
   for c in result.stateChanges {
     let before = c.before.map { "\($0.label) → " } ?? ""
-    printError("工作站 \(c.stationID) \(c.name)（\(c.college)）：\(before)\(c.after.label)\(c.why.map { "。\($0)" } ?? "")")
+    printError(
+      "工作站 \(c.stationID) \(c.name)（\(c.college)）：\(before)\(c.after.label)\(c.why.map { "。\($0)" } ?? "")"
+    )
   }
   return 0
 }
@@ -239,7 +241,8 @@ func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
   let config = try Configuration.load(explicitPath: a.options["--config"])
   // With a register in the store, STA-001…STA-004 apply (the store is only read).
   let checker = Checker(
-    configuration: config, register: try Stations(configuration: config).register(asOf: try day(a, "--as-of")))
+    configuration: config,
+    register: try Stations(configuration: config).register(asOf: try day(a, "--as-of")))
   // One file is a batch of one: the batch rules find nothing in it.
   let entries = try checker.checkBatch(paths: a.positionals)
   writeStdout(Array((format == "json" ? Reports.json(entries) : Reports.text(entries)).utf8))
@@ -329,7 +332,9 @@ func runStations(_ args: ArraySlice<String>) throws -> Int32 {
   let stations = Stations(configuration: config)
   switch a.positionals.first {
   case "import":
-    guard a.positionals.count == 2 else { throw UsageError(message: "stations import takes one FILE") }
+    guard a.positionals.count == 2 else {
+      throw UsageError(message: "stations import takes one FILE")
+    }
     let result = try stations.importRegister(path: a.positionals[1], asOf: try day(a, "--as-of"))
     if try format(a) == "json" {
       writeStdout(Array(Reports.json([result.entry]).utf8))
@@ -345,14 +350,17 @@ func runStations(_ args: ArraySlice<String>) throws -> Int32 {
       printError("名录与数据库中的一致，未作更改。")
     case .imported(let added, let changed, let unlisted, let decisions)?:
       printError(
-        "名录已导入：新增 \(added.count) 个工作站，变更 \(changed.count) 个，不再列入 \(unlisted.count) 个（保留，标为未列入名录），记录状态 \(decisions) 条。")
+        "名录已导入：新增 \(added.count) 个工作站，变更 \(changed.count) 个，不再列入 \(unlisted.count) 个（保留，标为未列入名录），记录状态 \(decisions) 条。"
+      )
       for (title, ids) in [("新增", added), ("变更", changed), ("未列入名录", unlisted)] where !ids.isEmpty {
         printError("  \(title)：\(ids.joined(separator: "、"))")
       }
     }
     return 0
   case "template":
-    guard a.positionals.count == 1 else { throw UsageError(message: "stations template takes no FILE; use --out F") }
+    guard a.positionals.count == 1 else {
+      throw UsageError(message: "stations template takes no FILE; use --out F")
+    }
     let path = a.options["--out"] ?? TemplateWriter.registerFileName
     try TemplateWriter.writeRegister(template: config.template, policy: config.policy, to: path)
     printOut("已生成工作站名录模板：\(path)")
@@ -361,7 +369,9 @@ func runStations(_ args: ArraySlice<String>) throws -> Int32 {
     guard a.positionals.count == 3 else {
       throw UsageError(message: "stations decide takes ID DECISION --date YYYY-MM-DD [--note TEXT]")
     }
-    guard let decision = Decision(rawValue: a.positionals[2]), Decision.officeDecisions.contains(decision) else {
+    guard let decision = Decision(rawValue: a.positionals[2]),
+      Decision.officeDecisions.contains(decision)
+    else {
       let allowed = Decision.officeDecisions.map(\.label).joined(separator: "、")
       throw InputError(message: "结论「\(a.positionals[2])」不是可记录的结论：只能是 \(allowed) 之一")
     }
@@ -378,7 +388,8 @@ func runStations(_ args: ArraySlice<String>) throws -> Int32 {
         + (standing.warnings.first ?? ""))
     return 0
   default:
-    throw UsageError(message: "stations takes: import FILE | template [--out F] | decide ID DECISION --date D")
+    throw UsageError(
+      message: "stations takes: import FILE | template [--out F] | decide ID DECISION --date D")
   }
 }
 
