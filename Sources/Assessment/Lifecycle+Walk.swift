@@ -30,7 +30,22 @@ extension Lifecycle {
       starts = Lifecycle.registerStarts(history.recognitions, policy: policy)
       let first = starts.removeFirst()
       terms = [Term(from: first, to: policy.validityEnd(recognizedOn: first), number: 1)]
-      recorded = history.decisions.filter { $0.date <= asOf }.sorted { $0.date < $1.date }
+      // What the tool recorded by itself is its log, not evidence: the walk derives it again,
+      // so an office decision recorded later with an earlier date comes first.
+      recorded = history.decisions.filter { $0.date <= asOf && $0.source != .automatic }
+        .sorted { $0.date < $1.date }
+      logged = Set(
+        history.decisions.filter { $0.source == .automatic }.map {
+          "\($0.decision.rawValue)\($0.date)"
+        })
+    }
+
+    /// The automatic decisions already recorded (decision and day).
+    private let logged: Set<String>
+
+    /// Keeps an automatic decision for `pipeline run` to record, unless it already is.
+    private mutating func log(_ d: StationDecision) {
+      if !logged.contains("\(d.decision.rawValue)\(d.date)") { automatic.append(d) }
     }
 
     var term: Term { terms[terms.count - 1] }
@@ -90,13 +105,13 @@ extension Lifecycle {
         begin(day)
       case .revocation(let day, let years):
         let named = years.map(\.description).joined(separator: "、")
-        automatic.append(
+        log(
           StationDecision(
             stationID: history.entry.stationID, decision: .revoked, date: day,
             note: "连续 \(years.count) 个学年（\(named)）未按时报送（四(一)）", source: .automatic))
         end(.revoked, on: day)
       case .notApplied(let day):
-        automatic.append(
+        log(
           StationDecision(
             stationID: history.entry.stationID, decision: .notApplied, date: day,
             note: "验收期 \(term.to) 结束后 \(policy.acceptanceGraceDays) 天内未记录期满验收结果（四(二)）",

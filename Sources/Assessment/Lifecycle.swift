@@ -8,11 +8,15 @@ import Model
 ///   date within that term (before its end) corrects it, one after it starts a new term (a
 ///   re-recognition). 优秀 starts the next term the day after the window ends; 重新评估通过 on its
 ///   own date.
-/// - **Events in date order**, the recorded ones first on a day: 撤销 (recorded, or by itself on
-///   the deadline of the second consecutive year of the term with no on-time accepted report),
+/// - **Events in date order**, the recorded ones first on a day: 撤销 (recorded by the office, or
+///   by itself on the deadline of the second consecutive year of the term with no on-time
+///   accepted report),
 ///   优秀/合格/不合格/重新评估…, 未申请验收 (by itself `acceptanceGraceDays` after the window ends
 ///   while no 期满验收 decision is recorded), a new 认定日期. An ended station stays ended until a
-///   new 认定日期; a decision recorded after it ended is kept in the store and ignored.
+///   new 认定日期; a decision recorded after it ended is kept in the store and ignored. What the
+///   tool recorded by itself is derived again from the evidence each time (the store keeps it as
+///   a log): an office decision recorded later with an earlier date (优秀 on 2026-06-20) comes
+///   before an automatic 未申请验收 of 2026-08-13.
 /// - **Evidence as of the day.** A report counts from its 报送日期, or from its receipt's day when
 ///   that is later (``StationHistory/Report/countsFrom``); reports that count from after the as-of
 ///   day are not seen, so a status on an earlier day says what was known then.

@@ -73,6 +73,7 @@ enum Pages {
     for (label, value) in facts { body += "<tr><th>\(label)</th><td>\(escape(value))</td></tr>" }
     body += "</table>"
     if r.superseded == true { body += "<p class=\"note\">本次报送已被本单位同一工作站同一学年的较新报送取代。</p>" }
+    if let note = r.note { body += "<p class=\"note\">\(escape(note))</p>" }
     if !r.issues.isEmpty {
       body += "<p><a class=\"button\" href=\"/submissions/\(r.id)/annotated.xlsx\">下载批注版工作簿</a></p>"
     }

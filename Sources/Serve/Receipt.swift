@@ -2,6 +2,7 @@ import Basics
 import Foundation
 import Model
 import Pipeline
+import XLSXWriting
 
 /// What a college gets back for a submission, and what its list shows: the file as it was put in
 /// the inbox, its SHA-256, when it was received, the verdict and every issue. Kept as JSON (the
@@ -27,12 +28,16 @@ public struct Receipt: Codable, Sendable, Equatable {
   public var findings: Int
   public var warnings: Int
   public var issues: [ReceiptIssue]
+  /// For a rejected report, the one sentence SPEC §9 asks for: it does not count as reported on
+  /// time until corrected (nil otherwise, and in receipts written before it existed).
+  public var note: String?
   /// A later submission of this college for the same station and year supersedes this one (X-003
   /// in `pipeline run`); set when the list is read, not stored.
   public var superseded: Bool?
 
   enum CodingKeys: String, CodingKey {
     case id, college, file, sha256, status, late, errors, findings, warnings, issues, superseded
+    case note
     case uploadedName = "uploaded_name"
     case receivedAt = "received_at"
     case stationID = "station_id"
@@ -58,6 +63,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     findings = counts.findings
     warnings = counts.warnings
     issues = entry.issues.map(ReceiptIssue.init)
+    note = entry.status == .rejected ? AnnotatedWorkbook.rejectedNote : nil
   }
 
   public init(from decoder: any Decoder) throws {
@@ -77,6 +83,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     warnings = try c.decode(Int.self, forKey: .warnings)
     issues = try c.decode([ReceiptIssue].self, forKey: .issues)
     superseded = try c.decodeIfPresent(Bool.self, forKey: .superseded)
+    note = try c.decodeIfPresent(String.self, forKey: .note)
   }
 }
 

@@ -13,9 +13,17 @@ import XLSXWriting
 public final class ServeApp: Sendable {
   let configuration: Configuration
   let settings: ServeSettings
-  let checker: Checker
-  /// The checker of self-checks: at most `serve.maxCheckCells` cells read.
-  let selfChecker: Checker
+  /// What submissions are checked under; self-checks read at most `serve.maxCheckCells` cells.
+  let submissionConfiguration: Configuration
+  let selfCheckConfiguration: Configuration
+  /// The stations' register in the store, for STA-001…STA-004 (looked at again every 30 s).
+  let registers: RegisterCache
+  var checker: Checker {
+    Checker(configuration: submissionConfiguration, register: registers.current())
+  }
+  var selfChecker: Checker {
+    Checker(configuration: selfCheckConfiguration, register: registers.current())
+  }
   let gate: CheckGate
   /// Self-checks' annotated copies, on disk for `copyLifetimeSeconds`, in bounded room.
   let copies: CopyCache
@@ -43,10 +51,11 @@ public final class ServeApp: Sendable {
   ) throws {
     self.configuration = configuration
     settings = configuration.serve
-    checker = Checker(configuration: configuration)
+    submissionConfiguration = configuration
     var light = configuration
     light.reader.maxCells = min(configuration.reader.maxCells, settings.maxCheckCells)
-    selfChecker = Checker(configuration: light)
+    selfCheckConfiguration = light
+    registers = RegisterCache(stations: Stations(configuration: configuration), now: now)
     checkRate = RateLimiter(perMinute: settings.checksPerIPPerMinute)
     gate = CheckGate(
       concurrent: settings.maxConcurrentChecks, waitSeconds: settings.queueWaitSeconds)

@@ -204,4 +204,22 @@ import Testing
     #expect(station.term(for: AcademicYear(startYear: 2023), startMonth: 7)?.number == 1)
     #expect(station.term(for: AcademicYear(startYear: 2020), startMonth: 7) == nil)
   }
+
+  /// What the tool recorded by itself is a log: an office decision recorded afterwards with an
+  /// earlier date comes first, and a logged decision is not offered for recording again.
+  @Test func anOfficeDecisionDatedEarlierOutranksTheLoggedAutomaticOne() {
+    let five = Self.onTime.merging([2024: "2025-07-05"]) { a, _ in a }
+    var h = Self.history(reports: five)
+    h.decisions = [
+      StationDecision(
+        stationID: "TJMU-L-001", decision: .notApplied, date: Self.day("2026-01-05"),
+        source: .automatic)
+    ]
+    let logged = Self.standing(h, "2026-02-01")
+    #expect(logged.state == .ended && logged.automatic.isEmpty)
+    h.decisions.append(
+      StationDecision(stationID: "TJMU-L-001", decision: .excellent, date: Self.day("2025-12-20")))
+    let decided = Self.standing(h, "2026-02-01")
+    #expect(decided.state == .active && decided.term.number == 2 && decided.ended == nil)
+  }
 }
