@@ -32,6 +32,7 @@ release: deps
 
 # The main job: the batch over the shipped inbox (fixtures/inbox, per pipeline.json) into out/.
 run: release
+	$(BIN) stations import fixtures/工作站名录.xlsx
 	$(BIN) run
 
 # The tests also open every output in a real spreadsheet program (LibreOffice, headless) and

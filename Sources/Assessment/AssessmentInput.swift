@@ -13,9 +13,9 @@ public struct AssessmentInput: Sendable {
   public var outcomes: [StoredOutcome]
   /// The term this input grades (1 for the first the register knows; nil without a register).
   public var term: Int?
-  /// The register's day of good standing (``StationHistory/goodStandingOn``): a year due by then
-  /// that the store never judged counts as on time.
-  public var goodStandingOn: Day?
+  /// The day the register's own records speak for (``StationHistory/recordsUntil``): a year due
+  /// by then that the store never judged counts as on time.
+  public var recordsUntil: Day?
 
   public init(
     stationID: String, stationName: String? = nil, recognizedOn: Day?,
@@ -71,7 +71,7 @@ public struct AssessmentInput: Sendable {
         )
       }
       base.stationName = h.entry.name
-      base.goodStandingOn = h.goodStandingOn
+      base.recordsUntil = h.recordsUntil
       for term in standing.terms where term.from <= asOf {
         var input = base
         input.recognizedOn = term.from

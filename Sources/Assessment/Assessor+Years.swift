@@ -13,11 +13,11 @@ extension Assessor {
       let deadline = p.reportDeadline(for: year)
       var (status, reason) = yearStatus(
         year, accepted: input.accepted[year], verdicts: verdicts, deadline: deadline, asOf: asOf)
-      if status == .missing, verdicts.isEmpty, let good = input.goodStandingOn, deadline <= good {
-        // Before the store: the register says the station was in good standing then.
+      if status == .missing, verdicts.isEmpty, let good = input.recordsUntil, deadline <= good {
+        // Before the store: the register's own records speak for it.
         (status, reason) = (.onTime, nil)
         notes.review.append(
-          "\(year) 学年的数据不在数据库中，依名录（\(good) 在建）视为按时报送；该学年的研究生、成果与补助未计入，请人工核实。")
+          "\(year) 学年的数据不在数据库中，依名录（状态日期 \(good)）视为按时报送；该学年的研究生、成果与补助未计入，请人工核实。")
       }
       if let reason { notes.reasons.append(reason) }
       let firstSubmitted =

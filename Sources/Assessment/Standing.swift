@@ -121,21 +121,22 @@ public struct StationHistory: Sendable {
     self.judged = judged ?? Set(reports.map(\.academicYear))
   }
 
-  /// The register's word for the years before the tool: a row whose 状态 is 在建 with a 状态日期
-  /// says the station was in good standing on that day, so a year due by then that the store has
-  /// no verdict for at all counts as reported on time (the store started after it). A year the
-  /// store judged is decided by its verdicts alone.
-  public var goodStandingOn: Day? { entry.state == "在建" ? entry.stateOn : nil }
+  /// The register's word for the years before the tool: a row's 状态 with its 状态日期 says where
+  /// the station stood on that day (在建: in good standing; 撤销, 验收不合格…: how it ended, which
+  /// the register also records as a decision), so a year due by then that the store has no
+  /// verdict for at all is not the tool's to judge — it counts as reported on time (the store
+  /// started after it). A year the store judged is decided by its verdicts alone.
+  public var recordsUntil: Day? { entry.state == nil ? nil : entry.stateOn }
 
   /// The day `year`'s report counts from, when one counts by `day`: the earliest accepted report
-  /// counting from on or before it, or — for a year the store never judged, due by the register's
-  /// day of good standing — that year's deadline.
+  /// counting from on or before it, or — for a year the store never judged, due by
+  /// ``recordsUntil`` — that year's deadline.
   public func reported(_ year: AcademicYear, by day: Day, deadline: Day) -> Day? {
     let days = reports.filter { $0.academicYear == year }.compactMap(\.countsFrom).filter {
       $0 <= day
     }
     if let earliest = days.min() { return earliest }
-    if !judged.contains(year), let good = goodStandingOn, deadline <= good, deadline <= day {
+    if !judged.contains(year), let good = recordsUntil, deadline <= good, deadline <= day {
       return deadline
     }
     return nil
