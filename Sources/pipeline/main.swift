@@ -16,13 +16,16 @@ let usage = """
   pipeline — checks graduate-workstation annual data workbooks (.xlsx) against the policy.
 
   Usage:
-    pipeline run [--config F] [--inbox DIR] [--out DIR]
+    pipeline run [--config F] [--inbox DIR] [--out DIR] [--as-of YYYY-MM-DD]
         The batch: every .xlsx/.xlsm of the inbox (pipeline.json run.inbox) is checked, the
         batch rules applied across them; an annotated copy of each submission with any issue
         goes to OUT/<牵头培养单位>/, with report.json and summary.xlsx in OUT; accepted
-        submissions go into the store (run.store). One line per file and totals on stderr.
-        Exit 0 when the batch ran (rejections are results), non-zero when it could not.
-    pipeline check FILE… [--format text|json] [--config F]
+        submissions go into the store (run.store). With a register in the store, the submissions
+        are checked against it (STA-001…STA-004), what the policy makes happen by itself by
+        --as-of (default today in Beijing: a revocation, 未申请验收) is recorded, and the run
+        ends with one line per station whose state changed. One line per file and totals on
+        stderr. Exit 0 when the batch ran (rejections are results), non-zero when it could not.
+    pipeline check FILE… [--format text|json] [--as-of YYYY-MM-DD] [--config F]
         Check submissions against the policy without touching the store. Text for people
         (issues grouped by sheet, in row order), JSON for tools. Several files are checked
         as one batch: the batch rules X-001…X-003 apply across them, and of two files for
@@ -39,13 +42,33 @@ let usage = """
         numbers, then every sheet with its headers (required ones in red), dropdowns for the
         fixed choices, date/month/money/code formats. Default F: ./工作站年度数据模板.xlsx.
         Exit 0 when written, 2 on a usage or I/O error.
-    pipeline assess [--config F] [--station ID] [--as-of YYYY-MM-DD] [--out DIR] [--format text|json]
+    pipeline stations import FILE [--format text|json] [--as-of YYYY-MM-DD] [--config F]
+        Import the register of stations (工作站名录), all or nothing: with any error nothing
+        changes, the issues are printed, FILE's annotated copy is written next to it and the
+        exit status is 1; else 0, with what was added and changed (STA-005: a new station whose
+        设站单位 is under a reapplication ban). A station missing later is kept (未列入名录).
+    pipeline stations template [--out F] [--config F]
+        Write the blank register. Default F: ./工作站名录模板.xlsx.
+    pipeline stations decide ID DECISION --date YYYY-MM-DD [--note TEXT] [--config F]
+        Record a decision: 优秀, 合格, 不合格, 重新评估通过, 重新评估未通过 or 撤销; never
+        overwritten (a later one supersedes). Prints the station's term and state afterwards.
+        Exit 0, 2 for an unknown station or decision or a bad date.
+    pipeline status [--as-of YYYY-MM-DD] [--format text|json] [--out DIR] [--config F]
+        Every registered station's standing on --as-of (default today): its term, its state
+        (在建, 预警, 撤销, 期满待验收, 待重新评估, 已结束, 未列入名录), its years with their
+        deadlines, warnings, how it ended and the ban. Text: per college the stations still to
+        report with the days left, then the ones that need attention. --out: also DIR/status.json
+        and DIR/status.xlsx. Exit 0.
+    pipeline assess [--config F] [--station ID] [--as-of YYYY-MM-DD] [--out DIR] [--format text|json] [--record --confirm]
         期满验收 from the store (run.store): per station over its validity window, each
         academic year on time / late / missing / not yet due, revocation, counted students,
         outcomes by level, subsidy compliance, the grade with its reasons and the items a
         person must judge. --as-of: the day to judge at (default today). --out: also write
         DIR/assess.json and DIR/assess.xlsx (a row per station with its grade and reasons, a
-        sheet per station with its evidence: years, students with their days, outcomes). Exit 0 when assessed, 2 on a usage or I/O error.
+        sheet per station with its evidence: years, students with their days, outcomes). With a
+        register, each station once per term, on its own window. --record --confirm: record
+        each final grade of a station awaiting 期满验收 as the office's decision (a person
+        confirms: --record alone is refused). Exit 0 when assessed, 2 on a usage or I/O error.
     pipeline serve [--config F] [--listen HOST:PORT]
         The upload page and JSON API for colleges (README "Admins"): self-check a workbook and
         download its annotated copy; signed in with the college's token, submit it into the
