@@ -82,7 +82,8 @@ let package = Package(
       name: "ValidationTests",
       dependencies: ["Validation", "Normalization", "XLSXReading", "Model", "XLSXTestSupport"]),
     .testTarget(
-      name: "PipelineTests", dependencies: ["Pipeline", "XLSXReading", "Model", "Store"]),
+      name: "PipelineTests",
+      dependencies: ["Pipeline", "XLSXReading", "Model", "Store", "Assessment", "XLSXTestSupport"]),
     .testTarget(
       name: "AssessmentTests",
       dependencies: [

@@ -18,6 +18,11 @@ public struct SubmissionWorkbook: Sendable {
   public struct Sheet: Sendable {
     public var name: String
     public var rows: [[Value]]
+
+    public init(name: String, rows: [[Value]]) {
+      self.name = name
+      self.rows = rows
+    }
   }
 
   public var sheets: [Sheet]
