@@ -65,6 +65,7 @@ import XLSXTestSupport
         as? [String: Any])
     #expect(receipt["status"] as? String == "accepted")
     #expect(receipt["late"] as? Bool == true)
+    #expect(receipt["note"] == nil)  // the sentence is a rejected report's alone
   }
 
   @Test func receiptsSurviveARestartAndStayWithTheirCollege() throws {
@@ -76,6 +77,8 @@ import XLSXTestSupport
         as? [String: Any])
     let id = try #require(receipt["id"] as? String)
     #expect(receipt["status"] as? String == "rejected")
+    // SPEC §9: one sentence says a rejected report does not count until corrected.
+    #expect((receipt["note"] as? String)?.contains("不计为已按时报送") == true)
     // A new app on the same folders (a restart) lists it.
     var configuration = f.app.configuration
     configuration.baseDirectory = f.directory.url.path

@@ -131,6 +131,23 @@ import XLSXTestSupport
 
   // MARK: - 审核结果
 
+  /// The verdict line: a rejected report's says it does not count as on time until corrected
+  /// (SPEC §9); a register's says it was not imported, and never talks of reporting.
+  @Test(arguments: [
+    (AnnotatedWorkbook.Subject.submission, "CELL-001", ["未通过", "不计为已按时报送"], ["导入"]),
+    (.submission, "INS-001", ["通过", "提醒"], ["不计为已按时报送"]),
+    (.register, "DUP-001", ["整份名录未导入"], ["报送", "不计为"]),
+    (.register, "STR-004", ["不影响导入"], ["未导入"]),
+  ])
+  func theVerdictIsWordedForWhatWasChecked(
+    subject: AnnotatedWorkbook.Subject, rule: String, says: [String], never: [String]
+  ) {
+    let issue = Issue(rule, sheet: "工作站名录", cell: CellReference("A2"), message: "x")
+    let line = AnnotatedWorkbook.summary([issue], subject: subject)
+    for text in says { #expect(line.contains(text), "\(line)") }
+    for text in never { #expect(!line.contains(text), "\(line)") }
+  }
+
   @Test func theResultsSheetListsEveryIssueWithALinkToItsCell() throws {
     let source = Self.broken().build()
     var issues = check(source).issues
