@@ -6,15 +6,7 @@ public enum AssessmentReport {
   /// A JSON list, one object per station (per term, with a register), keys in the SPEC's order,
   /// with `term` after `window` (the register's term number; null without a register).
   public static func json(_ assessments: [Assessment]) -> String {
-    var w = JSONWriter()
-    w.raw("[")
-    for (i, a) in assessments.enumerated() {
-      w.raw(i == 0 ? "\n  {" : ",\n  {")
-      json(a, &w)
-      w.raw("}")
-    }
-    w.raw(assessments.isEmpty ? "]\n" : "\n]\n")
-    return String(decoding: w.bytes, as: UTF8.self)
+    JSONWriter.objectList(assessments, json)
   }
 
   /// One station's members, without the braces.

@@ -6,21 +6,10 @@ public enum StandingReport {
   /// A JSON list, one object per registered station, keys in the SPEC's order (each year also has
   /// `days_left`, a number for the pending year and null otherwise).
   public static func json(_ standings: [Standing]) -> String {
-    var w = JSONWriter()
-    w.raw("[")
-    for (i, s) in standings.enumerated() {
-      w.raw(i == 0 ? "\n  {" : ",\n  {")
-      json(s, &w)
-      w.raw("}")
-    }
-    w.raw(standings.isEmpty ? "]\n" : "\n]\n")
-    return String(decoding: w.bytes, as: UTF8.self)
+    JSONWriter.objectList(standings, json)
   }
 
   private static func json(_ s: Standing, _ w: inout JSONWriter) {
-    func optional(_ text: String?) {
-      if let text { w.string(text) } else { w.raw("null") }
-    }
     w.raw("\"station_id\": ")
     w.string(s.stationID)
     w.raw(", \"name\": ")
@@ -42,7 +31,7 @@ public enum StandingReport {
       w.raw(", \"deadline\": ")
       w.string(y.deadline.description)
       w.raw(", \"submitted_on\": ")
-      optional(y.submittedOn?.description)
+      w.string(orNull: y.submittedOn?.description)
       w.raw(", \"days_left\": ")
       w.raw(y.daysLeft.map(String.init) ?? "null")
       w.raw("}")
@@ -59,7 +48,7 @@ public enum StandingReport {
       w.raw(", \"date\": ")
       w.string(e.date.description)
       w.raw(", \"ban_until\": ")
-      optional(e.banUntil?.description)
+      w.string(orNull: e.banUntil?.description)
       w.raw("}")
     } else {
       w.raw("null")

@@ -39,6 +39,27 @@ public struct JSONWriter {
 
   public mutating func bool(_ v: Bool) { raw(v ? "true" : "false") }
 
+  /// A string, or `null`.
+  public mutating func string(orNull s: String?) {
+    if let s { string(s) } else { raw("null") }
+  }
+
+  /// A list of objects, one per line: `[\n  {…},\n  {…}\n]\n` (`[]\n` when empty), each object's
+  /// members written by `members` without the braces. The reports' JSON lists.
+  public static func objectList<T>(_ items: [T], _ members: (T, inout JSONWriter) -> Void)
+    -> String
+  {
+    var w = JSONWriter()
+    w.raw("[")
+    for (i, item) in items.enumerated() {
+      w.raw(i == 0 ? "\n  {" : ",\n  {")
+      members(item, &w)
+      w.raw("}")
+    }
+    w.raw(items.isEmpty ? "]\n" : "\n]\n")
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+
   /// Takes the bytes written so far, leaving the writer empty (for streaming large output).
   public mutating func take() -> [UInt8] {
     defer { bytes.removeAll(keepingCapacity: true) }

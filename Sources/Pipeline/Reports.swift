@@ -7,22 +7,19 @@ public enum Reports {
   /// station's state after the run (SPEC §9, `在建`, `预警`…), null without a register or for a
   /// station it does not list.
   public static func json(_ entries: [CheckEntry]) -> String {
-    var out = JSONWriter()
-    out.raw("[")
-    for (i, e) in entries.enumerated() {
-      out.raw(i == 0 ? "\n  {" : ",\n  {")
+    JSONWriter.objectList(entries) { e, out in
       out.raw("\"file\": ")
       out.string(e.file)
       out.raw(", \"sha256\": ")
       out.string(e.sha256)
       out.raw(", \"station_id\": ")
-      optional(e.stationID, &out)
+      out.string(orNull: e.stationID)
       out.raw(", \"academic_year\": ")
-      optional(e.academicYear, &out)
+      out.string(orNull: e.academicYear)
       out.raw(", \"status\": ")
       out.string(e.status.rawValue)
       out.raw(", \"station_state\": ")
-      optional(e.stationState?.rawValue, &out)
+      out.string(orNull: e.stationState?.rawValue)
       out.raw(", \"issues\": [")
       for (j, issue) in e.issues.enumerated() {
         out.raw(j == 0 ? "\n    {" : ",\n    {")
@@ -31,23 +28,17 @@ public enum Reports {
         out.raw(", \"severity\": ")
         out.string(issue.severity.rawValue)
         out.raw(", \"sheet\": ")
-        optional(issue.sheet, &out)
+        out.string(orNull: issue.sheet)
         out.raw(", \"cell\": ")
-        optional(issue.cell?.a1, &out)
+        out.string(orNull: issue.cell?.a1)
         out.raw(", \"message\": ")
         out.string(issue.message)
         out.raw(", \"value\": ")
-        optional(issue.value, &out)
+        out.string(orNull: issue.value)
         out.raw("}")
       }
-      out.raw(e.issues.isEmpty ? "]}" : "\n  ]}")
+      out.raw(e.issues.isEmpty ? "]" : "\n  ]")
     }
-    out.raw(entries.isEmpty ? "]\n" : "\n]\n")
-    return String(decoding: out.bytes, as: UTF8.self)
-  }
-
-  private static func optional(_ s: String?, _ out: inout JSONWriter) {
-    if let s { out.string(s) } else { out.raw("null") }
   }
 
   /// For people: per file a verdict line, then the issues grouped by sheet in row order.

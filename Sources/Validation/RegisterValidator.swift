@@ -21,34 +21,28 @@ public struct RegisterValidator: Sendable {
     guard !table.records.isEmpty else {
       return [Issue("STR-002", sheet: table.sheet, cell: nil, .emptyRegister)]
     }
+    // For its cell lookup only: no rule of the policy is read here.
+    let c = RuleContext(submission: register, policy: .standard, template: template)
     var issues: [Issue] = []
     var firstRow: [String: Int] = [:]
     for record in table.records {
       guard let id = record.text("station_id") else { continue }
       if let first = firstRow[id] {
-        issues.append(issue("DUP-001", table, record, "station_id", .repeatedStation(id, first)))
+        issues.append(c.issue("DUP-001", table, record, "station_id", .repeatedStation(id, first)))
         continue
       }
       firstRow[id] = record.row
       if let state = record.text("state"), state != "在建", !record.isFilled("state_on") {
-        issues.append(issue("CELL-001", table, record, "state_on", .stateWithoutDate(state)))
+        issues.append(c.issue("CELL-001", table, record, "state_on", .stateWithoutDate(state)))
       }
       if !known.contains(id), let day = record.day("recognized_on"),
         let host = record.text("host_unit"),
         let ban = bans.first(where: { $0.hostUnit == host && $0.covers(day) })
       {
-        issues.append(issue("STA-005", table, record, "recognized_on", .banned(ban, on: day)))
+        issues.append(c.issue("STA-005", table, record, "recognized_on", .banned(ban, on: day)))
       }
     }
     return issues
-  }
-
-  private func issue(
-    _ rule: String, _ table: Table, _ record: Record, _ field: String, _ message: Message
-  ) -> Issue {
-    Issue(
-      rule, sheet: table.sheet, cell: table.cell(field, of: record), message,
-      value: record[field]?.text)
   }
 
   /// Each row's entry (rows with an issue included: the caller stores nothing when any error was
