@@ -75,16 +75,23 @@ public struct Checker: Sendable {
     let verdicts = BatchRules.check(members, template: configuration.template)
     for (i, verdict) in verdicts.enumerated()
     where !verdict.issues.isEmpty || verdict.supersededBy != nil {
-      var updated = entry(
-        entries[i].file, sha256: entries[i].sha256, issues: entries[i].issues + verdict.issues,
-        sheets: entries[i].sheetOrder)
-      updated.stationID = entries[i].stationID
-      updated.academicYear = entries[i].academicYear
-      updated.college = entries[i].college
-      if verdict.supersededBy != nil { updated.status = .superseded }
-      entries[i] = updated
+      entries[i] = adding(verdict.issues, to: entries[i])
+      if verdict.supersededBy != nil { entries[i].status = .superseded }
     }
     return entries
+  }
+
+  /// `entry` with `issues` merged in (report order kept) and its status judged again; a
+  /// superseded entry stays superseded.
+  func adding(_ issues: [Issue], to entry: CheckEntry) -> CheckEntry {
+    guard !issues.isEmpty else { return entry }
+    var updated = self.entry(
+      entry.file, sha256: entry.sha256, issues: entry.issues + issues, sheets: entry.sheetOrder)
+    updated.stationID = entry.stationID
+    updated.academicYear = entry.academicYear
+    updated.college = entry.college
+    if entry.status == .superseded { updated.status = .superseded }
+    return updated
   }
 
   /// Reads and checks the file at `path`; also returns its normalized submission (nil when

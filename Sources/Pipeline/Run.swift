@@ -73,15 +73,17 @@ public struct BatchRun: Sendable {
     let files = try inboxFiles()
     let stations = Stations(configuration: configuration)
     let before = try stations.standings(asOf: asOf)
-    let checker = Checker(
-      configuration: configuration,
-      register: before.isEmpty ? nil : Lifecycle.register(before))
+    let checker = Checker(configuration: configuration)
     var facts = try checkAll(files, with: checker, progress: progress)
     // The batch rules, across the files.
     let entries = checker.applyingBatchRules(to: facts.map(\.entry), members: facts.map(\.member))
     for i in facts.indices { facts[i].entry = entries[i] }
+    let receipts = ReceiptTimes.load(root: configuration.resolve(configuration.serve.receipts))
+    if !before.isEmpty {
+      try applyRegisterRules(&facts, receipts: receipts, stations: stations, with: checker)
+    }
     let written = try writeCopies(&facts, files: files)
-    let newlyStored = try store(facts, files: files)
+    let newlyStored = try store(facts, files: files, receipts: receipts)
     _ = try stations.recordAutomatic(asOf: asOf)
     let after = try stations.standings(asOf: asOf)
     let states = Dictionary(after.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
@@ -92,6 +94,41 @@ public struct BatchRun: Sendable {
     return Result(
       entries: facts.map(\.entry), annotated: written.compactMap { $0 }.sorted(),
       newlyStored: newlyStored, stateChanges: Self.changes(from: before, to: after))
+  }
+
+  /// Step 2b, with a register in the store: STA-001…STA-004 on every file, against the register
+  /// as it stands once the batch's own reports count — so the 2021-2022 report in the same inbox
+  /// keeps a station from looking revoked to its 2024-2025 report. Only the reports that passed
+  /// everything else count as that evidence.
+  private func applyRegisterRules(
+    _ facts: inout [FileFacts], receipts: [String: Date], stations: Stations,
+    with checker: Checker
+  ) throws {
+    let held = Self.held(facts)
+    var reports: [String: [StationHistory.Report]] = [:]
+    var judged: [String: Set<AcademicYear>] = [:]
+    for (i, f) in facts.enumerated() where !held.contains(i) {
+      guard let id = f.stationID, let year = f.academicYear else { continue }
+      judged[id, default: []].insert(year)
+      let e = f.entry
+      if e.status == .accepted
+        || (e.status == .superseded && !e.issues.contains { $0.severity == .error })
+      {
+        let receipt = receipts[e.sha256.lowercased()].map(Stations.day(of:))
+        reports[id, default: []].append(
+          StationHistory.Report(academicYear: year, submittedOn: f.submittedOn, receiptDay: receipt)
+        )
+      }
+    }
+    let register = Lifecycle.register(
+      try stations.standings(asOf: asOf, adding: reports, judged: judged))
+    let validator = Validator(
+      policy: configuration.policy, template: configuration.template, register: register)
+    for i in facts.indices {
+      guard let form = facts[i].station else { continue }
+      facts[i].entry = checker.adding(
+        validator.registerIssues(station: form, register: register), to: facts[i].entry)
+    }
   }
 
   /// The stations whose state differs after the run, by station ID; a station new to the
@@ -158,7 +195,7 @@ public struct BatchRun: Sendable {
   /// every verdict (any status) on a submission with a valid station and year (`pipeline
   /// assess` needs the late and the rejected ones too). Idempotent by SHA-256. Returns how many
   /// submissions the store took that it did not have.
-  private func store(_ all: [FileFacts], files: [String]) throws -> Int {
+  private func store(_ all: [FileFacts], files: [String], receipts: [String: Date]) throws -> Int {
     let oldestFirst = all.indices
       .sorted { (all[$0].modified, all[$0].entry.file) < (all[$1].modified, all[$1].entry.file) }
     let held = Self.held(all)
@@ -178,7 +215,6 @@ public struct BatchRun: Sendable {
     let store = try Store(path: storePath)
     defer { try? store.close() }
     let normalizer = Normalizer(template: configuration.template)
-    let receipts = ReceiptTimes.load(root: configuration.resolve(configuration.serve.receipts))
     var newlyStored = 0
     for i in storable {
       // Normalized again here rather than held since step 1: memory stays bounded.
@@ -250,6 +286,8 @@ public struct BatchRun: Sendable {
     var stationID: String? = nil
     var academicYear: AcademicYear? = nil
     var submittedOn: Day? = nil
+    /// 工作站信息 as normalized (small), for the register's rules after the batch.
+    var station: Form? = nil
   }
 
   private func examine(_ path: String, with checker: Checker) -> FileFacts {
@@ -268,7 +306,7 @@ public struct BatchRun: Sendable {
         ownVerdictAccepted: entry.status == .accepted && submission != nil, ioError: nil,
         stationID: submission?.station?.text("station_id"),
         academicYear: submission?.station?.academicYear("academic_year"),
-        submittedOn: submission?.station?.day("submitted_on"))
+        submittedOn: submission?.station?.day("submitted_on"), station: submission?.station)
     } catch {
       let entry = CheckEntry(
         file: name, sha256: "", stationID: nil, academicYear: nil, status: .unreadable, issues: [],

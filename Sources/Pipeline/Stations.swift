@@ -21,8 +21,11 @@ public struct Stations: Sendable {
 
   /// Today in Beijing, the policy's own days (whatever the server's clock zone): the default
   /// as-of day of every command.
-  public static func today() -> Day {
-    let (y, m, d) = BeijingTime.day()
+  public static func today() -> Day { day(of: Date()) }
+
+  /// The day `instant` falls on in Beijing.
+  public static func day(of instant: Date) -> Day {
+    let (y, m, d) = BeijingTime.day(of: instant)
     return Day(year: y, month: m, day: d)!
   }
 
@@ -36,11 +39,21 @@ public struct Stations: Sendable {
     FileManager.default.fileExists(atPath: storePath) ? try Store(path: storePath) : nil
   }
 
-  /// Every registered station's standing on `asOf` (none without a store or a register).
-  public func standings(asOf: Day) throws -> [Standing] {
+  /// Every registered station's standing on `asOf` (none without a store or a register), with
+  /// `adding` counted as accepted reports and `judged` as years judged beside the store's (a
+  /// batch's own, before they are stored).
+  public func standings(
+    asOf: Day, adding extra: [String: [StationHistory.Report]] = [:],
+    judged: [String: Set<AcademicYear>] = [:]
+  ) throws -> [Standing] {
     guard let store = try existingStore() else { return [] }
     defer { try? store.close() }
-    return try Lifecycle.standings(from: store, policy: configuration.policy, asOf: asOf)
+    return try StationHistory.load(from: store).map { h in
+      var h = h
+      h.reports += extra[h.entry.stationID] ?? []
+      h.judged.formUnion(judged[h.entry.stationID] ?? [])
+      return Lifecycle.standing(h, policy: configuration.policy, asOf: asOf)
+    }
   }
 
   /// The register as STA-001…STA-004 see it on `asOf`; nil when the store holds none.

@@ -28,6 +28,15 @@ public struct Validator: Sendable {
     self.register = register
   }
 
+  /// STA-001…STA-004 on a station form alone, against `register` (`pipeline run` applies them
+  /// after the batch, once the batch's own reports are known: ``RegisterRules``).
+  public func registerIssues(station: Form, register: StationRegister) -> [Issue] {
+    RegisterRules.check(
+      RuleContext(
+        submission: Submission(station: station, tables: [:], sheetOrder: []), policy: policy,
+        template: template, register: register))
+  }
+
   /// Runs the rule families concurrently (they only read the submission); the issues come back
   /// in family order, so the result does not depend on scheduling.
   public func validate(_ submission: Submission) -> [Issue] {
