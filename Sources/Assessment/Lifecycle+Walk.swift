@@ -142,11 +142,10 @@ extension Lifecycle {
     }
 
     mutating func end(_ decision: Decision, on day: Day) {
-      let years = decision.banYears(policy)
       phase = .ended(
         Standing.Ended(
           decision: decision, date: day,
-          banUntil: years > 0 ? Lifecycle.adding(years: years, to: day).adding(days: -1) : nil))
+          banUntil: Lifecycle.banUntil(after: decision, on: day, policy: policy)))
     }
   }
 }

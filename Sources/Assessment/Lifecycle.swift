@@ -87,6 +87,13 @@ public enum Lifecycle {
     return nil
   }
 
+  /// The last day of the reapplication ban `decision` on `day` opens (nil: none): its
+  /// `banYears` years from that day, the day before the same date that many years later.
+  public static func banUntil(after decision: Decision, on day: Day, policy p: Policy) -> Day? {
+    let years = decision.banYears(p)
+    return years > 0 ? adding(years: years, to: day).adding(days: -1) : nil
+  }
+
   /// `day` plus `years` years (29 February becomes 28 February in a common year).
   static func adding(years: Int, to day: Day) -> Day {
     let (y, m, d) = day.parts

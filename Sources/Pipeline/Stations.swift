@@ -97,12 +97,22 @@ public struct Stations: Sendable {
       let workbook = try Workbook(bytes: bytes, limits: configuration.reader)
       let (register, found) = try Normalizer(template: configuration.template.register())
         .normalize(workbook)
-      let (bans, known) = try bansAndKnown(asOf: asOf)
+      entries = RegisterValidator.entries(register)
+      let (stored, known) = try bansAndKnown(asOf: asOf)
+      // The register's own rows that record an end open their bans too (a row for a new station
+      // of the same 设站单位 in the same file).
+      let own = entries.compactMap { e -> ReapplicationBan? in
+        guard let decision = e.state.flatMap(Decision.init(registerState:)), let day = e.stateOn,
+          let until = Lifecycle.banUntil(after: decision, on: day, policy: configuration.policy)
+        else { return nil }
+        return ReapplicationBan(
+          hostUnit: e.hostUnit, stationID: e.stationID, decision: decision, from: day, until: until)
+      }
+      let bans = stored + own
       issues =
         found
         + RegisterValidator(template: configuration.template.register(), bans: bans, known: known)
         .validate(register)
-      entries = RegisterValidator.entries(register)
       sheets = register.sheetOrder
     } catch let error as XLSXError {
       issues = [Issue(error.rule, sheet: nil, cell: nil, message: error.message)]

@@ -37,7 +37,7 @@ public struct RegisterValidator: Sendable {
       }
       if !known.contains(id), let day = record.day("recognized_on"),
         let host = record.text("host_unit"),
-        let ban = bans.first(where: { $0.hostUnit == host && $0.covers(day) })
+        let ban = bans.first(where: { $0.hostUnit == host && $0.stationID != id && $0.covers(day) })
       {
         issues.append(c.issue("STA-005", table, record, "recognized_on", .banned(ban, on: day)))
       }
