@@ -84,7 +84,7 @@ public struct BatchRun: Sendable {
     }
     let written = try writeCopies(&facts, files: files)
     let newlyStored = try store(facts, files: files, receipts: receipts)
-    _ = try stations.recordAutomatic(asOf: asOf)
+    let recorded = try stations.recordAutomatic(asOf: asOf)
     let after = try stations.standings(asOf: asOf)
     let states = Dictionary(after.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
     for i in facts.indices {
@@ -93,7 +93,27 @@ public struct BatchRun: Sendable {
     try writeReports(facts, written: written)
     return Result(
       entries: facts.map(\.entry), annotated: written.compactMap { $0 }.sorted(),
-      newlyStored: newlyStored, stateChanges: Self.changes(from: before, to: after))
+      newlyStored: newlyStored,
+      stateChanges: Self.changes(
+        from: try statesBefore(before, recorded: recorded, stations), to: after))
+  }
+
+  /// Each station's state before the run. A decision the run recorded by itself (撤销 on a missed
+  /// deadline, 未申请验收) is a change the run made, though the standings on the day already
+  /// showed it: for its station, the state before is the one of the day before its earliest.
+  private func statesBefore(
+    _ before: [Standing], recorded: [StationDecision], _ stations: Stations
+  ) throws -> [String: StationState] {
+    var states = Dictionary(
+      before.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
+    var earliest: [String: Day] = [:]
+    for d in recorded { earliest[d.stationID] = min(earliest[d.stationID] ?? d.date, d.date) }
+    for (day, ids) in Dictionary(grouping: earliest.keys, by: { earliest[$0]! }) {
+      for s in try stations.standings(asOf: day.adding(days: -1)) where ids.contains(s.stationID) {
+        states[s.stationID] = s.state
+      }
+    }
+    return states
   }
 
   /// Step 2b, with a register in the store: STA-001…STA-004 on every file, against the register
@@ -133,9 +153,8 @@ public struct BatchRun: Sendable {
 
   /// The stations whose state differs after the run, by station ID; a station new to the
   /// register since the last run has no state before.
-  static func changes(from before: [Standing], to after: [Standing]) -> [StateChange] {
-    let old = Dictionary(before.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
-    return after.filter { old[$0.stationID] != $0.state }.map { s in
+  static func changes(from old: [String: StationState], to after: [Standing]) -> [StateChange] {
+    after.filter { old[$0.stationID] != $0.state }.map { s in
       StateChange(
         stationID: s.stationID, name: s.name, college: s.college, before: old[s.stationID],
         after: s.state, why: s.warnings.first)
