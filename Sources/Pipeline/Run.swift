@@ -91,19 +91,22 @@ public struct BatchRun: Sendable {
       facts[i].entry.stationState = facts[i].stationID.flatMap { states[$0] }
     }
     try writeReports(facts, written: written)
+    let old = try statesBefore(before, recorded: recorded, stations)
+    try stations.recordAnnounced(states, asOf: asOf)
     return Result(
       entries: facts.map(\.entry), annotated: written.compactMap { $0 }.sorted(),
-      newlyStored: newlyStored,
-      stateChanges: Self.changes(
-        from: try statesBefore(before, recorded: recorded, stations), to: after))
+      newlyStored: newlyStored, stateChanges: Self.changes(from: old, to: after))
   }
 
-  /// Each station's state before the run. A decision the run recorded by itself (撤销 on a missed
-  /// deadline, 未申请验收) is a change the run made, though the standings on the day already
-  /// showed it: for its station, the state before is the one of the day before its earliest.
+  /// Each station's state before the run: as the latest earlier run (on or before this run's
+  /// as-of day) left it, so a deadline that passed in between is announced (预警, 撤销); for a
+  /// station no run has announced yet, its state before this run's files — and, when the run
+  /// recorded a decision of the tool's own for it (撤销 on a missed deadline, 未申请验收), which
+  /// the standings on the day already show, its state the day before that decision.
   private func statesBefore(
     _ before: [Standing], recorded: [StationDecision], _ stations: Stations
   ) throws -> [String: StationState] {
+    let announced = try stations.announced(onOrBefore: asOf)
     var states = Dictionary(
       before.map { ($0.stationID, $0.state) }, uniquingKeysWith: { a, _ in a })
     var earliest: [String: Day] = [:]
@@ -113,7 +116,7 @@ public struct BatchRun: Sendable {
         states[s.stationID] = s.state
       }
     }
-    return states
+    return states.merging(announced) { _, announced in announced }
   }
 
   /// Step 2b, with a register in the store: STA-001…STA-004 on every file, against the register

@@ -177,6 +177,22 @@ public struct Stations: Sendable {
     return (standing, recorded)
   }
 
+  /// The states the latest run on or before `asOf` left the stations in (none without a store).
+  public func announced(onOrBefore asOf: Day) throws -> [String: StationState] {
+    guard let store = try existingStore() else { return [:] }
+    defer { try? store.close() }
+    return try store.announced(onOrBefore: asOf)
+  }
+
+  /// Keeps the states a run on `asOf` leaves the stations in (nothing when there are none).
+  public func recordAnnounced(
+    _ states: [String: StationState], asOf: Day, now: Date = Date()
+  ) throws {
+    guard !states.isEmpty, let store = try existingStore() else { return }
+    defer { try? store.close() }
+    try store.recordAnnounced(states, asOf: asOf, at: now)
+  }
+
   /// Records what the tool decides by itself (撤销 on a missed deadline, 未申请验收 after the grace
   /// days) whose day is over by `asOf` (a revocation on 7月10日 is recorded from 7月11日: a report
   /// may still come in on the day). Returns what it recorded; a rerun records nothing again.

@@ -156,6 +156,46 @@ extension Store {
     }
   }
 
+  // MARK: - Announced states
+
+  /// Keeps the state each station was left in by a run on `asOf` (replacing what a run on the
+  /// same day kept).
+  public func recordAnnounced(_ states: [String: StationState], asOf: Day, at time: Date)
+    throws(StoreError)
+  {
+    try database.transaction { () throws(StoreError) in
+      for id in states.keys.sorted() {
+        _ = try database.run(
+          """
+          INSERT INTO announced_states (station_id, as_of, state, recorded_at)
+          VALUES (?1, ?2, ?3, ?4)
+          ON CONFLICT (station_id, as_of) DO UPDATE SET state = ?3, recorded_at = ?4
+          """,
+          [
+            .text(id), .text(asOf.description), .text(states[id]!.rawValue),
+            .text(Self.iso8601(time)),
+          ])
+      }
+    }
+  }
+
+  /// Each station's state as the latest run on or before `asOf` left it.
+  public func announced(onOrBefore asOf: Day) throws(StoreError) -> [String: StationState] {
+    var states: [String: StationState] = [:]
+    let rows = try database.query(
+      """
+      SELECT station_id, state FROM announced_states a WHERE as_of = (
+        SELECT max(as_of) FROM announced_states b
+        WHERE b.station_id = a.station_id AND b.as_of <= ?1)
+      """, [.text(asOf.description)])
+    for r in rows {
+      if let id = r.text(0), let state = r.text(1).flatMap(StationState.init(rawValue:)) {
+        states[id] = state
+      }
+    }
+    return states
+  }
+
   /// The day in Beijing (UTC+8, ``BeijingTime`` of Basics) of an ISO 8601 UTC instant as the store
   /// writes it (`2024-07-10T16:30:00Z` is 2024-07-11).
   static func beijingDay(_ iso: String) -> Day? {

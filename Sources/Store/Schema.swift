@@ -214,5 +214,14 @@ public enum StoreSchema {
       UNIQUE (station_id, decision, decided_on, source)
     );
     ALTER TABLE verdicts ADD COLUMN receipt_at TEXT;
+    -- The state each station was left in by each run, by the run's as-of day: the next run
+    -- announces what changed since (a deadline that passed in between included).
+    CREATE TABLE announced_states (
+      station_id  TEXT NOT NULL,
+      as_of       TEXT NOT NULL,
+      state       TEXT NOT NULL,
+      recorded_at TEXT NOT NULL,
+      UNIQUE (station_id, as_of)
+    );
     """
 }

@@ -284,6 +284,13 @@ import XLSXTestSupport
       Self.text(runs[2023]!.stderr).contains(
         "工作站 \(Self.neverReports.id) \(Self.neverReports.name)（基础医学院）：预警 → 撤销。已于 2024-07-10 撤销"))
 
+    // A deadline that passed since the last run is announced too: 在建 in July 2023, 预警 now.
+    #expect(
+      Self.text(runs[2023]!.stderr).contains(
+        "工作站 \(Self.missesOne.id) \(Self.missesOne.name)（\(Self.missesOne.college)）：在建 → 预警。2023-2024 学年未按时报送"
+      ),
+      "\(Self.text(runs[2023]!.stderr))")
+
     // July 2025: the day before the second deadline 预警, on it 撤销.
     s = try await setup.status(asOf: "2025-07-09")
     #expect(s[Self.missesTwo.id]?.state == "预警")
@@ -354,11 +361,12 @@ import XLSXTestSupport
     #expect(s[Self.failsReassessment.id]?.ended == ["重新评估未通过", "2027-03-01", "2030-02-28"])
     #expect(s[Self.revokedByOffice.id]?.ended == ["撤销", "2025-03-01", nil])
 
-    // The first run after 2026-11-29 records 未申请验收 and says so.
+    // The first run after 2026-11-29 records 未申请验收 and says so, from the state the July
+    // run left the station in.
     let december = Self.text(try await setup.run(asOf: "2026-12-01").stderr)
     #expect(
       december.contains(
-        "工作站 \(Self.onTime.id) \(Self.onTime.name)（基础医学院）：期满待验收 → 已结束。未及时申请期满验收，自 2026-11-29 起"),
+        "工作站 \(Self.onTime.id) \(Self.onTime.name)（基础医学院）：在建 → 已结束。未及时申请期满验收，自 2026-11-29 起"),
       "\(december)")
     #expect(try setup.decisions().map(\.summary).contains("TJMU-L-A01 未申请验收 2026-11-29 automatic"))
   }

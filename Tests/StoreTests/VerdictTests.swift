@@ -72,7 +72,9 @@ import Testing
     // Back to what a version-1 build wrote.
     do {
       let db = try Database(path: path)
-      for table in ["verdicts", "register_rows", "register_imports", "decisions"] {
+      for table in [
+        "verdicts", "register_rows", "register_imports", "decisions", "announced_states",
+      ] {
         try db.execute("DROP TABLE \(table)")
       }
       try db.execute("PRAGMA user_version = 1")
