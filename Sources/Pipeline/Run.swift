@@ -143,8 +143,13 @@ public struct BatchRun: Sendable {
         )
       }
     }
+    // As of the latest academic year the batch reports, if it begins after the run's day (a
+    // replay of later years): STA-002 asks how the station stood when the year began.
+    let latest = facts.compactMap(\.academicYear).max()
+      .map { $0.firstDay(startMonth: configuration.policy.academicYearStartMonth) }
     let register = Lifecycle.register(
-      try stations.standings(asOf: asOf, adding: reports, judged: judged))
+      try stations.standings(
+        asOf: max(asOf, latest ?? asOf), adding: reports, judged: judged))
     let validator = Validator(
       policy: configuration.policy, template: configuration.template, register: register)
     for i in facts.indices {

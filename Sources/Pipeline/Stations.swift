@@ -98,7 +98,10 @@ public struct Stations: Sendable {
       let (register, found) = try Normalizer(template: configuration.template.register())
         .normalize(workbook)
       entries = RegisterValidator.entries(register)
-      let (stored, known) = try bansAndKnown(asOf: asOf)
+      // As of the latest 认定日期 the register gives, if it is after the day: a ban is judged on
+      // the day the new station is recognized.
+      let (stored, known) = try bansAndKnown(
+        asOf: max(asOf, entries.map(\.recognizedOn).max() ?? asOf))
       // The register's own rows that record an end open their bans too (a row for a new station
       // of the same 设站单位 in the same file).
       let own = entries.compactMap { e -> ReapplicationBan? in

@@ -32,8 +32,8 @@ import XLSXTestSupport
     return wb.build()
   }
 
-  /// Reports for `years` in one inbox, one run on 2025-08-01: each file's rules.
-  static func rules(years: [Int]) async throws -> [String: [String]] {
+  /// Reports for `years` in one inbox, one run on `asOf`: each file's rules.
+  static func rules(years: [Int], asOf: String = "2025-08-01") async throws -> [String: [String]] {
     var files: [String: [UInt8]] = [:]
     for y in years { files["r\(y).xlsx"] = report(y) }
     let setup = try RunCommandTests.Setup(files)
@@ -46,7 +46,7 @@ import XLSXTestSupport
       timeout: 60)
     #expect(imported.exitCode == 0, "\(String(decoding: imported.stderr, as: UTF8.self))")
     let run = try await runProcess(
-      binary, ["run", "--config", setup.config.path, "--as-of", "2025-08-01"], timeout: 120)
+      binary, ["run", "--config", setup.config.path, "--as-of", asOf], timeout: 120)
     #expect(run.exitCode == 0)
     var rules: [String: [String]] = [:]
     for entry in try setup.report() {
@@ -64,8 +64,11 @@ import XLSXTestSupport
 
   /// The near miss: without 2021-2022 and 2022-2023 the station was revoked on 2023-07-10, before
   /// 2024-2025 began — STA-002 on that year's report; 2023-2024 began before it, and is judged.
-  @Test func withoutThemTheLaterYearIsRefused() async throws {
-    let rules = try await Self.rules(years: [2023, 2024])
+  @Test(arguments: ["2025-08-01", "2023-06-01"])
+  func withoutThemTheLaterYearIsRefused(asOf: String) async throws {
+    // Run on 2023-06-01 (before the revocation and before 2024-2025 began: a replay), the year
+    // is judged as it stood when it began.
+    let rules = try await Self.rules(years: [2023, 2024], asOf: asOf)
     #expect(rules["r2024.xlsx"]?.contains("STA-002") == true, "\(rules)")
     #expect(rules["r2023.xlsx"]?.contains("STA-002") == false, "\(rules)")
   }
