@@ -53,6 +53,12 @@ public enum RuleCatalog {
     Entry(id: "STA-003", severity: .error, title: "认定日期与名录不一致"),
     Entry(id: "STA-004", severity: .warning, title: "工作站信息与名录不一致"),
     Entry(id: "STA-005", severity: .error, title: "设站单位在不得重新申报期内"),
+    Entry(id: "Y-001", severity: .warning, title: "上一学年在站的研究生本学年未列出"),
+    Entry(id: "Y-002", severity: .warning, title: "进站日期与上一学年不一致"),
+    Entry(id: "Y-003", severity: .warning, title: "姓名或培养层次与上一学年不一致"),
+    Entry(id: "Y-004", severity: .warning, title: "成果已在往年报送"),
+    Entry(id: "Y-005", severity: .error, title: "在站期间与其他工作站重叠"),
+    Entry(id: "Y-006", severity: .warning, title: "认定日期或设站单位与上一学年不一致"),
   ]
 
   private static let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Normalization
+import Validation
 import XLSXReading
 import XLSXWriting
 
@@ -10,7 +11,14 @@ extension Checker {
   /// write for it, `审核结果` only when it is unreadable — or when its copy could not be written
   /// (the entry then says so, see ``writeAnnotated(_:bytes:frozenRows:to:)``).
   public func checkAnnotating(bytes: [UInt8], name: String, to path: String) throws -> CheckEntry {
-    let (entry, submission) = examine(bytes: bytes, name: name)
+    var (entry, submission) = examine(bytes: bytes, name: name)
+    if crossYear != nil, let submission {
+      // A batch of one: Y-005 against the store (the batch rules find nothing else in it).
+      let member = BatchMember(
+        file: name, modified: Date(), submission: submission, policy: configuration.policy,
+        template: configuration.template)
+      entry = applyingBatchRules(to: [entry], members: [member])[0]
+    }
     var frozen: [String: Int] = [:]
     for table in submission?.tables.values ?? [:].values { frozen[table.sheet] = table.headerRow }
     return try writeAnnotated(entry, bytes: bytes, frozenRows: frozen, to: path)

@@ -29,10 +29,16 @@ public struct Checker: Sendable {
   public let configuration: Configuration
   /// The stations' register (SPEC §9) when the store holds one: STA-001…STA-004 run only then.
   public let register: StationRegister?
+  /// The store's accepted reports (SPEC §10): Y-001…Y-006 run only with them.
+  public let crossYear: CrossYearIndex?
 
-  public init(configuration: Configuration, register: StationRegister? = nil) {
+  public init(
+    configuration: Configuration, register: StationRegister? = nil,
+    crossYear: CrossYearIndex? = nil
+  ) {
     self.configuration = configuration
     self.register = register
+    self.crossYear = crossYear
   }
 
   /// Checks the workbook at `path`, named in the report as `name`.
@@ -72,7 +78,7 @@ public struct Checker: Sendable {
   /// submissions for one station and year marked superseded, whatever their own status.
   func applyingBatchRules(to entries: [CheckEntry], members: [BatchMember]) -> [CheckEntry] {
     var entries = entries
-    let verdicts = BatchRules.check(members, template: configuration.template)
+    let verdicts = BatchRules.check(members, template: configuration.template, stored: crossYear)
     for (i, verdict) in verdicts.enumerated()
     where !verdict.issues.isEmpty || verdict.supersededBy != nil {
       entries[i] = adding(verdict.issues, to: entries[i])
@@ -138,7 +144,8 @@ public struct Checker: Sendable {
       let normalizer = Normalizer(template: configuration.template)
       let (submission, found) = try normalizer.normalize(workbook)
       let validator = Validator(
-        policy: configuration.policy, template: configuration.template, register: register)
+        policy: configuration.policy, template: configuration.template, register: register,
+        crossYear: crossYear)
       var entry = entry(
         name, sha256: sha, issues: found + validator.validate(submission),
         sheets: submission.sheetOrder)

@@ -73,7 +73,7 @@ public struct BatchRun: Sendable {
     let files = try inboxFiles()
     let stations = Stations(configuration: configuration)
     let before = try stations.standings(asOf: asOf)
-    let checker = Checker(configuration: configuration)
+    let checker = Checker(configuration: configuration, crossYear: try stations.crossYearIndex())
     var facts = try checkAll(files, with: checker, progress: progress)
     // The batch rules, across the files.
     let entries = checker.applyingBatchRules(to: facts.map(\.entry), members: facts.map(\.member))

@@ -65,6 +65,15 @@ public struct Stations: Sendable {
       try Lifecycle.standings(from: store, policy: configuration.policy, asOf: asOf))
   }
 
+  /// The store's accepted reports for the cross-year rules (SPEC §10); nil without a store or
+  /// with no accepted report in it.
+  public func crossYearIndex() throws -> CrossYearIndex? {
+    guard let store = try existingStore() else { return nil }
+    defer { try? store.close() }
+    let index = try store.crossYearIndex(startMonth: configuration.policy.academicYearStartMonth)
+    return index.isEmpty ? nil : index
+  }
+
   // MARK: - Import
 
   /// What an import did: the register's verdict (its issues as `check` reports them), what the

@@ -16,13 +16,15 @@ public final class ServeApp: Sendable {
   /// What submissions are checked under; self-checks read at most `serve.maxCheckCells` cells.
   let submissionConfiguration: Configuration
   let selfCheckConfiguration: Configuration
-  /// The stations' register in the store, for STA-001…STA-004 (looked at again every 30 s).
-  let registers: RegisterCache
-  var checker: Checker {
-    Checker(configuration: submissionConfiguration, register: registers.current())
-  }
-  var selfChecker: Checker {
-    Checker(configuration: selfCheckConfiguration, register: registers.current())
+  /// The store's register and earlier reports, for STA-* and Y-* (looked at again every 30 s).
+  let storeView: StoreViewCache
+  var checker: Checker { checker(submissionConfiguration) }
+  var selfChecker: Checker { checker(selfCheckConfiguration) }
+
+  private func checker(_ configuration: Configuration) -> Checker {
+    let view = storeView.current()
+    return Checker(
+      configuration: configuration, register: view.register, crossYear: view.crossYear)
   }
   let gate: CheckGate
   /// Self-checks' annotated copies, on disk for `copyLifetimeSeconds`, in bounded room.
@@ -55,7 +57,7 @@ public final class ServeApp: Sendable {
     var light = configuration
     light.reader.maxCells = min(configuration.reader.maxCells, settings.maxCheckCells)
     selfCheckConfiguration = light
-    registers = RegisterCache(stations: Stations(configuration: configuration), now: now)
+    storeView = StoreViewCache(stations: Stations(configuration: configuration), now: now)
     checkRate = RateLimiter(perMinute: settings.checksPerIPPerMinute)
     gate = CheckGate(
       concurrent: settings.maxConcurrentChecks, waitSeconds: settings.queueWaitSeconds)

@@ -8,14 +8,18 @@ public struct RuleContext: Sendable {
   public let template: Template
   /// The stations' register, when the store holds one (STA-001…STA-004 run only then).
   public let register: StationRegister?
+  /// The store's accepted reports, when a store is read (Y-001…Y-004, Y-006 run only then).
+  public let crossYear: CrossYearIndex?
 
   public init(
-    submission: Submission, policy: Policy, template: Template, register: StationRegister? = nil
+    submission: Submission, policy: Policy, template: Template, register: StationRegister? = nil,
+    crossYear: CrossYearIndex? = nil
   ) {
     self.submission = submission
     self.policy = policy
     self.template = template
     self.register = register
+    self.crossYear = crossYear
   }
 
   public var station: Form? { submission.station }

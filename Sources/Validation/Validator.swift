@@ -16,16 +16,22 @@ public struct Validator: Sendable {
     MentorRules.check,
     HeadRules.check,
     RegisterRules.check,
+    CrossYearRules.check,
   ]
 
   public let policy: Policy
   public let template: Template
   public let register: StationRegister?
+  public let crossYear: CrossYearIndex?
 
-  public init(policy: Policy, template: Template, register: StationRegister? = nil) {
+  public init(
+    policy: Policy, template: Template, register: StationRegister? = nil,
+    crossYear: CrossYearIndex? = nil
+  ) {
     self.policy = policy
     self.template = template
     self.register = register
+    self.crossYear = crossYear
   }
 
   /// STA-001…STA-004 on a station form alone, against `register` (`pipeline run` applies them
@@ -41,7 +47,8 @@ public struct Validator: Sendable {
   /// in family order, so the result does not depend on scheduling.
   public func validate(_ submission: Submission) -> [Issue] {
     let context = RuleContext(
-      submission: submission, policy: policy, template: template, register: register)
+      submission: submission, policy: policy, template: template, register: register,
+      crossYear: crossYear)
     return inParallel(Self.rules.count) { i in Self.rules[i](context) }.flatMap { $0 }
   }
 }

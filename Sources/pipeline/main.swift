@@ -25,8 +25,10 @@ let usage = """
         --as-of (default today in Beijing: a revocation, 未申请验收) is recorded, and the run
         ends with one line per station whose state changed. One line per file and totals on
         stderr. Exit 0 when the batch ran (rejections are results), non-zero when it could not.
-    pipeline check FILE… [--format text|json] [--as-of YYYY-MM-DD] [--config F]
-        Check submissions against the policy without touching the store. Text for people
+    pipeline check FILE… [--format text|json] [--store F [--as-of YYYY-MM-DD]] [--config F]
+        Check submissions against the policy without touching the store (--store F: also
+        against that store, read only — the register's STA-001…STA-004 and the cross-year
+        Y-001…Y-006, the register as of --as-of, default today). Text for people
         (issues grouped by sheet, in row order), JSON for tools. Several files are checked
         as one batch: the batch rules X-001…X-003 apply across them, and of two files for
         the same station and academic year the newer (by modification time, then name)
@@ -258,14 +260,25 @@ func runBatch(_ args: ArraySlice<String>) throws -> Int32 {
 }
 
 func runCheck(_ args: ArraySlice<String>) throws -> Int32 {
-  let a = try Arguments(args, options: ["--format", "--config", "--as-of"], switches: [])
+  let a = try Arguments(
+    args, options: ["--format", "--config", "--as-of", "--store"], switches: [])
   guard !a.positionals.isEmpty else { throw UsageError(message: "check takes one or more FILEs") }
   let format = try format(a)
-  let config = try Configuration.load(explicitPath: a.options["--config"])
-  // With a register in the store, STA-001…STA-004 apply (the store is only read).
-  let checker = Checker(
-    configuration: config,
-    register: try Stations(configuration: config).register(asOf: try day(a, "--as-of")))
+  var config = try Configuration.load(explicitPath: a.options["--config"])
+  // With --store F (read only): the register's rules (STA-001…STA-004) and the cross-year rules
+  // (Y-001…Y-006) against that store; without it, the file alone.
+  var checker = Checker(configuration: config)
+  if let store = a.options["--store"] {
+    guard FileManager.default.fileExists(atPath: store) else {
+      throw InputError(message: "--store：找不到数据库文件 \(store)")
+    }
+    config.run.store =
+      store.hasPrefix("/") ? store : FileManager.default.currentDirectoryPath + "/" + store
+    let stations = Stations(configuration: config)
+    checker = Checker(
+      configuration: config, register: try stations.register(asOf: try day(a, "--as-of")),
+      crossYear: try stations.crossYearIndex())
+  }
   // One file is a batch of one: the batch rules find nothing in it.
   let entries = try checker.checkBatch(paths: a.positionals)
   writeStdout(Array((format == "json" ? Reports.json(entries) : Reports.text(entries)).utf8))

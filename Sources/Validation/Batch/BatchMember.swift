@@ -33,6 +33,9 @@ public struct BatchMember: Sendable {
     /// 出站日期 as given, nil when blank: with the stay's first day, the stay as the submitter
     /// wrote it, for messages.
     var left: Day?
+    /// The 进站日期 cell and its text (Y-005 points there).
+    var enteredCell: CellReference?
+    var enteredText: String?
     var row: Int
 
     /// The row's student; nil when its 学号 is not valid. `yearEnd`: the last day of the
@@ -48,6 +51,8 @@ public struct BatchMember: Sendable {
       nameCell = name == nil ? nil : record["name"]?.cell
       nameText = name == nil ? nil : record["name"]?.text
       left = record.day("left_on")
+      enteredCell = record["entered_on"]?.cell
+      enteredText = record["entered_on"]?.text
       stay = context.stay(of: record)
       // A blank 出站日期 says "still in station" as of this report: no further than the end of
       // the academic year it reports (a report of an earlier year says nothing about later).

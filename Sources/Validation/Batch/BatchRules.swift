@@ -25,10 +25,16 @@ public enum BatchRules {
     public var conflict = false
   }
 
-  /// The verdicts, one per member in the same order.
-  public static func check(_ members: [BatchMember], template: Template) -> [Verdict] {
+  /// The verdicts, one per member in the same order. With the store's reports (`stored`), Y-005
+  /// too (``StoredStayRule``).
+  public static func check(
+    _ members: [BatchMember], template: Template, stored: CrossYearIndex? = nil
+  ) -> [Verdict] {
     var verdicts = RepeatedSubmissionRule.verdicts(members)
     SharedStudentRules(members, template: template).raise(in: &verdicts)
+    if let stored {
+      StoredStayRule(members, stored: stored, template: template).raise(in: &verdicts)
+    }
     for i in verdicts.indices where verdicts[i].issues.count > 1 {
       verdicts[i].issues.sort {
         ($0.cell?.row ?? 0, $0.cell?.column ?? 0, $0.rule) < (
