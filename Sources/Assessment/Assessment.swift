@@ -81,11 +81,14 @@ public struct Assessment: Sendable, Equatable {
     public var title: String?
     public var level: String?
     public var achievedOn: Day?
+    /// Every academic year whose report claimed it (Y-004 counts it once), the first one first.
+    public var claimedIn: [AcademicYear]
 
     public init(
       academicYear: AcademicYear, kind: String? = nil, title: String? = nil, level: String? = nil,
-      achievedOn: Day? = nil
+      achievedOn: Day? = nil, claimedIn: [AcademicYear]? = nil
     ) {
+      self.claimedIn = claimedIn ?? [academicYear]
       self.academicYear = academicYear
       self.kind = kind
       self.title = title

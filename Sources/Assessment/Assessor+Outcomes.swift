@@ -18,17 +18,27 @@ extension Assessor {
   }
 
   /// 四(二)优秀5 "至少有1项国家级或2项以上省部级成果": the current versions' 成果 dated within the
-  /// window (undated ones kept), de-duplicated by (成果类型, 成果名称, 成果级别), counted by level
-  /// (none: 其他); the 经济社会效益 they claim are kept for a person.
+  /// window (undated ones kept), counted once across the years — the same 成果类型 and 成果名称,
+  /// punctuation and white space ignored, as Y-004 compares them (``CrossYearIndex/outcomeKey``),
+  /// the first report's level counting — by level (none: 其他); each keeps the years whose
+  /// reports claimed it; the 经济社会效益 they claim are kept for a person.
   static func outcomes(_ stored: [StoredOutcome], window: Window, policy p: Policy) -> Outcomes {
-    var seen: Set<String> = []
+    var seen: [String: Int] = [:]
     var byLevel: [String: Int] = [:]
     var list: [Assessment.Outcome] = []
     var benefits: [String] = []
     for o in stored {
       if let d = o.achievedOn, !window.contains(d) { continue }
-      let key = [o.kind ?? "", clean(o.title), o.level ?? ""].joined(separator: "\u{1F}")
-      guard seen.insert(key).inserted else { continue }
+      let key =
+        CrossYearIndex.outcomeKey(o.kind, o.title)
+        ?? [o.kind ?? "", clean(o.title), o.level ?? ""].joined(separator: "\u{1F}")
+      if let first = seen[key] {
+        if !list[first].claimedIn.contains(o.academicYear) {
+          list[first].claimedIn.append(o.academicYear)
+        }
+        continue
+      }
+      seen[key] = list.count
       byLevel[o.level ?? "其他", default: 0] += 1
       list.append(
         Assessment.Outcome(

@@ -93,6 +93,17 @@ public struct CrossYearIndex: Sendable {
 
   public var isEmpty: Bool { reports.isEmpty }
 
+  /// One outcome as Y-004 and 期满验收 compare them: its 成果类型 and the letters and digits of its
+  /// 成果名称 (Unicode, lower case; punctuation and white space ignored); nil without both.
+  public static func outcomeKey(_ kind: String?, _ title: String?) -> String? {
+    guard let kind, let title else { return nil }
+    let letters = title.lowercased().unicodeScalars.filter {
+      $0.properties.isAlphabetic || $0.properties.numericType != nil
+    }
+    guard !letters.isEmpty else { return nil }
+    return kind + "\u{0}" + String(String.UnicodeScalarView(letters))
+  }
+
   /// The station's accepted reports of the years before `year`, oldest first.
   public func earlier(_ station: String, before year: AcademicYear) -> [Report] {
     (reports[station] ?? []).filter { $0.academicYear < year }

@@ -186,10 +186,15 @@ public enum AssessmentWorkbook {
     }
     row += 1
 
-    try table("成果（计入 \(s.outcomeList.count) 项）", ["学年", "类型", "名称", "级别", "日期"])
+    try table(
+      "成果（计入 \(s.outcomeList.count) 项）", ["学年", "类型", "名称", "级别", "日期", "报送学年"])
     for o in s.outcomeList {
       try sheet.write(text: o.academicYear.description, row: row, column: 0)
-      for (column, text) in [o.kind, o.title, o.level, o.achievedOn?.description].enumerated() {
+      // 报送学年: every year whose report claimed it (counted once, Y-004).
+      let claimed = o.claimedIn.map(\.description).joined(separator: "、")
+      for (column, text) in [o.kind, o.title, o.level, o.achievedOn?.description, claimed]
+        .enumerated()
+      {
         if let text, !text.isEmpty { try sheet.write(text: text, row: row, column: column + 1) }
       }
       row += 1

@@ -326,3 +326,29 @@ import Testing
     }
   }
 }
+
+/// 期满验收 counts an outcome once across years — the same 成果类型 and 成果名称, punctuation and
+/// white space ignored, as Y-004 compares them — and keeps the years that claimed it.
+@Suite struct RepeatedOutcomeTests {
+  @Test func anOutcomeClaimedTwiceCountsOnceWithBothYears() {
+    func outcome(_ year: Int, _ kind: String, _ title: String) -> StoredOutcome {
+      StoredOutcome(
+        academicYear: AcademicYear(startYear: year), kind: kind, title: title, level: "国家级",
+        achievedOn: Day(year: year + 1, month: 1, day: 1))
+    }
+    let input = AssessmentInput(
+      stationID: "S", recognizedOn: Day(year: 2022, month: 9, day: 1), accepted: [:],
+      outcomes: [
+        outcome(2022, "论文", "某靶点研究：机制与应用"), outcome(2023, "论文", "某靶点研究 机制与应用"),
+        // The near miss: the same name as another type is another outcome.
+        outcome(2023, "专利", "某靶点研究：机制与应用"),
+      ])
+    let a = Assessor.assess(input, policy: .standard, asOf: Day(year: 2026, month: 9, day: 1)!)
+    #expect(a.outcomeCount("国家级") == 2)
+    #expect(
+      a.outcomeList.map(\.claimedIn) == [
+        [AcademicYear(startYear: 2022), AcademicYear(startYear: 2023)],
+        [AcademicYear(startYear: 2023)],
+      ])
+  }
+}

@@ -67,26 +67,16 @@ enum CrossYearRules {
     var first: [String: CrossYearIndex.Report] = [:]
     for report in earlier {
       for o in report.outcomes {
-        guard let key = outcomeKey(o.kind, o.title), first[key] == nil else { continue }
+        guard let key = CrossYearIndex.outcomeKey(o.kind, o.title), first[key] == nil else { continue }
         first[key] = report
       }
     }
     return outcomes.records.compactMap { record in
-      guard let key = outcomeKey(record.text("kind"), record.text("title")),
+      guard let key = CrossYearIndex.outcomeKey(record.text("kind"), record.text("title")),
         let report = first[key]
       else { return nil }
       return c.issue("Y-004", outcomes, record, "title", .repeatedOutcome(report))
     }
-  }
-
-  /// 成果类型 and 成果名称 as compared: letters and digits only (Unicode), lower case.
-  static func outcomeKey(_ kind: String?, _ title: String?) -> String? {
-    guard let kind, let title else { return nil }
-    let letters = title.lowercased().unicodeScalars.filter {
-      $0.properties.isAlphabetic || $0.properties.numericType != nil
-    }
-    guard !letters.isEmpty else { return nil }
-    return kind + "\u{0}" + String(String.UnicodeScalarView(letters))
   }
 
   /// Y-006: 认定日期 or 设站单位 not as last year's accepted report gave it.
