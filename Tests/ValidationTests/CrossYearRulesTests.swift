@@ -115,7 +115,8 @@ import XLSXTestSupport
         CrossYearIndex.Report(
           stationID: station, academicYear: AcademicYear(startYear: year), file: "other.xlsx",
           students: [
-            Student(studentID: "2022120345", name: "张三", enteredOn: Self.day(2022, 9, 1), leftOn: left)
+            Student(
+              studentID: "2022120345", name: "张三", enteredOn: Self.day(2022, 9, 1), leftOn: left)
           ])
       ], startMonth: 7)
     func member(_ wb: SubmissionWorkbook) throws -> BatchMember {

@@ -67,7 +67,9 @@ enum CrossYearRules {
     var first: [String: CrossYearIndex.Report] = [:]
     for report in earlier {
       for o in report.outcomes {
-        guard let key = CrossYearIndex.outcomeKey(o.kind, o.title), first[key] == nil else { continue }
+        guard let key = CrossYearIndex.outcomeKey(o.kind, o.title), first[key] == nil else {
+          continue
+        }
         first[key] = report
       }
     }
