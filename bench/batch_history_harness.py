@@ -314,7 +314,9 @@ def time_runs(args):
           f"{s['median_rss_mb']:.1f} MB with the {len(years)}-year store "
           f"(+{s['median_s'] - w['median_s']:.3f} s, +{s['median_rss_mb'] - w['median_rss_mb']:.1f} MB: "
           "reading the store into the cross-year index)")
-    print(f"cross-year issues with the history: {cross_text}; every status as without it")
+    same = "byte-identical to" if reports["history"] == reports["empty"] else "differs from"
+    print(f"cross-year issues with the history: {cross_text}; every status as without it; its "
+          f"report.json {same} the empty store's")
     print(f"outputs checked: report.json = EXPECTED.tsv for all {files} on the empty store, and on the "
           f"history but for Y-*; {annotated} annotated copies; {after} submissions in the history store after")
     print(f"\ngoal: with the history, fresh runs within {MAX_SLOWDOWN:.0%} of the empty store's "
@@ -328,6 +330,7 @@ def time_runs(args):
                   "machine_cpus": os.cpu_count(), "machine": platform.machine(), "rss_floor_mb": floor,
                   "tools": tools, "check": checks, "ratio": ratio,
                   "cross_year_issues": {f"{r} {s}": n for (r, s), n in sorted(cross.items())},
+                  "report_identical_to_empty_store": reports["history"] == reports["empty"],
                   "goals": [{"goal": f"with the history, fresh runs ≥ {1 - MAX_SLOWDOWN:.0%} of the "
                                      "empty store's submissions/s", "value": ratio["fresh"], "met": met}]}
         write_results(args.json, result)
