@@ -83,6 +83,7 @@ bench: release
 	bash bench/run.sh
 	bash bench/check.sh
 	bash bench/batch.sh
+	bash bench/batch_history.sh
 	bash bench/annotate.sh
 	bash bench/serve.sh
 
