@@ -13,12 +13,36 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// `YYYY-MM-DD` (one or two digits for the month and the day); nil for any other text or a day
   /// that does not exist.
   public init?(iso text: String) {
+    // The store's own form, `YYYY-MM-DD`, read from its bytes (no substrings: the cross-year
+    // index reads some hundred thousand of them).
+    let utf8 = text.utf8
+    if utf8.count == 10,
+      let fast = utf8.withContiguousStorageIfAvailable({ Day.isoDigits($0) }) ?? nil
+    {
+      self.init(year: fast.0, month: fast.1, day: fast.2)
+      return
+    }
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count),
       (1...2).contains(parts[2].count), let y = Int(parts[0]), let m = Int(parts[1]),
       let d = Int(parts[2])
     else { return nil }
     self.init(year: y, month: m, day: d)
+  }
+
+  /// (year, month, day) of `YYYY-MM-DD` bytes; nil for any other shape.
+  private static func isoDigits(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+    guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+    func number(_ range: Range<Int>) -> Int? {
+      var value = 0
+      for i in range {
+        guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
+        value = value * 10 + Int(b[i] - UInt8(ascii: "0"))
+      }
+      return value
+    }
+    guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+    return (y, m, d)
   }
 
   public var parts: (year: Int, month: Int, day: Int) { SpreadsheetDate.civil(fromDays: days) }

@@ -29,8 +29,14 @@ public struct Checker: Sendable {
   public let configuration: Configuration
   /// The stations' register (SPEC §9) when the store holds one: STA-001…STA-004 run only then.
   public let register: StationRegister?
-  /// The store's accepted reports (SPEC §10): Y-001…Y-006 run only with them.
-  public let crossYear: CrossYearIndex?
+  /// The store's accepted reports (SPEC §10): Y-001…Y-006 run only with them. Given, or still
+  /// being read (`pipeline run` reads them while the first files are read and normalized): the
+  /// checks wait for them only where they validate.
+  private let crossYearSource: Pending<CrossYearIndex?>?
+  private let givenCrossYear: CrossYearIndex?
+  public var crossYear: CrossYearIndex? {
+    givenCrossYear ?? ((try? crossYearSource?.value()) ?? nil)
+  }
 
   public init(
     configuration: Configuration, register: StationRegister? = nil,
@@ -38,7 +44,16 @@ public struct Checker: Sendable {
   ) {
     self.configuration = configuration
     self.register = register
-    self.crossYear = crossYear
+    givenCrossYear = crossYear
+    crossYearSource = nil
+  }
+
+  /// A checker whose cross-year index is still being read by `source`.
+  init(configuration: Configuration, crossYear source: Pending<CrossYearIndex?>) {
+    self.configuration = configuration
+    register = nil
+    givenCrossYear = nil
+    crossYearSource = source
   }
 
   /// Checks the workbook at `path`, named in the report as `name`.

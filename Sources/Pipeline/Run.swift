@@ -73,8 +73,11 @@ public struct BatchRun: Sendable {
     let files = try inboxFiles()
     let stations = Stations(configuration: configuration)
     let before = try stations.standings(asOf: asOf)
-    let checker = Checker(configuration: configuration, crossYear: try stations.crossYearIndex())
+    // The store's reports are read on another thread while the first files are read.
+    let crossYear = Pending { try stations.crossYearIndex() }
+    let checker = Checker(configuration: configuration, crossYear: crossYear)
     var facts = try checkAll(files, with: checker, progress: progress)
+    _ = try crossYear.value()  // a store that could not be read stops the run
     // The batch rules, across the files.
     let entries = checker.applyingBatchRules(to: facts.map(\.entry), members: facts.map(\.member))
     for i in facts.indices { facts[i].entry = entries[i] }

@@ -3,7 +3,8 @@ import Model
 extension Store {
   /// Every station's accepted reports (current versions) with their students and outcomes, for
   /// the cross-year rules (SPEC §10): three queries over the whole store, each a scan of one table
-  /// joined to the current versions by primary key.
+  /// in rowid order (a submission's rows are written in sheet order, one transaction each, so
+  /// rowid order is sheet order) joined to the current versions by primary key — no sort.
   public func crossYearIndex(startMonth: Int) throws(StoreError) -> CrossYearIndex {
     var reports: [Int64: CrossYearIndex.Report] = [:]
     var order: [Int64] = []
@@ -24,7 +25,7 @@ extension Store {
       """
       SELECT t.submission_id, t.student_id, t.name, t.level, t.entered_on, t.left_on
       FROM students t JOIN submissions s ON s.id = t.submission_id
-      WHERE s.superseded_by IS NULL ORDER BY t.submission_id, t.row
+      WHERE s.superseded_by IS NULL ORDER BY t.id
       """)
     {
       guard let id = r.int64(0) else { continue }
@@ -37,7 +38,7 @@ extension Store {
       """
       SELECT o.submission_id, o.kind, o.title
       FROM outcomes o JOIN submissions s ON s.id = o.submission_id
-      WHERE s.superseded_by IS NULL ORDER BY o.submission_id, o.row
+      WHERE s.superseded_by IS NULL ORDER BY o.id
       """)
     {
       guard let id = r.int64(0) else { continue }

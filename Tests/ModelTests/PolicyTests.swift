@@ -37,3 +37,16 @@ import Testing
       ])
   }
 }
+
+/// `Day(iso:)`: the store's `YYYY-MM-DD` and the office's `--date`.
+@Suite struct ISODayTests {
+  @Test(
+    arguments: [
+      ("2025-07-10", "2025-07-10"), ("2025-7-5", "2025-07-05"), ("2024-02-29", "2024-02-29"),
+      ("2025-02-29", nil), ("2025-13-01", nil), ("2025/07/10", nil), ("20x5-07-10", nil),
+      ("2025-07-1x", nil), ("", nil), ("2025-07", nil), ("12025-07-10", nil),
+    ] as [(String, String?)])
+  func parses(_ text: String, _ expected: String?) {
+    #expect(Day(iso: text)?.description == expected)
+  }
+}
